@@ -1,0 +1,59 @@
+// `trainscope`: train, inspect, doctor, schema. Exit codes: 0 success, 1 the run failed or
+// diverged, 2 bad input (spec, data, arguments).
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { InputError } from '../engine/errors.ts';
+import { trainCommand } from './commands/train.ts';
+import { inspectCommand } from './commands/inspect.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { specJsonSchema } from '../../shared/spec.ts';
+
+const USAGE = `usage: trainscope <command> [options]
+
+commands:
+  train <spec.json> [--out DIR] [--backend auto|node-gpu|node|wasm|cpu]
+                        train a run described by a spec; writes a run folder under DIR (default ./runs)
+  inspect <runDir> [--json]
+                        summary of a run folder (status, backend, epochs, layers, final metrics)
+  doctor [--json]       which TensorFlow.js backends load here, and why the others do not
+  schema                the JSON Schema of the run spec
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest, allowPositionals: true, strict: true,
+    options: { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  switch (command) {
+    case 'train':
+      if (positionals.length !== 1) throw new InputError('train', 'expects one spec file: trainscope train <spec.json>');
+      return trainCommand(positionals[0], { out: resolve(values.out ?? 'runs'), backend: (values.backend ?? 'auto') as never });
+    case 'inspect':
+      if (positionals.length !== 1) throw new InputError('inspect', 'expects one run folder: trainscope inspect <runDir>');
+      return inspectCommand(positionals[0], Boolean(values.json));
+    case 'doctor':
+      return doctorCommand(Boolean(values.json));
+    case 'schema':
+      process.stdout.write(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
+      return 0;
+    case undefined: case 'help': case '--help': case '-h':
+      process.stdout.write(USAGE);
+      return command ? 0 : 2;
+    default:
+      throw new InputError(command, `unknown command (commands: train, inspect, doctor, schema)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof InputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`trainscope: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`trainscope: internal error: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,109 @@
+// Chooses the TensorFlow.js backend: native GPU, native CPU, wasm, then pure-JS cpu, recording
+// why each better one was not used. Native bindings are probed in a child process first,
+// because a CUDA fault or SIGILL inside the binding kills the process and cannot be caught.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendAttempt, BackendInfo, BackendName } from '../../../shared/events.ts';
+import { InputError } from '../errors.ts';
+import { registerWasmGradientKernels } from './wasm-kernels.ts';
+
+export const BACKEND_ORDER: BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+export type BackendChoice = BackendName | 'auto';
+
+const NATIVE_PACKAGE: Record<'node-gpu' | 'node', string> = {
+  'node-gpu': '@tensorflow/tfjs-node-gpu',
+  node: '@tensorflow/tfjs-node',
+};
+
+const require = createRequire(import.meta.url);
+
+function isInstalled(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Loads a native binding in a throwaway process and runs one op; returns the failure, if any. */
+export function probeNative(name: 'node-gpu' | 'node'): string | null {
+  const pkg = NATIVE_PACKAGE[name];
+  if (!isInstalled(pkg)) return 'not installed';
+  const script = `const tf=require(${JSON.stringify(pkg)});tf.tensor([1,2,3]).square().dataSync();` +
+    (name === 'node-gpu' ? 'if(!tf.engine().backend.isUsingGpuDevice)process.exit(3);' : '');
+  const r = spawnSync(process.execPath, ['-e', script], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
+    encoding: 'utf8', timeout: 60_000,
+  });
+  if (r.status === 0) return null;
+  if (r.status === 3) return 'loaded, but found no usable GPU device';
+  if (r.signal) return `the probe process died with ${r.signal}`;
+  const line = `${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean).find((l) => /error/i.test(l)) ?? `exit code ${r.status}`;
+  return line.slice(0, 300);
+}
+
+async function tryBackend(name: BackendName): Promise<{ ok: boolean; reason?: string; tfBackend?: string }> {
+  try {
+    if (name === 'node-gpu' || name === 'node') {
+      const why = probeNative(name);
+      if (why) return { ok: false, reason: why };
+      require(NATIVE_PACKAGE[name]); // registers the 'tensorflow' backend
+      const ok = await tf.setBackend('tensorflow');
+      return ok ? { ok, tfBackend: 'tensorflow' } : { ok, reason: 'the tensorflow backend failed to initialise' };
+    }
+    if (name === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm');
+      const ok = await tf.setBackend('wasm');
+      if (!ok) return { ok, reason: 'the wasm backend failed to initialise' };
+      registerWasmGradientKernels();
+      return { ok, tfBackend: 'wasm' };
+    }
+    const ok = await tf.setBackend('cpu');
+    return ok ? { ok, tfBackend: 'cpu' } : { ok, reason: 'the cpu backend failed to initialise' };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message.split('\n')[0].slice(0, 300) };
+  }
+}
+
+/** Selects and activates a backend. With an explicit choice, failing to load it is an error. */
+export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+  const attempts: BackendAttempt[] = [];
+  const candidates = choice === 'auto' ? BACKEND_ORDER : [choice];
+  if (choice !== 'auto' && !BACKEND_ORDER.includes(choice)) {
+    throw new InputError('--backend', `unknown backend "${choice}" (choose auto, ${BACKEND_ORDER.join(', ')})`);
+  }
+  for (const name of candidates) {
+    const r = await tryBackend(name);
+    attempts.push({ name, ok: r.ok, reason: r.reason });
+    if (r.ok) {
+      await tf.ready();
+      const info: BackendInfo = { name, tfBackend: r.tfBackend!, attempts };
+      if (name === 'wasm') info.wasm = wasmFeatures();
+      return info;
+    }
+  }
+  throw new InputError('--backend', `no backend could be loaded: ${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
+}
+
+export function wasmFeatures() {
+  return { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') };
+}
+
+/** Every backend, whether it loads here (native ones only in a child process, for `doctor`). */
+export async function diagnoseBackends(): Promise<{ attempts: BackendAttempt[]; wasm?: { simd: boolean; threads: boolean } }> {
+  const attempts: BackendAttempt[] = [];
+  let wasm: { simd: boolean; threads: boolean } | undefined;
+  for (const name of BACKEND_ORDER) {
+    if (name === 'node-gpu' || name === 'node') {
+      const why = probeNative(name);
+      attempts.push({ name, ok: !why, reason: why ?? undefined });
+      continue;
+    }
+    const r = await tryBackend(name);
+    attempts.push({ name, ok: r.ok, reason: r.reason });
+    if (name === 'wasm' && r.ok) wasm = wasmFeatures();
+  }
+  return { attempts, wasm };
+}

@@ -1,0 +1,71 @@
+// MNIST-format IDX files (http://yann.lecun.com/exdb/mnist/): raw or gzip-compressed.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { basename } from 'node:path';
+import { InputError } from '../errors.ts';
+import type { Dataset } from './dataset.ts';
+
+interface IdxArray { dims: number[]; data: Uint8Array }
+
+function readMaybeGzip(file: string): Buffer {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new InputError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message);
+  }
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    try {
+      return gunzipSync(buf as unknown as Uint8Array);
+    } catch (e) {
+      throw new InputError(file, `corrupt or truncated gzip data (${(e as Error).message})`);
+    }
+  }
+  return buf;
+}
+
+export function readIdx(file: string): IdxArray {
+  const buf = readMaybeGzip(file);
+  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) {
+    throw new InputError(file, 'not an IDX file (bad magic number)');
+  }
+  if (buf[2] !== 0x08) {
+    throw new InputError(file, `IDX data type 0x${buf[2].toString(16)} is not supported (only unsigned bytes, 0x08)`);
+  }
+  const ndims = buf[3];
+  if (ndims < 1 || ndims > 4) throw new InputError(file, `IDX header declares ${ndims} dimensions`);
+  const headerLen = 4 + 4 * ndims;
+  if (buf.length < headerLen) throw new InputError(file, 'truncated IDX header');
+  const dims: number[] = [];
+  for (let i = 0; i < ndims; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
+  const expected = dims.reduce((a, b) => a * b, 1);
+  const have = buf.length - headerLen;
+  if (have < expected) {
+    throw new InputError(file, `truncated: header declares ${dims.join('x')} (${expected} bytes of data), file holds ${have}`);
+  }
+  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + headerLen, expected) };
+}
+
+export function loadIdx(imagesFile: string, labelsFile: string, classNames?: string[]): Dataset {
+  const images = readIdx(imagesFile);
+  const labels = readIdx(labelsFile);
+  if (images.dims.length < 2) throw new InputError(imagesFile, `expected images (3 dimensions), found ${images.dims.length} dimension(s)`);
+  if (labels.dims.length !== 1) throw new InputError(labelsFile, `expected labels (1 dimension), found ${labels.dims.length} dimensions`);
+  const n = images.dims[0];
+  if (labels.dims[0] !== n) {
+    throw new InputError(labelsFile, `holds ${labels.dims[0]} labels but ${basename(imagesFile)} holds ${n} images`);
+  }
+  const shape = images.dims.length === 2 ? [images.dims[1]] : images.dims.length === 3 ? [images.dims[1], images.dims[2], 1] : images.dims.slice(1);
+  const x = Float32Array.from(images.data);
+  const y = Float32Array.from(labels.data);
+  let maxLabel = 0;
+  for (let i = 0; i < n; i++) if (y[i] > maxLabel) maxLabel = y[i];
+  const classes = classNames ? classNames.length : maxLabel + 1;
+  if (maxLabel >= classes) {
+    throw new InputError(labelsFile, `label ${maxLabel} is out of range for ${classes} class names`);
+  }
+  return {
+    x, y, n, shape, classes, classNames: classNames ?? null,
+    range: [0, 255], source: basename(imagesFile),
+  };
+}

@@ -1,0 +1,128 @@
+// From the spec's data section to normalised train/validation/test splits.
+import { resolve } from 'node:path';
+import type { DataSource, RunSpec } from '../../../shared/spec.ts';
+import type { DataInfo } from '../../../shared/events.ts';
+import { InputError } from '../errors.ts';
+import { rng, shuffleInPlace } from '../seed.ts';
+import { type Dataset, sampleSize, subset } from './dataset.ts';
+import { loadIdx } from './idx.ts';
+import { loadCsv } from './csv.ts';
+import { loadImageFolder } from './image-folder.ts';
+import { makeSynthetic } from './synthetic.ts';
+import { loadMnistDigits } from './mnist-digits.ts';
+
+export interface Splits {
+  train: Dataset;
+  validation: Dataset;
+  test: Dataset;
+  info: DataInfo;
+}
+
+/** `like` is the training set, when loading a separate validation or test source, so classes map the same way. */
+export function loadSource(src: DataSource, baseDir: string, seed: number, like?: Dataset): Dataset {
+  const path = (p: string) => resolve(baseDir, p);
+  switch (src.type) {
+    case 'idx': return loadIdx(path(src.images), path(src.labels), src.classNames ?? like?.classNames ?? undefined);
+    case 'csv': return loadCsv(path(src.path), { label: src.label, task: src.task, classNames: like?.classNames });
+    case 'image-folder': return loadImageFolder(path(src.path), { width: src.width, height: src.height, channels: src.channels, classNames: like?.classNames });
+    case 'synthetic': return makeSynthetic({ ...src, seed });
+    case 'mnist-digits': return loadMnistDigits();
+  }
+}
+
+function checkCompatible(train: Dataset, other: Dataset, field: string) {
+  if (sampleSize(other.shape) !== sampleSize(train.shape) || other.shape.join('x') !== train.shape.join('x')) {
+    throw new InputError(field, `samples have shape ${other.shape.join('x')} but the training data has ${train.shape.join('x')}`);
+  }
+  if ((other.classes === null) !== (train.classes === null)) {
+    throw new InputError(field, 'mixes classification and regression with the training data');
+  }
+  if (train.classes !== null) {
+    for (let i = 0; i < other.n; i++) {
+      if (other.y[i] >= train.classes) throw new InputError(field, `label ${other.y[i]} is out of range: the training data has ${train.classes} classes`);
+    }
+  }
+}
+
+/** Per-feature affine map fitted on the training split, applied to every split. */
+export interface Normalisation { kind: 'none' | 'scale' | 'standardize'; shift: Float32Array | number; scale: Float32Array | number }
+
+export function fitNormalisation(kind: RunSpec['data']['normalize'], d: Dataset): Normalisation {
+  if (kind === 'none') return { kind, shift: 0, scale: 1 };
+  if (kind === 'scale' && d.range) {
+    const [lo, hi] = d.range;
+    return { kind, shift: lo, scale: 1 / (hi - lo || 1) };
+  }
+  const f = sampleSize(d.shape);
+  const shift = new Float32Array(f), scale = new Float32Array(f);
+  if (kind === 'scale') {
+    const lo = new Float64Array(f).fill(Infinity), hi = new Float64Array(f).fill(-Infinity);
+    for (let i = 0; i < d.n; i++) for (let j = 0; j < f; j++) {
+      const v = d.x[i * f + j];
+      if (v < lo[j]) lo[j] = v;
+      if (v > hi[j]) hi[j] = v;
+    }
+    for (let j = 0; j < f; j++) { shift[j] = lo[j]; scale[j] = 1 / (hi[j] - lo[j] || 1); }
+  } else {
+    const sum = new Float64Array(f), sq = new Float64Array(f);
+    for (let i = 0; i < d.n; i++) for (let j = 0; j < f; j++) { const v = d.x[i * f + j]; sum[j] += v; sq[j] += v * v; }
+    for (let j = 0; j < f; j++) {
+      const m = sum[j] / d.n, sd = Math.sqrt(Math.max(0, sq[j] / d.n - m * m));
+      shift[j] = m; scale[j] = 1 / (sd || 1);
+    }
+  }
+  return { kind, shift, scale };
+}
+
+export function applyNormalisation(norm: Normalisation, d: Dataset) {
+  if (norm.kind === 'none') return;
+  const f = sampleSize(d.shape);
+  const { shift, scale } = norm;
+  if (typeof shift === 'number' && typeof scale === 'number') {
+    for (let i = 0; i < d.x.length; i++) d.x[i] = (d.x[i] - shift) * scale;
+    return;
+  }
+  const sh = shift as Float32Array, sc = scale as Float32Array;
+  for (let i = 0; i < d.n; i++) for (let j = 0; j < f; j++) d.x[i * f + j] = (d.x[i * f + j] - sh[j]) * sc[j];
+}
+
+export function prepareData(spec: RunSpec, baseDir: string): Splits {
+  const d = spec.data;
+  const all = loadSource(d.train, baseDir, spec.seed);
+  if (all.n < 2) throw new InputError('data.train', `holds ${all.n} sample(s)`);
+  const order = Array.from({ length: all.n }, (_, i) => i);
+  shuffleInPlace(order, rng(spec.seed));
+  const pool = d.limit ? order.slice(0, Math.min(d.limit, all.n)) : order;
+
+  let cursor = 0;
+  const take = (frac: number) => {
+    const k = Math.round(frac * pool.length);
+    const rows = pool.slice(cursor, cursor + k);
+    cursor += k;
+    return rows;
+  };
+  const testRows = typeof d.test === 'number' ? take(d.test) : null;
+  const valRows = typeof d.validation === 'number' ? take(d.validation) : null;
+  const trainRows = pool.slice(cursor);
+  if (trainRows.length < 1) throw new InputError('data', 'the validation and test fractions leave no training samples');
+  const train = subset(all, trainRows);
+
+  const separate = (s: DataSource, field: string) => {
+    const ds = loadSource(s, baseDir, spec.seed + 1, all);
+    checkCompatible(all, ds, field);
+    return ds;
+  };
+  const validation = valRows ? subset(all, valRows) : separate(d.validation as DataSource, 'data.validation');
+  const test = testRows ? subset(all, testRows) : separate(d.test as DataSource, 'data.test');
+
+  const norm = fitNormalisation(d.normalize, train);
+  for (const s of [train, validation, test]) applyNormalisation(norm, s);
+
+  return {
+    train, validation, test,
+    info: {
+      train: train.n, validation: validation.n, test: test.n, inputShape: all.shape,
+      classes: all.classes, classNames: all.classNames, source: all.source,
+    },
+  };
+}

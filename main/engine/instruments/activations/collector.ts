@@ -1,0 +1,78 @@
+// Activation statistics on the fixed probe batch: every layer's output from one inference-mode
+// pass (training mode would update batch-norm statistics a second time per step), read back
+// from the device once, reduced per layer and per unit in JS.
+import * as tf from '@tensorflow/tfjs';
+import type { ActivationsPayload, LayerActivationStats, UnitKind } from '../../../../shared/instruments/activations.ts';
+import type { LayerInfo } from '../../../../shared/events.ts';
+import type { InstrumentsSpec } from '../../../../shared/spec.ts';
+import { summarize } from '../../stats/summarize.ts';
+
+/** Is one output value saturated, for this kind of unit? */
+function saturationTest(kind: UnitKind, s: InstrumentsSpec['saturation']): ((v: number) => boolean) | null {
+  if (kind === 'sigmoid') return (v) => v < s.sigmoid || v > 1 - s.sigmoid;
+  if (kind === 'tanh') return (v) => v < -1 + s.tanh || v > 1 - s.tanh;
+  return null;
+}
+
+export function layerActivationStats(
+  values: ArrayLike<number>, start: number, end: number, info: LayerInfo, spec: InstrumentsSpec,
+): LayerActivationStats {
+  const base = summarize(values, start, end, spec.histogramBins);
+  const units = info.units;
+  const saturated = saturationTest(info.unitKind, spec.saturation);
+  const canDie = info.unitKind === 'relu' || info.unitKind === 'relu_family';
+  const satCount = new Float64Array(units);
+  const positive = new Uint8Array(units);
+  let satTotal = 0;
+  // Elements are laid out [batch, ..., units]: element k belongs to unit k % units.
+  if (saturated || canDie) {
+    for (let i = start, u = 0; i < end; i++, u = u + 1 === units ? 0 : u + 1) {
+      const v = values[i];
+      if (saturated && saturated(v)) { satCount[u]++; satTotal++; }
+      if (v > 0) positive[u] = 1;
+    }
+  }
+  const perUnit = (end - start) / units;
+  const unitSaturated = info.unitIndex.map((u) => (saturated ? satCount[u] / perUnit : 0));
+  const unitDead = info.unitIndex.map((u) => (canDie && !positive[u] ? 1 : 0));
+  let dead = 0;
+  if (canDie) for (let u = 0; u < units; u++) if (!positive[u]) dead++;
+  return {
+    layer: info.name, ...base,
+    saturatedFrac: saturated && end > start ? satTotal / (end - start) : 0,
+    deadFrac: canDie ? dead / units : 0,
+    unitSaturated, unitDead,
+  };
+}
+
+export class ActivationCollector {
+  private readonly probeModel: tf.LayersModel;
+
+  constructor(model: tf.LayersModel, private readonly layers: LayerInfo[], private readonly probe: tf.Tensor, private readonly spec: InstrumentsSpec) {
+    // Shares the model's layers and weights; it must never be disposed (that would dispose them).
+    this.probeModel = tf.model({ inputs: model.inputs, outputs: layers.map((l) => model.getLayer(l.name).output as tf.SymbolicTensor) });
+  }
+
+  async collect(): Promise<ActivationsPayload> {
+    const flat = tf.tidy(() => {
+      const outs = this.probeModel.apply(this.probe, { training: false }) as tf.Tensor | tf.Tensor[];
+      const list = Array.isArray(outs) ? outs : [outs];
+      return tf.concat(list.map((o) => o.reshape([-1])));
+    });
+    const values = await flat.data();
+    flat.dispose();
+    const batch = this.probe.shape[0];
+    let offset = 0;
+    const layers = this.layers.map((info) => {
+      const size = batch * info.outputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+      const s = layerActivationStats(values, offset, offset + size, info, this.spec);
+      offset += size;
+      return s;
+    });
+    return { layers };
+  }
+
+  dispose() {
+    this.probe.dispose();
+  }
+}

@@ -1,0 +1,157 @@
+// From the spec's model section to a tfjs model, plus what the instruments need to know about
+// each layer (what kind of unit it is, which units to record, its variables, its constraints).
+import * as tf from '@tensorflow/tfjs';
+import type { LayerSpec, RunSpec } from '../../../shared/spec.ts';
+import type { DataInfo, LayerInfo } from '../../../shared/events.ts';
+import type { UnitKind } from '../../../shared/instruments/activations.ts';
+import { InputError } from '../errors.ts';
+import { sampleUnits } from '../stats/summarize.ts';
+import { initializerName, makeInitializer } from './initializers.ts';
+
+/** Activations tfjs can fuse into dense/conv layers; leaky_relu needs a layer of its own. */
+const FUSED: Record<string, tf.serialization.ConfigDictValue> = {
+  sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', elu: 'elu', selu: 'selu', softmax: 'softmax', linear: 'linear',
+};
+
+export interface BuiltModel {
+  model: tf.LayersModel;
+  layers: LayerInfo[];
+  /** max-norm constraints, applied after every update (tfjs' optimizers bypass layer constraints) */
+  constraints: { variable: tf.Variable; constraint: ReturnType<typeof tf.constraints.maxNorm> }[];
+  totalParams: number;
+  trainableParams: number;
+}
+
+export function unitKindOf(activation: string | null): UnitKind {
+  switch (activation) {
+    case 'sigmoid': case 'tanh': case 'softmax': case 'relu': case 'linear': return activation;
+    case 'leaky_relu': case 'elu': case 'selu': return 'relu_family';
+    case null: return 'linear';
+    default: return 'other';
+  }
+}
+
+function regularizer(r: { l1: number; l2: number } | undefined) {
+  return r && (r.l1 > 0 || r.l2 > 0) ? tf.regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : undefined;
+}
+
+interface Made { layers: tf.layers.Layer[]; activation: string | null; kernelInit: string | null; maxNorm?: { value: number; axis: number[] } }
+
+function makeLayers(l: LayerSpec, name: string, seed: number): Made {
+  switch (l.type) {
+    case 'dense':
+    case 'conv2d': {
+      const common = {
+        name,
+        activation: (FUSED[l.activation] ?? 'linear') as 'linear',
+        kernelInitializer: makeInitializer(l.kernelInitializer, seed),
+        biasInitializer: makeInitializer(l.biasInitializer, seed + 1),
+        useBias: l.useBias,
+        kernelRegularizer: regularizer(l.kernelRegularizer),
+        biasRegularizer: regularizer(l.biasRegularizer),
+      };
+      const core = l.type === 'dense'
+        ? tf.layers.dense({ ...common, units: l.units })
+        : tf.layers.conv2d({ ...common, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding });
+      const layers: tf.layers.Layer[] = [core];
+      if (l.activation === 'leaky_relu') layers.push(tf.layers.leakyReLU({ alpha: l.alpha, name: `${name}_leaky_relu` }));
+      return {
+        layers, activation: l.activation, kernelInit: initializerName(l.kernelInitializer),
+        maxNorm: l.maxNorm ? { value: l.maxNorm, axis: l.type === 'dense' ? [0] : [0, 1, 2] } : undefined,
+      };
+    }
+    case 'maxpool2d':
+      return { layers: [tf.layers.maxPooling2d({ name, poolSize: l.poolSize, strides: l.strides, padding: l.padding })], activation: null, kernelInit: null };
+    case 'avgpool2d':
+      return { layers: [tf.layers.averagePooling2d({ name, poolSize: l.poolSize, strides: l.strides, padding: l.padding })], activation: null, kernelInit: null };
+    case 'flatten':
+      return { layers: [tf.layers.flatten({ name })], activation: null, kernelInit: null };
+    case 'dropout':
+      return { layers: [tf.layers.dropout({ name, rate: l.rate })], activation: null, kernelInit: null };
+    case 'batchnorm':
+      return { layers: [tf.layers.batchNormalization({ name, momentum: l.momentum, epsilon: l.epsilon })], activation: null, kernelInit: null };
+    case 'gaussian_noise':
+      return { layers: [tf.layers.gaussianNoise({ name, stddev: l.stddev })], activation: null, kernelInit: null };
+    case 'activation':
+      return {
+        layers: [l.activation === 'leaky_relu' ? tf.layers.leakyReLU({ name, alpha: l.alpha }) : tf.layers.activation({ name, activation: l.activation as 'relu' })],
+        activation: l.activation, kernelInit: null,
+      };
+  }
+}
+
+/** Layer names as a user reads them: the spec's name, or type_index counting from 1. */
+export function layerName(l: LayerSpec, i: number): string {
+  return l.name ?? `${l.type}_${i + 1}`;
+}
+
+export function buildModel(spec: RunSpec, data: DataInfo): BuiltModel {
+  const input = tf.input({ shape: data.inputShape, name: 'input' });
+  let x: tf.SymbolicTensor = input;
+  const applied: { layer: tf.layers.Layer; activation: string | null; kernelInit: string | null }[] = [];
+  const maxNorms: { layer: tf.layers.Layer; value: number; axis: number[] }[] = [];
+  spec.model.layers.forEach((l, i) => {
+    const made = makeLayers(l, layerName(l, i), spec.seed * 1000 + i * 2);
+    made.layers.forEach((layer, k) => {
+      try {
+        x = layer.apply(x) as tf.SymbolicTensor;
+      } catch (e) {
+        throw new InputError(`model.layers[${i}]`, `does not fit its input [${x.shape.map((d) => d ?? 'batch').join(', ')}]: ${(e as Error).message.split('\n')[0]}`);
+      }
+      // With a separate leaky_relu layer, the core layer's own output is linear.
+      applied.push({ layer, activation: k === made.layers.length - 1 ? made.activation : 'linear', kernelInit: k === 0 ? made.kernelInit : null });
+      if (k === 0 && made.maxNorm) maxNorms.push({ layer, ...made.maxNorm });
+    });
+  });
+  const model = tf.model({ inputs: input, outputs: x, name: 'trainscope_model' });
+  checkOutput(spec, data, model);
+
+  const layers: LayerInfo[] = applied.map(({ layer, activation, kernelInit }) => {
+    const shape = layer.outputShape as (number | null)[];
+    const units = (shape[shape.length - 1] as number) ?? 1;
+    return {
+      name: layer.name,
+      className: layer.getClassName(),
+      outputShape: shape,
+      params: layer.countParams(),
+      activation,
+      unitKind: unitKindOf(activation),
+      kernelInitializer: kernelInit,
+      units,
+      unitIndex: sampleUnits(units, spec.instruments.maxUnits),
+      variables: layer.trainableWeights.map((w) => w.name),
+    };
+  });
+  const constraints = maxNorms.map(({ layer, value, axis }) => ({
+    variable: layer.trainableWeights[0].read() as tf.Variable,
+    constraint: tf.constraints.maxNorm({ maxValue: value, axis: axis as unknown as number }),
+  }));
+  const trainableParams = model.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((p, q) => p * (q ?? 1), 1), 0);
+  return { model, layers, constraints, totalParams: model.countParams(), trainableParams };
+}
+
+/** The output layer must produce what the loss compares it with. */
+function checkOutput(spec: RunSpec, data: DataInfo, model: tf.LayersModel) {
+  const out = model.outputs[0].shape;
+  const last = `model.layers[${spec.model.layers.length - 1}]`;
+  if (out.length !== 2) {
+    throw new InputError(last, `the model's output has shape [${out.map((d) => d ?? 'batch').join(', ')}]; add a flatten and a dense layer so it is one vector per sample`);
+  }
+  const units = out[1] as number;
+  const loss = spec.training.loss;
+  if (data.classes === null) {
+    if (loss === 'categorical_crossentropy' || loss === 'binary_crossentropy') {
+      throw new InputError('training.loss', `${loss} needs class labels but the data is a regression target; use mse or mae`);
+    }
+    if (units !== 1) throw new InputError(`${last}.units`, `the output has ${units} units but a regression target needs 1`);
+    return;
+  }
+  if (loss === 'binary_crossentropy') {
+    if (data.classes !== 2) throw new InputError('training.loss', `binary_crossentropy needs 2 classes, the data has ${data.classes}`);
+    if (units !== 1) throw new InputError(`${last}.units`, `the output has ${units} units; binary_crossentropy needs 1 (a sigmoid unit)`);
+    return;
+  }
+  if (units !== data.classes) {
+    throw new InputError(`${last}.units`, `the output has ${units} units but the data has ${data.classes} classes`);
+  }
+}

@@ -1,0 +1,53 @@
+// Learning-rate schedules. Step-based ones are pure functions of the step; reduce-on-plateau
+// reacts to the monitored metric at the end of each epoch.
+import type { ScheduleSpec } from '../../../shared/spec.ts';
+import { isImprovement, resolveMode } from '../train/monitor.ts';
+
+export function scheduledRate(s: ScheduleSpec, lr0: number, step: number, epoch: number): number {
+  switch (s.type) {
+    case 'exponential': {
+      const p = step / s.decaySteps;
+      return lr0 * s.decayRate ** (s.staircase ? Math.floor(p) : p);
+    }
+    case 'power':
+      return lr0 / (1 + step / s.decaySteps) ** s.power;
+    case 'piecewise': {
+      const at = s.unit === 'epoch' ? epoch : step;
+      let i = 0;
+      while (i < s.boundaries.length && at >= s.boundaries[i]) i++;
+      return s.values[i];
+    }
+    default:
+      return lr0;
+  }
+}
+
+/** Keras' ReduceLROnPlateau: wait `patience` epochs without improvement, multiply by factor, cool down. */
+export class PlateauReducer {
+  private best: number | null = null;
+  private wait = 0;
+  private cooldownLeft = 0;
+  private readonly mode: 'min' | 'max';
+
+  constructor(private readonly s: Extract<ScheduleSpec, { type: 'reduce_on_plateau' }>) {
+    this.mode = resolveMode('auto', s.monitor);
+  }
+
+  /** Returns the new rate, or null to keep the current one. */
+  onEpochEnd(value: number | undefined, lr: number): number | null {
+    if (value === undefined || !Number.isFinite(value)) return null;
+    if (this.cooldownLeft > 0) this.cooldownLeft--;
+    if (this.best === null || isImprovement(value, this.best, this.mode, this.s.minDelta)) {
+      this.best = value;
+      this.wait = 0;
+      return null;
+    }
+    if (this.cooldownLeft > 0) return null;
+    if (++this.wait < this.s.patience) return null;
+    // Keras counts the epoch that reaches `patience` as the trigger: wait >= patience.
+    const next = Math.max(lr * this.s.factor, this.s.minLearningRate);
+    this.wait = 0;
+    this.cooldownLeft = this.s.cooldown;
+    return next < lr ? next : null;
+  }
+}

@@ -1,0 +1,95 @@
+// The run folder: spec.json, an append-only events.jsonl, and checkpoints/. A run killed mid-way
+// leaves a folder that still reads: every line is a whole event, a torn last line is skipped.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROTOCOL_VERSION, parseEvent, type RunEvent, type RunEventBody } from '../../../shared/events.ts';
+import { InputError } from '../errors.ts';
+
+export const EVENTS_FILE = 'events.jsonl';
+export const SPEC_FILE = 'spec.json';
+export const CHECKPOINT_DIR = 'checkpoints';
+
+function stamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** A new, unique folder under `outDir` named after the run. */
+export function createRunDir(outDir: string, name: string): string {
+  const base = join(outDir, `${name.replace(/[^\w.-]+/g, '_')}-${stamp()}`);
+  let dir = base;
+  for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Appends events as JSON lines; flushes to disk at least every `flushMs` and on important events. */
+export class RunWriter {
+  private fd: number;
+  private buffer: string[] = [];
+  private lastFlush = Date.now();
+
+  constructor(readonly dir: string, spec: unknown, private readonly flushMs = 1000) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`);
+    this.fd = openSync(join(dir, EVENTS_FILE), 'a');
+  }
+
+  write(e: RunEvent) {
+    this.buffer.push(`${JSON.stringify(e)}\n`);
+    if (e.type !== 'step' || Date.now() - this.lastFlush > this.flushMs) this.flush();
+  }
+
+  flush() {
+    if (!this.buffer.length || this.fd < 0) return;
+    writeSync(this.fd, this.buffer.join(''));
+    this.buffer = [];
+    this.lastFlush = Date.now();
+  }
+
+  close() {
+    if (this.fd < 0) return;
+    this.flush();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** Stamps an engine event body with the protocol version and time. */
+export function stampEvent(body: RunEventBody): RunEvent {
+  return { v: PROTOCOL_VERSION, t: Date.now(), ...body } as RunEvent;
+}
+
+export interface RunRecord {
+  dir: string;
+  spec: unknown;
+  events: RunEvent[];
+  /** lines that could not be read (a torn last line after a crash, foreign content) */
+  skipped: { line: number; error: string }[];
+}
+
+export function readRun(dir: string): RunRecord {
+  const eventsFile = join(dir, EVENTS_FILE);
+  if (!existsSync(eventsFile)) throw new InputError(dir, `not a run folder (no ${EVENTS_FILE})`);
+  let spec: unknown = null;
+  try {
+    spec = JSON.parse(readFileSync(join(dir, SPEC_FILE), 'utf8'));
+  } catch { /* the spec is also inside run-start; a missing spec.json is not fatal */ }
+  const events: RunEvent[] = [];
+  const skipped: RunRecord['skipped'] = [];
+  const lines = readFileSync(eventsFile, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      skipped.push({ line: i + 1, error: i === lines.length - 1 ? 'torn last line (run interrupted while writing)' : 'not JSON' });
+      return;
+    }
+    const r = parseEvent(raw);
+    if (r.ok) events.push(r.event); else skipped.push({ line: i + 1, error: r.error });
+  });
+  return { dir, spec: spec ?? events.find((e) => e.type === 'run-start')?.spec ?? null, events, skipped };
+}

@@ -1,0 +1,50 @@
+// Early stopping as Keras defines it (monitor, minDelta, patience, mode, baseline), keeping a
+// copy of the best epoch's weights on the device so they can be restored at the end.
+import * as tf from '@tensorflow/tfjs';
+import type { RunSpec } from '../../../shared/spec.ts';
+import { isImprovement, resolveMode } from './monitor.ts';
+
+type Spec = NonNullable<RunSpec['training']['earlyStopping']>;
+
+export class EarlyStopping {
+  readonly mode: 'min' | 'max';
+  best: number | null;
+  bestEpoch = -1;
+  private wait = 0;
+  private bestWeights: tf.Tensor[] | null = null;
+
+  constructor(readonly spec: Spec) {
+    this.mode = resolveMode(spec.mode, spec.monitor);
+    this.best = spec.baseline;
+  }
+
+  /** Returns true when training should stop. */
+  onEpochEnd(epoch: number, value: number | undefined, model: tf.LayersModel): boolean {
+    if (value === undefined) return false;
+    const improved = Number.isFinite(value) && (this.best === null || isImprovement(value, this.best, this.mode, this.spec.minDelta));
+    if (improved) {
+      this.best = value;
+      this.bestEpoch = epoch;
+      this.wait = 0;
+      if (this.spec.restoreBestWeights) {
+        if (this.bestWeights) tf.dispose(this.bestWeights);
+        this.bestWeights = model.getWeights().map((w) => tf.clone(w));
+      }
+      return false;
+    }
+    this.wait++;
+    return this.wait >= this.spec.patience;
+  }
+
+  /** Puts the best epoch's weights back; false when there were none (never improved). */
+  restore(model: tf.LayersModel): boolean {
+    if (!this.spec.restoreBestWeights || !this.bestWeights) return false;
+    model.setWeights(this.bestWeights);
+    return true;
+  }
+
+  dispose() {
+    if (this.bestWeights) tf.dispose(this.bestWeights);
+    this.bestWeights = null;
+  }
+}

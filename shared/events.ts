@@ -1,0 +1,187 @@
+// The event protocol between the engine and everything that listens to it (CLI, run folder,
+// desktop app, browser mode). Every event carries the protocol version `v`; readers accept
+// the versions they know and report the others instead of guessing.
+import { z } from 'zod';
+import type { RunSpec } from './spec.ts';
+import type { ActivationsPayload, UnitKind } from './instruments/activations.ts';
+import type { GradientsPayload } from './instruments/gradients.ts';
+import type { WeightsPayload } from './instruments/weights.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+export type BackendName = 'node-gpu' | 'node' | 'wasm' | 'cpu';
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  /** why it was not used: 'not installed', the load error, or 'skipped: ...' */
+  reason?: string;
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** the tfjs backend name actually registered (tensorflow, wasm, cpu) */
+  tfBackend: string;
+  attempts: BackendAttempt[];
+  wasm?: { simd: boolean; threads: boolean };
+}
+
+export interface LayerInfo {
+  name: string;
+  className: string;
+  outputShape: (number | null)[];
+  params: number;
+  activation: string | null;
+  unitKind: UnitKind;
+  kernelInitializer: string | null;
+  /** number of units (last axis) of the output */
+  units: number;
+  /** which units the per-unit arrays record (evenly spaced when the layer has more than maxUnits) */
+  unitIndex: number[];
+  /** names of this layer's trainable variables */
+  variables: string[];
+}
+
+export interface DataInfo {
+  train: number;
+  validation: number;
+  test: number;
+  inputShape: number[];
+  /** number of classes; null for regression */
+  classes: number | null;
+  classNames: string[] | null;
+  source: string;
+}
+
+export type Metrics = Record<string, number>;
+
+export type RunStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'early-stopped' | 'diverged' | 'failed';
+
+interface Base { v: number; t: number }
+
+export interface RunStartEvent extends Base {
+  type: 'run-start';
+  runId: string;
+  spec: RunSpec;
+  backend: BackendInfo;
+  data: DataInfo;
+  model: { layers: LayerInfo[]; totalParams: number; trainableParams: number };
+  stepsPerEpoch: number;
+  totalSteps: number;
+}
+export interface StepEvent extends Base {
+  type: 'step';
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+}
+export interface CollectionEvent extends Base {
+  type: 'collection';
+  step: number;
+  epoch: number;
+  activations: ActivationsPayload;
+  gradients: GradientsPayload;
+  weights: WeightsPayload;
+  /** time spent collecting, ms */
+  costMs: number;
+}
+export interface EpochEvent extends Base {
+  type: 'epoch';
+  epoch: number;
+  step: number;
+  train: Metrics;
+  validation: Metrics | null;
+  lr: number;
+  durationMs: number;
+  samplesPerSec: number;
+  /** tensors alive in the engine at the end of the epoch; constant from epoch to epoch unless something leaks */
+  numTensors: number;
+}
+export interface CheckpointEvent extends Base {
+  type: 'checkpoint';
+  epoch: number;
+  step: number;
+  path: string;
+  monitor: string;
+  value: number | null;
+}
+export interface LrChangeEvent extends Base {
+  type: 'lr-change';
+  epoch: number;
+  step: number;
+  from: number;
+  to: number;
+  reason: string;
+}
+export interface EarlyStopEvent extends Base {
+  type: 'early-stop';
+  epoch: number;
+  bestEpoch: number;
+  bestValue: number | null;
+  monitor: string;
+  restored: boolean;
+}
+export interface StatusEvent extends Base {
+  type: 'status';
+  status: RunStatus;
+  step: number;
+  reason?: string;
+}
+export interface NonFiniteEvent extends Base {
+  type: 'non-finite';
+  step: number;
+  epoch: number;
+  what: 'loss';
+  value: number;
+}
+export interface TestEvent extends Base {
+  type: 'test';
+  metrics: Metrics;
+}
+export interface RunEndEvent extends Base {
+  type: 'run-end';
+  status: Exclude<RunStatus, 'running' | 'paused'>;
+  reason?: string;
+  steps: number;
+  epochs: number;
+  durationMs: number;
+  final: { train: Metrics | null; validation: Metrics | null; test: Metrics | null };
+}
+
+export type RunEvent =
+  | RunStartEvent | StepEvent | CollectionEvent | EpochEvent | CheckpointEvent | LrChangeEvent
+  | EarlyStopEvent | StatusEvent | NonFiniteEvent | TestEvent | RunEndEvent;
+
+export type RunEventType = RunEvent['type'];
+/** An event as the engine emits it: the version and time are stamped on the way out. */
+export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'v' | 't'> : never) : never;
+
+const EVENT_TYPES = [
+  'run-start', 'step', 'collection', 'epoch', 'checkpoint', 'lr-change', 'early-stop', 'status',
+  'non-finite', 'test', 'run-end',
+] as const satisfies readonly RunEventType[];
+
+// The boundary check: the envelope and the fields every consumer relies on. Payloads inside
+// are produced by our own engine; the envelope check catches foreign or corrupt input.
+const envelope = z.looseObject({
+  v: z.number().int().positive(),
+  t: z.number(),
+  type: z.enum(EVENT_TYPES),
+  step: z.number().int().min(0).optional(),
+  epoch: z.number().int().min(0).optional(),
+});
+
+export type ParsedEvent = { ok: true; event: RunEvent } | { ok: false; error: string };
+
+export function parseEvent(raw: unknown): ParsedEvent {
+  const r = envelope.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    return { ok: false, error: `${i.path.join('.') || 'event'}: ${i.message}` };
+  }
+  if (r.data.v > PROTOCOL_VERSION) {
+    return { ok: false, error: `event protocol v${r.data.v} is newer than this Trainscope (v${PROTOCOL_VERSION})` };
+  }
+  return { ok: true, event: r.data as unknown as RunEvent };
+}

