@@ -36,15 +36,15 @@ export class PlateauReducer {
   /** Returns the new rate, or null to keep the current one. */
   onEpochEnd(value: number | undefined, lr: number): number | null {
     if (value === undefined || !Number.isFinite(value)) return null;
-    if (this.cooldownLeft > 0) this.cooldownLeft--;
+    // As Keras: an epoch in cooldown counts down and resets the wait; it never triggers.
+    const inCooldown = this.cooldownLeft > 0;
+    if (inCooldown) { this.cooldownLeft--; this.wait = 0; }
     if (this.best === null || isImprovement(value, this.best, this.mode, this.s.minDelta)) {
       this.best = value;
       this.wait = 0;
       return null;
     }
-    if (this.cooldownLeft > 0) return null;
-    if (++this.wait < this.s.patience) return null;
-    // Keras counts the epoch that reaches `patience` as the trigger: wait >= patience.
+    if (inCooldown || ++this.wait < this.s.patience) return null;
     const next = Math.max(lr * this.s.factor, this.s.minLearningRate);
     this.wait = 0;
     this.cooldownLeft = this.s.cooldown;

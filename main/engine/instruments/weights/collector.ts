@@ -17,7 +17,7 @@ export function weightStats(before: ArrayLike<number>, after: ArrayLike<number>,
     const s = summarize(after, offset, end, bins);
     const norm = l2norm(after, offset, end);
     const normBefore = l2norm(before, offset, end);
-    const updateRatio = normBefore > 0 ? l2diff(before, after, offset, end) / normBefore : 0;
+    const updateRatio = normBefore > 0 ? l2diff(before, after, offset, end) / normBefore : null;
     offset = end;
     return { variable: v.name, layer: v.layer, ...s, norm, updateRatio };
   });

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { summarize, sampleUnits, l2norm, l2diff } from '../../../main/engine/stats/summarize.ts';
+import { layerActivationStats } from '../../../main/engine/instruments/activations/collector.ts';
+import { rng, normal } from '../../../main/engine/seed.ts';
+import type { LayerInfo } from '../../../shared/events.ts';
+import { spec } from '../../helpers.ts';
+
+function brute(a: number[]) {
+  const f = a.filter(Number.isFinite);
+  const mean = f.reduce((x, y) => x + y, 0) / f.length;
+  const std = Math.sqrt(f.reduce((x, y) => x + (y - mean) ** 2, 0) / f.length);
+  return { mean, std, min: Math.min(...f), max: Math.max(...f) };
+}
+
+describe('summarize', () => {
+  it('matches a brute-force computation, counting NaN and Inf apart', () => {
+    const g = normal(rng(4));
+    const a = Array.from({ length: 5000 }, () => g() * 3 + 1);
+    a[10] = NaN; a[20] = Infinity; a[30] = -Infinity; a[40] = 0; a[41] = 0;
+    const s = summarize(Float32Array.from(a), 0, a.length, 20);
+    const b = brute(Array.from(Float32Array.from(a)));
+    expect(s.mean).toBeCloseTo(b.mean, 4);
+    expect(s.std).toBeCloseTo(b.std, 4);
+    expect(s.min).toBe(b.min);
+    expect(s.max).toBe(b.max);
+    expect(s.nan).toBe(1);
+    expect(s.inf).toBe(2);
+    expect(s.zeroFrac).toBeCloseTo(2 / 5000, 10);
+    expect(s.hist.counts.reduce((x, y) => x + y, 0)).toBe(4997);
+    // each value lands in the bin that brute force puts it in
+    const w = (s.hist.hi - s.hist.lo) / 20;
+    const counts = new Array(20).fill(0);
+    for (const v of Float32Array.from(a)) if (Number.isFinite(v)) counts[Math.min(19, Math.floor((v - s.hist.lo) / w))]++;
+    expect(s.hist.counts).toEqual(counts);
+  });
+
+  it('works on a sub-range and on constant data', () => {
+    const s = summarize([9, 9, 2, 2, 2, 9], 2, 5, 4);
+    expect(s).toMatchObject({ count: 3, mean: 2, std: 0, min: 2, max: 2 });
+    expect(s.hist.counts).toEqual([3, 0, 0, 0]);
+  });
+
+  it('norms and evenly spaced unit samples', () => {
+    expect(l2norm([3, 4, 12], 0, 2)).toBe(5);
+    expect(l2diff([1, 1], [4, 5], 0, 2)).toBe(5);
+    expect(sampleUnits(5, 10)).toEqual([0, 1, 2, 3, 4]);
+    const s = sampleUnits(1000, 256);
+    expect(s).toHaveLength(256);
+    expect(s[0]).toBe(0);
+    expect(new Set(s).size).toBe(256);
+    expect(s[255]).toBeLessThan(1000);
+  });
+});
+
+describe('per-unit activation statistics', () => {
+  const instruments = spec({ data: { train: { type: 'synthetic', name: 'moons' } }, model: { layers: [{ type: 'dense', units: 2 }] }, instruments: { histogramBins: 10 } }).instruments;
+  const info = (kind: LayerInfo['unitKind'], units: number, unitIndex?: number[]): LayerInfo => ({
+    name: 'l', className: 'Dense', outputShape: [null, units], params: 0, activation: kind, unitKind: kind,
+    kernelInitializer: null, units, unitIndex: unitIndex ?? Array.from({ length: units }, (_, i) => i), variables: [],
+  });
+
+  it('sigmoid: saturated fraction per unit and overall', () => {
+    // batch of 4, 3 units; unit 0 always saturated, unit 1 half the time, unit 2 never
+    const v = [0.999, 0.001, 0.5, 0.0001, 0.5, 0.4, 0.995, 0.999, 0.6, 0.99999, 0.3, 0.7];
+    const s = layerActivationStats(v, 0, v.length, info('sigmoid', 3), instruments);
+    expect(s.unitSaturated).toEqual([1, 0.5, 0]);
+    expect(s.saturatedFrac).toBeCloseTo(6 / 12, 10);
+    expect(s.deadFrac).toBe(0);
+  });
+
+  it('tanh saturates near +-1', () => {
+    const v = [0.99, -0.999, 0.5, -0.2];
+    const s = layerActivationStats(v, 0, 4, info('tanh', 2), instruments);
+    expect(s.unitSaturated).toEqual([0.5, 0.5]);
+  });
+
+  it('ReLU: a unit is dead when it is zero for the whole batch; only recorded units are reported', () => {
+    // batch 3, 4 units: unit 1 and unit 3 are dead
+    const v = [0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 0];
+    const s = layerActivationStats(v, 0, v.length, info('relu', 4, [1, 2]), instruments);
+    expect(s.deadFrac).toBe(0.5);
+    expect(s.unitDead).toEqual([1, 0]);
+    expect(s.zeroFrac).toBeCloseTo(9 / 12, 10);
+  });
+
+  it('conv outputs: units are channels (the last axis)', () => {
+    // [batch 2, 2 positions, 2 channels]; channel 1 never positive
+    const v = [1, 0, 0, 0, 3, -0, 0, 0];
+    const s = layerActivationStats(v, 0, v.length, info('relu', 2), instruments);
+    expect(s.unitDead).toEqual([0, 1]);
+  });
+});
