@@ -61,6 +61,9 @@ async function tryBackend(name: BackendName): Promise<{ ok: boolean; reason?: st
       return { ok, tfBackend: 'wasm' };
     }
     const ok = await tf.setBackend('cpu');
+    // The cpu backend prints a banner about tfjs-node on first use; the run record and
+    // `trainscope doctor` already say which backend runs and why the faster ones did not.
+    if (ok) (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
     return ok ? { ok, tfBackend: 'cpu' } : { ok, reason: 'the cpu backend failed to initialise' };
   } catch (e) {
     return { ok: false, reason: (e as Error).message.split('\n')[0].slice(0, 300) };

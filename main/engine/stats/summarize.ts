@@ -3,50 +3,78 @@
 // reductions as tf ops (measured, see environment.md).
 import type { TensorSummary } from '../../../shared/instruments/histogram.ts';
 
-export function summarize(a: ArrayLike<number>, start: number, end: number, bins: number): TensorSummary {
-  let n = 0, nan = 0, inf = 0, zeros = 0;
+export interface Moments { n: number; nan: number; inf: number; zeros: number; sum: number; sumSq: number; min: number; max: number }
+
+/** One pass: count, NaN/Inf, zeros, sum, sum of squares, range of the finite values. */
+export function moments(a: ArrayLike<number>, start: number, end: number): Moments {
+  let nonFinite = 0, nan = 0, zeros = 0;
   let sum = 0, sumSq = 0, min = Infinity, max = -Infinity;
+  // Hot loop (up to millions of values per collection): branch-light on purpose. Kept in its
+  // own small function: V8 optimised it 2x worse when it shared a body with the histogram.
   for (let i = start; i < end; i++) {
     const v = a[i];
-    if (v !== v) { nan++; continue; }
-    if (v === Infinity || v === -Infinity) { inf++; continue; }
-    n++;
+    if (v - v !== 0) { // NaN or +-Infinity
+      nonFinite++;
+      if (v !== v) nan++;
+      continue;
+    }
     sum += v;
     sumSq += v * v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (v === 0) zeros++;
+    min = v < min ? v : min;
+    max = v > max ? v : max;
+    zeros += v === 0 ? 1 : 0;
   }
+  const n = end - start - nonFinite;
+  return n ? { n, nan, inf: nonFinite - nan, zeros, sum, sumSq, min, max } : { n, nan, inf: nonFinite - nan, zeros, sum, sumSq, min: 0, max: 0 };
+}
+
+/** Summary statistics plus the L2 norm (NaN when any value is not finite), from the same pass. */
+export function summarizeWithNorm(a: ArrayLike<number>, start: number, end: number, bins: number): TensorSummary & { norm: number } {
+  const m = moments(a, start, end);
+  return { ...fromMoments(a, start, end, bins, m), norm: m.nan + m.inf ? NaN : Math.sqrt(m.sumSq) };
+}
+
+export function summarize(a: ArrayLike<number>, start: number, end: number, bins: number): TensorSummary {
+  return fromMoments(a, start, end, bins, moments(a, start, end));
+}
+
+function fromMoments(a: ArrayLike<number>, start: number, end: number, bins: number, m: Moments): TensorSummary {
   const total = end - start;
-  const mean = n ? sum / n : 0;
-  const variance = n ? Math.max(0, sumSq / n - mean * mean) : 0;
-  if (!n) { min = 0; max = 0; }
+  const mean = m.n ? m.sum / m.n : 0;
+  const variance = m.n ? Math.max(0, m.sumSq / m.n - mean * mean) : 0;
   return {
-    count: total, mean, std: Math.sqrt(variance), min, max,
-    zeroFrac: total ? zeros / total : 0, nan, inf,
-    hist: histogram(a, start, end, min, max, bins),
+    count: total, mean, std: Math.sqrt(variance), min: m.min, max: m.max,
+    zeroFrac: total ? m.zeros / total : 0, nan: m.nan, inf: m.inf,
+    hist: histogram(a, start, end, m.min, m.max, bins),
   };
 }
 
 export function histogram(a: ArrayLike<number>, start: number, end: number, lo: number, hi: number, bins: number) {
-  const counts = new Array<number>(bins).fill(0);
-  const width = hi - lo;
-  if (width <= 0) {
-    // All finite values equal: put them in one bin so the histogram still sums to the count.
-    let n = 0;
-    for (let i = start; i < end; i++) if (Number.isFinite(a[i])) n++;
-    counts[0] = n;
-    return { lo, hi, counts };
-  }
-  const scale = bins / width;
+  const counts = hi > lo ? binValues(a, start, end, lo, hi, bins) : constantBins(a, start, end, bins);
+  return { lo, hi, counts: Array.from(counts) };
+}
+
+// The binning loop lives alone in a small function: V8 optimised it several times worse when it
+// shared a body with another loop (measured: 2.9 ms vs 0.5 ms for 235k values).
+function binValues(a: ArrayLike<number>, start: number, end: number, lo: number, hi: number, bins: number): Float64Array {
+  const counts = new Float64Array(bins);
+  const scale = bins / (hi - lo);
+  const last = bins - 1;
   for (let i = start; i < end; i++) {
-    const v = a[i];
-    if (!(v >= lo && v <= hi)) continue; // drops NaN and Inf
-    let b = ((v - lo) * scale) | 0;
-    if (b >= bins) b = bins - 1;
-    counts[b]++;
+    const f = (a[i] - lo) * scale;
+    if (f >= 0 && f <= bins) { // false for NaN and Inf
+      const b = f | 0;
+      counts[b > last ? last : b]++;
+    }
   }
-  return { lo, hi, counts };
+  return counts;
+}
+
+/** All finite values equal: put them in one bin so the histogram still sums to the count. */
+function constantBins(a: ArrayLike<number>, start: number, end: number, bins: number): Float64Array {
+  const counts = new Float64Array(bins);
+  for (let i = start; i < end; i++) { const v = a[i]; if (v - v === 0) counts[0]++; }
+  return counts;
 }
 
 /** L2 norm of a[start..end), ignoring nothing: a NaN anywhere makes the norm NaN, as it should. */
@@ -61,6 +89,13 @@ export function l2diff(a: ArrayLike<number>, b: ArrayLike<number>, start: number
   let s = 0;
   for (let i = start; i < end; i++) { const d = b[i] - a[i]; s += d * d; }
   return Math.sqrt(s);
+}
+
+/** |b - a| / |a| over the same range in one pass; null when |a| is 0 (the ratio is undefined). */
+export function relativeChange(a: ArrayLike<number>, b: ArrayLike<number>, start: number, end: number): number | null {
+  let d2 = 0, a2 = 0;
+  for (let i = start; i < end; i++) { const x = a[i], d = b[i] - x; d2 += d * d; a2 += x * x; }
+  return a2 > 0 ? Math.sqrt(d2 / a2) : null;
 }
 
 /** Evenly spaced indices of at most `max` of `n` units, always including the first. */

@@ -17,7 +17,7 @@ import { rng, seedMathRandom, shuffleInPlace } from '../seed.ts';
 import { stampEvent } from '../run/run-folder.ts';
 import { ActivationCollector } from '../instruments/activations/collector.ts';
 import { collectGradients } from '../instruments/gradients/collector.ts';
-import { collectWeights, snapshotWeights } from '../instruments/weights/collector.ts';
+import { WeightCollector } from '../instruments/weights/collector.ts';
 import { trackedVariables, type TrackedVariable } from '../instruments/variables.ts';
 import { correctCount, perSampleLoss } from './loss.ts';
 import { evaluate } from './evaluate.ts';
@@ -110,6 +110,7 @@ export class Trainer {
     const probeSource = validation.n > 0 ? validation : train;
     const probeRows = Array.from({ length: Math.min(spec.instruments.probeBatchSize, probeSource.n) }, (_, i) => i);
     const probeSet = subset(probeSource, probeRows);
+    const weights = new WeightCollector(tracked, spec.instruments.histogramBins);
     const activations = new ActivationCollector(model, layers, tf.tensor(probeSet.x, [probeSet.n, ...probeSet.shape]), spec.instruments);
     const early = t.earlyStopping ? new EarlyStopping(t.earlyStopping) : null;
     const checkpointer = t.checkpoint && target.runDir ? new Checkpointer(t.checkpoint, join(target.runDir, 'checkpoints')) : null;
@@ -169,7 +170,7 @@ export class Trainer {
           let diverged = false;
           try {
             if (collect) {
-              await this.collect(epoch, tracked, grads, clipped, activations, optimizer, constraints, nonFinite && t.stopOnNonFinite);
+              await this.collect(epoch, tracked, grads, clipped, { activations, weights }, optimizer, constraints, nonFinite && t.stopOnNonFinite);
             } else if (!(nonFinite && t.stopOnNonFinite)) {
               this.update(optimizer, clipped ?? grads, constraints);
             }
@@ -225,6 +226,7 @@ export class Trainer {
       let restored = false;
       if (early && status !== 'diverged') {
         restored = early.restore(model);
+        if (restored) weights.invalidate();
         if (status === 'early-stopped' || restored) {
           this.emit({ type: 'early-stop', epoch: Math.max(0, epochsDone - 1), bestEpoch: early.bestEpoch, bestValue: early.best, monitor: early.spec.monitor, restored });
         }
@@ -264,20 +266,20 @@ export class Trainer {
   /** One collection: gradients before the update, weights and their update ratio after, activations on the probe batch. */
   private async collect(
     epoch: number, tracked: TrackedVariable[], grads: tf.NamedTensorMap, clipped: tf.NamedTensorMap | null,
-    activations: ActivationCollector, optimizer: tf.Optimizer, constraints: BuiltModel['constraints'], skipUpdate: boolean,
+    collectors: { activations: ActivationCollector; weights: WeightCollector },
+    optimizer: tf.Optimizer, constraints: BuiltModel['constraints'], skipUpdate: boolean,
   ) {
     const t0 = performance.now();
     const bins = this.spec.instruments.histogramBins;
-    const before = snapshotWeights(tracked);
+    const before = collectors.weights.snapshot(this.step);
     try {
       const gradients = await collectGradients(grads, clipped, tracked, bins);
       if (!skipUpdate) this.update(optimizer, clipped ?? grads, constraints);
-      const weights = await collectWeights(before, tracked, bins);
-      const acts = await activations.collect();
-      this.emit({ type: 'collection', step: this.step, epoch, activations: acts, gradients, weights, costMs: performance.now() - t0 });
+      const weights = await collectors.weights.collect(this.step, before);
+      const activations = await collectors.activations.collect();
+      this.emit({ type: 'collection', step: this.step, epoch, activations, gradients, weights, costMs: performance.now() - t0 });
     } finally {
-      before.dispose();
+      before?.dispose();
     }
   }
 }
-

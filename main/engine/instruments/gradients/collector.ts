@@ -2,16 +2,15 @@
 // max |g|, histogram, zero fraction, NaN/Inf; and the global norm before and after clipping.
 import type * as tf from '@tensorflow/tfjs';
 import type { GradientsPayload, VariableGradientStats } from '../../../../shared/instruments/gradients.ts';
-import { summarize, l2norm } from '../../stats/summarize.ts';
+import { summarizeWithNorm, l2norm } from '../../stats/summarize.ts';
 import { concatFlat, type TrackedVariable } from '../variables.ts';
 
 export function gradientStats(values: ArrayLike<number>, vars: TrackedVariable[], bins: number): VariableGradientStats[] {
   let offset = 0;
   return vars.map((v) => {
-    const s = summarize(values, offset, offset + v.size, bins);
-    const norm = l2norm(values, offset, offset + v.size);
+    const s = summarizeWithNorm(values, offset, offset + v.size, bins);
     offset += v.size;
-    return { variable: v.name, layer: v.layer, ...s, norm, maxAbs: Math.max(Math.abs(s.min), Math.abs(s.max)) };
+    return { variable: v.name, layer: v.layer, ...s, maxAbs: Math.max(Math.abs(s.min), Math.abs(s.max)) };
   });
 }
 

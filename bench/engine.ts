@@ -1,0 +1,116 @@
+// Engine benchmarks: the instrumented custom loop against model.fit, the composed wasm conv
+// gradients against the cpu backend, and MLP throughput per backend.
+import * as tf from '@tensorflow/tfjs';
+import { validateSpec, type RunSpec, type RunSpecInput } from '../shared/spec.ts';
+import { selectBackend, probeNative } from '../main/engine/backends/select.ts';
+import { Trainer } from '../main/engine/train/trainer.ts';
+import { prepareData } from '../main/engine/data/load.ts';
+import { buildModel } from '../main/engine/model/build.ts';
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+function spec(input: RunSpecInput): RunSpec {
+  const r = validateSpec(input);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.spec;
+}
+
+/** The MLP of the acceptance spec (784-256-128-10, Adam, batch 64) on the bundled MNIST digits. */
+export function mlpSpec(every: number, epochs = 3): RunSpec {
+  return spec({
+    name: 'bench-mlp', seed: 1,
+    data: { train: { type: 'mnist-digits' }, validation: 0, test: 0, limit: 6400 },
+    model: { layers: [
+      { type: 'flatten' },
+      { type: 'dense', units: 256, activation: 'relu', kernelInitializer: 'he_normal' },
+      { type: 'dense', units: 128, activation: 'relu', kernelInitializer: 'he_normal' },
+      { type: 'dense', units: 10, activation: 'softmax' },
+    ] },
+    training: { epochs, batchSize: 64, optimizer: { type: 'adam', learningRate: 0.001 } },
+    instruments: { every },
+  });
+}
+
+function cnnSpec(): RunSpec {
+  return spec({
+    name: 'bench-cnn', seed: 1,
+    data: { train: { type: 'mnist-digits' }, validation: 0, test: 0, limit: 32 * 6 },
+    model: { layers: [
+      { type: 'conv2d', filters: 8, kernelSize: 3, activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2 },
+      { type: 'conv2d', filters: 16, kernelSize: 3, activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 10, activation: 'softmax' },
+    ] },
+    training: { epochs: 1, batchSize: 32 },
+    instruments: { every: 1000 },
+  });
+}
+
+/** ms per step of the custom loop, from the steps after the first epoch (warm-up excluded). */
+async function customLoopMsPerStep(s: RunSpec, backend: 'wasm' | 'cpu', skipEpochs = 1): Promise<number> {
+  const trainer = new Trainer({ spec: s, baseDir: '.', backend });
+  await trainer.prepare();
+  const times: number[] = [];
+  trainer.on((e) => { if (e.type === 'step' && e.epoch >= skipEpochs) times.push(performance.now()); });
+  await trainer.run();
+  trainer.built.model.dispose();
+  return (times[times.length - 1] - times[0]) / (times.length - 1);
+}
+
+/** ms per step of model.fit on the same model, data and optimiser. */
+async function fitMsPerStep(s: RunSpec): Promise<number> {
+  const data = prepareData(s, '.');
+  const { model } = buildModel(s, data.info);
+  model.compile({ optimizer: tf.train.adam(s.training.optimizer.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const x = tf.tensor(data.train.x, [data.train.n, ...data.train.shape]);
+  const y = tf.oneHot(tf.tensor1d(data.train.y, 'int32'), data.info.classes!);
+  const times: number[] = [];
+  let epoch = 0;
+  await model.fit(x, y, {
+    epochs: s.training.epochs, batchSize: s.training.batchSize, shuffle: true, verbose: 0,
+    callbacks: { onEpochBegin: async (e) => { epoch = e; }, onBatchEnd: async () => { if (epoch >= 1) times.push(performance.now()); } },
+  });
+  tf.dispose([x, y]);
+  model.dispose();
+  return (times[times.length - 1] - times[0]) / (times.length - 1);
+}
+
+const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
+
+export async function benchEngine(rounds = 3) {
+  await selectBackend('wasm');
+  const fit: number[] = [], def: number[] = [], every: number[] = [];
+  const defaultEvery = spec({ data: { train: { type: 'mnist-digits' } }, model: { layers: [{ type: 'dense', units: 1 }] } }).instruments.every;
+  // Interleaved rounds, medians: the machines are shared and noisy.
+  for (let r = 0; r < rounds; r++) {
+    fit.push(await fitMsPerStep(mlpSpec(defaultEvery)));
+    def.push(await customLoopMsPerStep(mlpSpec(defaultEvery), 'wasm'));
+    every.push(await customLoopMsPerStep(mlpSpec(1), 'wasm'));
+    log(`round ${r + 1}/${rounds}: model.fit ${fit[r].toFixed(1)} ms/step, instrumented every ${defaultEvery} steps ${def[r].toFixed(1)}, every step ${every[r].toFixed(1)}`);
+  }
+  const mlpWasm = (64 / median(def)) * 1000;
+  const cpuMs = await customLoopMsPerStep(mlpSpec(defaultEvery, 2), 'cpu');
+  const mlpCpu = (64 / cpuMs) * 1000;
+  log(`MLP samples/s: wasm ${mlpWasm.toFixed(0)}, cpu ${mlpCpu.toFixed(0)}`);
+
+  const cnnWasm = await customLoopMsPerStep(cnnSpec(), 'wasm', 0);
+  log(`small CNN on wasm: ${cnnWasm.toFixed(0)} ms/step`);
+  const cnnCpu = await customLoopMsPerStep(cnnSpec(), 'cpu', 0);
+  log(`small CNN on cpu: ${cnnCpu.toFixed(0)} ms/step`);
+
+  const native: Record<string, number | string> = {};
+  for (const n of ['node-gpu', 'node'] as const) {
+    const why = probeNative(n);
+    native[n] = why ? `unavailable: ${why}` : 'available (not benchmarked in this process: it would replace the wasm engine)';
+  }
+  return {
+    overhead_default: median(def) / median(fit),
+    overhead_every_step: median(every) / median(fit),
+    cnn_wasm_vs_cpu: cnnCpu / cnnWasm,
+    mlp_samples_per_s: { wasm: Math.round(mlpWasm), cpu: Math.round(mlpCpu), ...native },
+    ms_per_step: { model_fit: median(fit), instrumented_default: median(def), instrumented_every_step: median(every), cnn_wasm: cnnWasm, cnn_cpu: cnnCpu },
+    default_collection_interval: defaultEvery,
+  };
+}
