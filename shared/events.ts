@@ -135,6 +135,12 @@ export interface NonFiniteEvent extends Base {
   what: 'loss';
   value: number;
 }
+/** Something the user should know that does not stop the run (a collection that could not be computed). */
+export interface WarningEvent extends Base {
+  type: 'warning';
+  step: number;
+  message: string;
+}
 export interface TestEvent extends Base {
   type: 'test';
   metrics: Metrics;
@@ -151,7 +157,7 @@ export interface RunEndEvent extends Base {
 
 export type RunEvent =
   | RunStartEvent | StepEvent | CollectionEvent | EpochEvent | CheckpointEvent | LrChangeEvent
-  | EarlyStopEvent | StatusEvent | NonFiniteEvent | TestEvent | RunEndEvent;
+  | EarlyStopEvent | StatusEvent | NonFiniteEvent | WarningEvent | TestEvent | RunEndEvent;
 
 export type RunEventType = RunEvent['type'];
 /** An event as the engine emits it: the version and time are stamped on the way out. */
@@ -159,7 +165,7 @@ export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit
 
 const EVENT_TYPES = [
   'run-start', 'step', 'collection', 'epoch', 'checkpoint', 'lr-change', 'early-stop', 'status',
-  'non-finite', 'test', 'run-end',
+  'non-finite', 'warning', 'test', 'run-end',
 ] as const satisfies readonly RunEventType[];
 
 // The boundary check: the envelope and the fields every consumer relies on. Payloads inside

@@ -119,7 +119,7 @@ export function buildModel(spec: RunSpec, data: DataInfo): BuiltModel {
       kernelInitializer: kernelInit,
       units,
       unitIndex: sampleUnits(units, spec.instruments.maxUnits),
-      variables: layer.trainableWeights.map((w) => w.name),
+      variables: layer.trainableWeights.map((w) => w.originalName),
     };
   });
   const constraints = maxNorms.map(({ layer, value, axis }) => ({

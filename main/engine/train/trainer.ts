@@ -15,10 +15,10 @@ import { PlateauReducer, scheduledRate } from '../optim/schedules.ts';
 import { clipGradients } from '../optim/clip.ts';
 import { rng, seedMathRandom, shuffleInPlace } from '../seed.ts';
 import { stampEvent } from '../run/run-folder.ts';
-import { ActivationCollector } from '../instruments/activations/collector.ts';
-import { collectGradients } from '../instruments/gradients/collector.ts';
-import { WeightCollector } from '../instruments/weights/collector.ts';
-import { trackedVariables, type TrackedVariable } from '../instruments/variables.ts';
+import { allWeightsFlat, concatFlat, trackedVariables } from '../instruments/variables.ts';
+import type { CollectionContext, CollectionInput } from '../instruments/collection.ts';
+import { createReducer, type Reducer } from '../instruments/reducer.ts';
+import { globalNorm } from '../optim/clip.ts';
 import { correctCount, perSampleLoss } from './loss.ts';
 import { evaluate } from './evaluate.ts';
 import { EarlyStopping } from './early-stopping.ts';
@@ -32,7 +32,12 @@ export interface TrainerOptions {
   backend?: BackendChoice;
   /** collect instruments at all (the benchmark turns them off to measure their cost) */
   instruments?: boolean;
+  /** reduce statistics in a worker thread (default); false keeps them on the training thread */
+  offThread?: boolean;
 }
+
+/** Collections allowed in flight in the worker before the loop waits for the oldest. */
+const MAX_IN_FLIGHT = 3;
 
 type Listener = (e: RunEvent) => void;
 
@@ -110,8 +115,13 @@ export class Trainer {
     const probeSource = validation.n > 0 ? validation : train;
     const probeRows = Array.from({ length: Math.min(spec.instruments.probeBatchSize, probeSource.n) }, (_, i) => i);
     const probeSet = subset(probeSource, probeRows);
-    const weights = new WeightCollector(tracked, spec.instruments.histogramBins);
-    const activations = new ActivationCollector(model, layers, tf.tensor(probeSet.x, [probeSet.n, ...probeSet.shape]), spec.instruments);
+    const ctx: CollectionContext = {
+      layers, instruments: spec.instruments,
+      vars: tracked.map(({ name, layer, size, weightOffset }) => ({ name, layer, size, weightOffset })),
+    };
+    const { reducer, why } = await createReducer(model, ctx, tf.tensor(probeSet.x, [probeSet.n, ...probeSet.shape]), this.opts.offThread !== false);
+    this.reducer = reducer;
+    this.lastCollected = -2;
     const early = t.earlyStopping ? new EarlyStopping(t.earlyStopping) : null;
     const checkpointer = t.checkpoint && target.runDir ? new Checkpointer(t.checkpoint, join(target.runDir, 'checkpoints')) : null;
     const plateau = t.schedule.type === 'reduce_on_plateau' ? new PlateauReducer(t.schedule) : null;
@@ -135,6 +145,7 @@ export class Trainer {
       stepsPerEpoch, totalSteps: stepsPerEpoch * t.epochs,
     });
     this.emit({ type: 'status', status: 'running', step: 0 });
+    if (why) this.emit({ type: 'warning', step: 0, message: why });
 
     try {
       epochs: for (let epoch = 0; epoch < t.epochs; epoch++) {
@@ -170,7 +181,7 @@ export class Trainer {
           let diverged = false;
           try {
             if (collect) {
-              await this.collect(epoch, tracked, grads, clipped, { activations, weights }, optimizer, constraints, nonFinite && t.stopOnNonFinite);
+              await this.collect(epoch, grads, clipped, optimizer, constraints, nonFinite && t.stopOnNonFinite);
             } else if (!(nonFinite && t.stopOnNonFinite)) {
               this.update(optimizer, clipped ?? grads, constraints);
             }
@@ -226,11 +237,12 @@ export class Trainer {
       let restored = false;
       if (early && status !== 'diverged') {
         restored = early.restore(model);
-        if (restored) weights.invalidate();
+        if (restored) this.lastCollected = -2;
         if (status === 'early-stopped' || restored) {
           this.emit({ type: 'early-stop', epoch: Math.max(0, epochsDone - 1), bestEpoch: early.bestEpoch, bestValue: early.best, monitor: early.spec.monitor, restored });
         }
       }
+      await this.drainCollections();
       const finalVal = restored ? await evaluate(model, validation, spec) : null;
       const testMetrics = status === 'diverged' ? null : await evaluate(model, test, spec);
       if (testMetrics) this.emit({ type: 'test', metrics: testMetrics });
@@ -249,7 +261,8 @@ export class Trainer {
       throw e;
     } finally {
       restoreRandom();
-      activations.dispose();
+      await this.drainCollections().catch(() => undefined);
+      await reducer.close();
       early?.dispose();
       optimizer.dispose();
     }
@@ -263,23 +276,56 @@ export class Trainer {
     }
   }
 
-  /** One collection: gradients before the update, weights and their update ratio after, activations on the probe batch. */
+  private reducer!: Reducer;
+  private inFlight: Promise<void>[] = [];
+  private lastCollected = -2;
+
+  /**
+   * One collection. The training thread only reads numbers back: the raw gradients before the
+   * update, all weights after it (and before it, unless the previous step was collected, whose
+   * "after" they are). The probe pass and the reductions happen in the reducer.
+   */
   private async collect(
-    epoch: number, tracked: TrackedVariable[], grads: tf.NamedTensorMap, clipped: tf.NamedTensorMap | null,
-    collectors: { activations: ActivationCollector; weights: WeightCollector },
+    epoch: number, grads: tf.NamedTensorMap, clipped: tf.NamedTensorMap | null,
     optimizer: tf.Optimizer, constraints: BuiltModel['constraints'], skipUpdate: boolean,
   ) {
     const t0 = performance.now();
-    const bins = this.spec.instruments.histogramBins;
-    const before = collectors.weights.snapshot(this.step);
-    try {
-      const gradients = await collectGradients(grads, clipped, tracked, bins);
-      if (!skipUpdate) this.update(optimizer, clipped ?? grads, constraints);
-      const weights = await collectors.weights.collect(this.step, before);
-      const activations = await collectors.activations.collect();
-      this.emit({ type: 'collection', step: this.step, epoch, activations, gradients, weights, costMs: performance.now() - t0 });
-    } finally {
-      before?.dispose();
+    const model = this.built.model;
+    const names = model.trainableWeights.map((w) => w.name);
+    // Copies: on the cpu backend data() can hand out a variable's own buffer, and these go to a worker.
+    const read = async (t: tf.Tensor) => { const v = ((await t.data()) as Float32Array).slice(); t.dispose(); return v; };
+    const snapshot = this.lastCollected === this.step - 1 ? null : allWeightsFlat(model);
+    const gradValues = await read(concatFlat(names.map((n) => grads[n])));
+    const clippedNorm = clipped ? (await read(globalNorm(names.map((n) => clipped[n]))))[0] : null;
+    if (!skipUpdate) this.update(optimizer, clipped ?? grads, constraints);
+    const input: CollectionInput = {
+      step: this.step, epoch, grads: gradValues, clippedNorm,
+      weights: await read(allWeightsFlat(model)),
+      before: snapshot ? await read(snapshot) : null,
+    };
+    this.lastCollected = this.step;
+    const step = this.step;
+    const readMs = performance.now() - t0;
+    const inline = this.reducer.readsLiveModel;
+    // costMs: what the training thread spent on this collection.
+    const job = this.reducer.submit(input).then(
+      (out) => this.emit({ type: 'collection', ...out, costMs: inline ? performance.now() - t0 : readMs }),
+      (e: Error) => {
+        this.emit({ type: 'warning', step, message: `the statistics of step ${step} could not be computed: ${e.message}` });
+        this.lastCollected = -2; // the reducer may not hold this step's weights
+      },
+    );
+    if (inline) {
+      await job; // it reads the live model: no update may happen before it is done
+      return;
     }
+    this.inFlight.push(job);
+    job.finally(() => { this.inFlight = this.inFlight.filter((j) => j !== job); });
+    // Back-pressure: if the worker falls behind, the loop waits rather than queueing without bound.
+    if (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight[0];
+  }
+
+  private async drainCollections() {
+    await Promise.all(this.inFlight);
   }
 }

@@ -45,31 +45,42 @@ export function layerActivationStats(
   };
 }
 
-export class ActivationCollector {
+/** Statistics of every recorded layer from the flat outputs of one probe pass (layers in order). */
+export function activationStats(values: ArrayLike<number>, batch: number, layers: LayerInfo[], spec: InstrumentsSpec): ActivationsPayload {
+  let offset = 0;
+  return {
+    layers: layers.map((info) => {
+      const size = batch * info.outputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+      const s = layerActivationStats(values, offset, offset + size, info, spec);
+      offset += size;
+      return s;
+    }),
+  };
+}
+
+/**
+ * Runs the probe batch through a model in inference mode (training mode would update
+ * batch-norm statistics a second time per step) and returns every layer's output, flat.
+ */
+export class ProbePass {
   private readonly probeModel: tf.LayersModel;
 
-  constructor(model: tf.LayersModel, private readonly layers: LayerInfo[], private readonly probe: tf.Tensor, private readonly spec: InstrumentsSpec) {
+  constructor(model: tf.LayersModel, layerNames: string[], private readonly probe: tf.Tensor) {
     // Shares the model's layers and weights; it must never be disposed (that would dispose them).
-    this.probeModel = tf.model({ inputs: model.inputs, outputs: layers.map((l) => model.getLayer(l.name).output as tf.SymbolicTensor) });
+    this.probeModel = tf.model({ inputs: model.inputs, outputs: layerNames.map((n) => model.getLayer(n).output as tf.SymbolicTensor) });
   }
 
-  async collect(): Promise<ActivationsPayload> {
+  get batch() { return this.probe.shape[0]; }
+
+  async run(): Promise<Float32Array> {
     const flat = tf.tidy(() => {
       const outs = this.probeModel.apply(this.probe, { training: false }) as tf.Tensor | tf.Tensor[];
       const list = Array.isArray(outs) ? outs : [outs];
       return tf.concat(list.map((o) => o.reshape([-1])));
     });
-    const values = await flat.data();
+    const values = (await flat.data()) as Float32Array;
     flat.dispose();
-    const batch = this.probe.shape[0];
-    let offset = 0;
-    const layers = this.layers.map((info) => {
-      const size = batch * info.outputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
-      const s = layerActivationStats(values, offset, offset + size, info, this.spec);
-      offset += size;
-      return s;
-    });
-    return { layers };
+    return values;
   }
 
   dispose() {
