@@ -48,7 +48,12 @@ function taps(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D[] {
   return out;
 }
 
-/** dW[i,j,c,o] = sum over batch and output positions of x_tap(i,j)[.., c] * dy[.., o]: one im2col matMul. */
+/**
+ * dW[i,j,c,o] = sum over b,y,x of xpad[b, y*s+i, x*s+j, c] * dy[b,y,x,o]. That is itself a
+ * convolution: of the padded input with channels and batch swapped ([Cin, H, W, B]) by dy as
+ * the filter ([outH, outW, B, Cout]), dilated by the stride. One Conv2D call, which wasm runs
+ * through XNNPACK: ~4x faster than an im2col of strided slices (measured on a small CNN).
+ */
 function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo {
   const a = attrs as unknown as ConvAttrs;
   if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm: NCHW is not supported');
@@ -56,10 +61,14 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   const dy = wrap(inputs.dy!, backend) as tf.Tensor4D;
   const result = tf.tidy(() => {
     const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    const [kh, kw, cin, cout] = a.filterShape;
-    const rows = x.shape[0] * info.outHeight * info.outWidth;
-    const cols = tf.concat(taps(x, info), 3).reshape([rows, kh * kw * cin]);
-    return tf.matMul(cols, dy.reshape([rows, cout]), true, false).reshape([kh, kw, cin, cout]);
+    const [kh, kw] = a.filterShape;
+    const { top, bottom, left, right } = info.padInfo;
+    const xp = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const swapped = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [Cin, Hp, Wp, B]
+    const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [outH, outW, B, Cout]
+    const out = tf.conv2d(swapped, filter, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]); // [Cin, >=kh, >=kw, Cout]
+    const cropped = out.shape[1] === kh && out.shape[2] === kw ? out : tf.slice(out, [0, 0, 0, 0], [-1, kh, kw, -1]);
+    return tf.transpose(cropped, [1, 2, 0, 3]); // [kh, kw, Cin, Cout]
   });
   tf.dispose([x, dy]);
   return unwrap(result, backend);
