@@ -31,7 +31,7 @@ const imageFolderSource = z.strictObject({
 });
 const syntheticSource = z.strictObject({
   type: z.literal('synthetic'),
-  name: z.enum(['spirals', 'moons', 'circles', 'xor', 'blobs']),
+  name: z.enum(['spirals', 'moons', 'circles', 'xor', 'blobs']).describe('which dataset: K interleaved spirals, two moons, two concentric circles, XOR quadrants, K gaussian blobs'),
   samples: positiveInt.default(1000).describe('number of samples generated'),
   classes: z.number().int().min(2).max(100).default(2).describe('classes (spirals and blobs; moons, circles and xor have 2)'),
   features: z.number().int().min(2).max(1000).default(2).describe('input dimensions (blobs only; the others are 2-D)'),
@@ -62,7 +62,7 @@ const dataSchema = z.strictObject({
   limit: positiveInt.nullable().default(null).describe('use at most this many training samples (after shuffling)'),
   normalize: z.enum(['none', 'scale', 'standardize']).default('scale')
     .describe('scale: to [0,1] (images by their pixel range, other data per feature on the training split); standardize: zero mean, unit variance per feature'),
-  augment: augmentSchema.prefault({}),
+  augment: augmentSchema.prefault({}).describe('training-time augmentation'),
 });
 
 // ---------------------------------------------------------------- model
@@ -74,52 +74,52 @@ const initializerSchema = z.union([
   z.enum(['glorot_normal', 'glorot_uniform', 'he_normal', 'he_uniform', 'lecun_normal', 'lecun_uniform', 'zeros', 'ones']),
   z.strictObject({ type: z.literal('random_normal'), mean: z.number().default(0), stddev: z.number().positive().default(0.05) }),
   z.strictObject({ type: z.literal('constant'), value: z.number() }),
-]);
+]).describe('Glorot suits tanh/sigmoid/softmax, He the ReLU family, LeCun SELU');
 export type InitializerSpec = z.infer<typeof initializerSchema>;
 
 const regularizerSchema = z.strictObject({
-  l1: z.number().min(0).default(0),
-  l2: z.number().min(0).default(0),
-});
+  l1: z.number().min(0).default(0).describe('adds l1 * sum(|w|) to the loss'),
+  l2: z.number().min(0).default(0).describe('adds l2 * sum(w^2) to the loss'),
+}).describe('L1/L2 penalty added to the training loss');
 
 const weightedLayerFields = {
-  activation: activation.default('linear'),
+  activation: activation.default('linear').describe('activation of the layer\'s output'),
   alpha: z.number().min(0).default(0.3).describe('negative slope for leaky_relu'),
   kernelInitializer: initializerSchema.default('glorot_uniform'),
   biasInitializer: initializerSchema.default('zeros'),
-  useBias: z.boolean().default(true),
+  useBias: z.boolean().default(true).describe('false: no bias (e.g. before batch normalisation)'),
   kernelRegularizer: regularizerSchema.optional(),
   biasRegularizer: regularizerSchema.optional(),
   maxNorm: z.number().positive().optional().describe('max-norm constraint on each unit\'s incoming weights'),
-  name: z.string().regex(/^[A-Za-z][\w-]*$/).optional(),
+  name: z.string().regex(/^[A-Za-z][\w-]*$/).optional().describe('layer name in reports; default type_index (dense_3)'),
 };
 
-const denseLayer = z.strictObject({ type: z.literal('dense'), units: positiveInt, ...weightedLayerFields });
+const denseLayer = z.strictObject({ type: z.literal('dense'), units: positiveInt.describe('number of units'), ...weightedLayerFields });
 const conv2dLayer = z.strictObject({
   type: z.literal('conv2d'),
-  filters: positiveInt,
-  kernelSize: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(3),
-  strides: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(1),
-  padding: z.enum(['valid', 'same']).default('valid'),
+  filters: positiveInt.describe('number of output channels'),
+  kernelSize: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(3).describe('n or [height, width]'),
+  strides: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(1).describe('n or [vertical, horizontal]'),
+  padding: z.enum(['valid', 'same']).default('valid').describe('same: output keeps the input size (at stride 1)'),
   ...weightedLayerFields,
 });
 const poolFields = {
-  poolSize: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(2),
-  strides: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).optional(),
+  poolSize: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).default(2).describe('n or [height, width]'),
+  strides: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).optional().describe('default: the pool size'),
   padding: z.enum(['valid', 'same']).default('valid'),
   name: z.string().regex(/^[A-Za-z][\w-]*$/).optional(),
 };
 const maxPoolLayer = z.strictObject({ type: z.literal('maxpool2d'), ...poolFields });
 const avgPoolLayer = z.strictObject({ type: z.literal('avgpool2d'), ...poolFields });
 const flattenLayer = z.strictObject({ type: z.literal('flatten'), name: z.string().optional() });
-const dropoutLayer = z.strictObject({ type: z.literal('dropout'), rate: z.number().min(0).lt(1), name: z.string().optional() });
+const dropoutLayer = z.strictObject({ type: z.literal('dropout'), rate: z.number().min(0).lt(1).describe('fraction of inputs zeroed during training'), name: z.string().optional() });
 const batchNormLayer = z.strictObject({
   type: z.literal('batchnorm'),
-  momentum: z.number().min(0).max(1).default(0.99),
+  momentum: z.number().min(0).max(1).default(0.99).describe('of the moving mean and variance'),
   epsilon: z.number().positive().default(1e-3),
   name: z.string().optional(),
 });
-const gaussianNoiseLayer = z.strictObject({ type: z.literal('gaussian_noise'), stddev: z.number().min(0), name: z.string().optional() });
+const gaussianNoiseLayer = z.strictObject({ type: z.literal('gaussian_noise'), stddev: z.number().min(0).describe('noise added during training only'), name: z.string().optional() });
 const activationLayer = z.strictObject({
   type: z.literal('activation'), activation, alpha: z.number().min(0).default(0.3), name: z.string().optional(),
 });
@@ -135,19 +135,21 @@ const modelSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------- training
+const lr = (d: number) => z.number().positive().default(d).describe('step size (the starting value when a schedule is set)');
+const beta = (d: number, what: string) => z.number().min(0).lt(1).default(d).describe(what);
 const optimizerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('sgd'), learningRate: z.number().positive().default(0.01) }),
-  z.strictObject({ type: z.literal('momentum'), learningRate: z.number().positive().default(0.01), momentum: z.number().min(0).lt(1).default(0.9) }),
-  z.strictObject({ type: z.literal('nesterov'), learningRate: z.number().positive().default(0.01), momentum: z.number().min(0).lt(1).default(0.9) }),
-  z.strictObject({ type: z.literal('adagrad'), learningRate: z.number().positive().default(0.01), initialAccumulator: z.number().positive().default(0.1) }),
+  z.strictObject({ type: z.literal('sgd'), learningRate: lr(0.01) }),
+  z.strictObject({ type: z.literal('momentum'), learningRate: lr(0.01), momentum: beta(0.9, 'velocity = momentum * velocity + gradient') }),
+  z.strictObject({ type: z.literal('nesterov'), learningRate: lr(0.01), momentum: beta(0.9, 'as momentum, with the gradient taken one step ahead') }),
+  z.strictObject({ type: z.literal('adagrad'), learningRate: lr(0.01), initialAccumulator: z.number().positive().default(0.1).describe('starting value of the squared-gradient sums') }),
   z.strictObject({
-    type: z.literal('rmsprop'), learningRate: z.number().positive().default(0.001), rho: z.number().min(0).lt(1).default(0.9),
-    momentum: z.number().min(0).lt(1).default(0), epsilon: z.number().positive().default(1e-7),
+    type: z.literal('rmsprop'), learningRate: lr(0.001), rho: beta(0.9, 'decay of the squared-gradient average'),
+    momentum: beta(0, 'optional momentum'), epsilon: z.number().positive().default(1e-7).describe('added to the denominator'),
   }),
   ...(['adam', 'nadam', 'adamax'] as const).map((type) => z.strictObject({
-    type: z.literal(type), learningRate: z.number().positive().default(0.001),
-    beta1: z.number().min(0).lt(1).default(0.9), beta2: z.number().min(0).lt(1).default(0.999),
-    epsilon: z.number().positive().default(1e-7),
+    type: z.literal(type), learningRate: lr(0.001),
+    beta1: beta(0.9, 'decay of the first-moment (mean) estimate'), beta2: beta(0.999, 'decay of the second-moment estimate'),
+    epsilon: z.number().positive().default(1e-7).describe('added to the denominator'),
   })),
 ]);
 export type OptimizerSpec = z.infer<typeof optimizerSchema>;
@@ -155,35 +157,37 @@ export type OptimizerSpec = z.infer<typeof optimizerSchema>;
 const scheduleSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('constant') }),
   z.strictObject({
-    type: z.literal('exponential'), decaySteps: positiveInt, decayRate: z.number().positive(),
-    staircase: z.boolean().default(false),
+    type: z.literal('exponential'), decaySteps: positiveInt.describe('steps per decay'), decayRate: z.number().positive().describe('factor per decaySteps steps'),
+    staircase: z.boolean().default(false).describe('decay in whole steps of decaySteps'),
   }).describe('lr = lr0 * decayRate^(step / decaySteps)'),
   z.strictObject({
-    type: z.literal('power'), decaySteps: positiveInt, power: z.number().positive().default(1),
+    type: z.literal('power'), decaySteps: positiveInt.describe('steps until the rate has halved (power 1)'), power: z.number().positive().default(1).describe('exponent'),
   }).describe('lr = lr0 / (1 + step / decaySteps)^power'),
   z.strictObject({
-    type: z.literal('piecewise'), unit: z.enum(['step', 'epoch']).default('epoch'),
-    boundaries: z.array(z.number().int().positive()).min(1), values: z.array(z.number().positive()).min(2),
+    type: z.literal('piecewise'), unit: z.enum(['step', 'epoch']).default('epoch').describe('what the boundaries count'),
+    boundaries: z.array(z.number().int().positive()).min(1).describe('increasing steps or epochs where the rate changes'),
+    values: z.array(z.number().positive()).min(2).describe('the rates: values[i] until boundaries[i], the last after'),
   }).describe('values[i] until boundaries[i]; values has one more entry than boundaries'),
   z.strictObject({
-    type: z.literal('reduce_on_plateau'), monitor: z.string().default('val_loss'), factor: z.number().gt(0).lt(1).default(0.5),
-    patience: z.number().int().min(0).default(2), minDelta: z.number().min(0).default(1e-4),
-    cooldown: z.number().int().min(0).default(0), minLearningRate: z.number().min(0).default(0),
+    type: z.literal('reduce_on_plateau'), monitor: z.string().default('val_loss').describe('loss or a metric; val_ prefix for the validation split'),
+    factor: z.number().gt(0).lt(1).default(0.5).describe('multiplies the rate'),
+    patience: z.number().int().min(0).default(2).describe('epochs without improvement before reducing'), minDelta: z.number().min(0).default(1e-4).describe('smaller changes do not count as improvement'),
+    cooldown: z.number().int().min(0).default(0).describe('epochs to wait after a reduction'), minLearningRate: z.number().min(0).default(0).describe('floor'),
   }).describe('multiply the learning rate by factor when the monitored value has not improved for patience epochs'),
 ]);
 export type ScheduleSpec = z.infer<typeof scheduleSchema>;
 
 const earlyStoppingSchema = z.strictObject({
-  monitor: z.string().default('val_loss'),
-  minDelta: z.number().min(0).default(0),
-  patience: z.number().int().min(0).default(3),
-  mode: z.enum(['auto', 'min', 'max']).default('auto'),
+  monitor: z.string().default('val_loss').describe('loss or a metric; val_ prefix for the validation split'),
+  minDelta: z.number().min(0).default(0).describe('smaller changes do not count as improvement'),
+  patience: z.number().int().min(0).default(3).describe('epochs without improvement before stopping'),
+  mode: z.enum(['auto', 'min', 'max']).default('auto').describe('auto: max for accuracy-like names, min otherwise'),
   baseline: z.number().nullable().default(null).describe('stop if the monitored value does not beat this within patience epochs'),
   restoreBestWeights: z.boolean().default(true),
 });
 
 const checkpointSchema = z.strictObject({
-  monitor: z.string().default('val_loss'),
+  monitor: z.string().default('val_loss').describe('loss or a metric; val_ prefix for the validation split'),
   mode: z.enum(['auto', 'min', 'max']).default('auto'),
   saveBestOnly: z.boolean().default(true).describe('false: save after every epoch (the latest model)'),
 });
@@ -194,18 +198,18 @@ export const METRICS = ['accuracy', 'mse', 'mae'] as const;
 
 const trainingSchema = z.strictObject({
   epochs: positiveInt.default(10),
-  batchSize: positiveInt.default(64),
+  batchSize: positiveInt.default(64).describe('samples per training step'),
   loss: z.enum(LOSSES).default('categorical_crossentropy')
     .describe('categorical_crossentropy takes integer class labels (one-hot is done for you)'),
-  metrics: z.array(z.enum(METRICS)).default(['accuracy']),
-  optimizer: optimizerSchema.prefault({ type: 'adam' }),
-  schedule: scheduleSchema.prefault({ type: 'constant' }),
+  metrics: z.array(z.enum(METRICS)).default(['accuracy']).describe('accuracy for classification; mse, mae for regression'),
+  optimizer: optimizerSchema.prefault({ type: 'adam' }).describe('the optimiser and its hyperparameters'),
+  schedule: scheduleSchema.prefault({ type: 'constant' }).describe('how the learning rate changes during training'),
   clip: z.strictObject({
     value: z.number().positive().optional().describe('clip every gradient element to [-value, value]'),
     globalNorm: z.number().positive().optional().describe('rescale all gradients together so their global L2 norm is at most this'),
-  }).prefault({}),
-  earlyStopping: earlyStoppingSchema.optional(),
-  checkpoint: checkpointSchema.optional(),
+  }).prefault({}).describe('gradient clipping; global norm first, then value'),
+  earlyStopping: earlyStoppingSchema.optional().describe('stop when the monitored value stops improving'),
+  checkpoint: checkpointSchema.optional().describe('save the model to checkpoints/ in the run folder (TensorFlow.js format)'),
   stopOnNonFinite: z.boolean().default(true).describe('end the run (status diverged) when the loss becomes NaN or Inf'),
 });
 
@@ -213,25 +217,25 @@ const trainingSchema = z.strictObject({
 export const instrumentsSchema = z.strictObject({
   every: positiveInt.default(20).describe('collect layer statistics every this many steps'),
   probeBatchSize: positiveInt.default(128).describe('size of the fixed probe batch (from the validation split) the activations are measured on'),
-  histogramBins: z.number().int().min(2).max(256).default(30),
+  histogramBins: z.number().int().min(2).max(256).default(30).describe('bins of every recorded histogram'),
   maxUnits: z.number().int().min(1).max(4096).default(256).describe('per-unit statistics are kept for at most this many units per layer (evenly spaced)'),
   saturation: z.strictObject({
     sigmoid: z.number().gt(0).lt(0.5).default(0.02).describe('a sigmoid output is saturated below this or above 1 minus this'),
     tanh: z.number().gt(0).lt(1).default(0.02).describe('a tanh output is saturated when |a| is above 1 minus this'),
-  }).prefault({}),
+  }).prefault({}).describe('thresholds for counting a unit\'s output as saturated'),
 });
 export type InstrumentsSpec = z.infer<typeof instrumentsSchema>;
 
 // ---------------------------------------------------------------- the spec
 export const runSpecSchema = z.strictObject({
-  version: z.literal(SPEC_VERSION).default(SPEC_VERSION),
-  name: z.string().min(1).max(100).default('run'),
-  description: z.string().optional(),
+  version: z.literal(SPEC_VERSION).default(SPEC_VERSION).describe('spec format version'),
+  name: z.string().min(1).max(100).default('run').describe('names the run folder'),
+  description: z.string().optional().describe('free text shown with the run'),
   seed: z.number().int().min(0).default(42).describe('makes data splits, initialisation, shuffling, dropout and augmentation repeatable'),
-  data: dataSchema,
-  model: modelSchema,
-  training: trainingSchema.prefault({}),
-  instruments: instrumentsSchema.prefault({}),
+  data: dataSchema.describe('where the samples come from and how they are split and prepared'),
+  model: modelSchema.describe('the network'),
+  training: trainingSchema.prefault({}).describe('how the network is trained'),
+  instruments: instrumentsSchema.prefault({}).describe('what is recorded and how often'),
 });
 
 export type RunSpec = z.infer<typeof runSpecSchema>;

@@ -67,3 +67,12 @@ describe('run spec validation', () => {
     }
   });
 });
+
+describe('README spec reference', () => {
+  it('is generated from the current schema (npm run docs)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/spec-reference.ts', '--check'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
