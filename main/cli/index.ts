@@ -6,6 +6,7 @@ import { InputError } from '../engine/errors.ts';
 import { trainCommand } from './commands/train.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { serveCommand } from './commands/serve.ts';
 import { specJsonSchema } from '../../shared/spec.ts';
 
 const USAGE = `usage: trainscope <command> [options]
@@ -17,13 +18,15 @@ commands:
                         summary of a run folder (status, backend, epochs, layers, final metrics)
   doctor [--json]       which TensorFlow.js backends load here, and why the others do not
   schema                the JSON Schema of the run spec
+  serve [--port N] [--runs DIR]
+                        browser mode: the app on http://127.0.0.1 with a per-session token URL
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true, strict: true,
-    options: { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   switch (command) {
     case 'train':
@@ -34,6 +37,11 @@ async function main(argv: string[]): Promise<number> {
       return inspectCommand(positionals[0], Boolean(values.json));
     case 'doctor':
       return doctorCommand(Boolean(values.json));
+    case 'serve': {
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new InputError('--port', `"${values.port}" is not a port number`);
+      return serveCommand({ port, runs: values.runs ?? 'runs' });
+    }
     case 'schema':
       process.stdout.write(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
       return 0;
@@ -41,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command ? 0 : 2;
     default:
-      throw new InputError(command, `unknown command (commands: train, inspect, doctor, schema)`);
+      throw new InputError(command, `unknown command (commands: train, inspect, doctor, schema, serve)`);
   }
 }
 

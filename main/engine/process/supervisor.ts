@@ -1,0 +1,159 @@
+// Owns the engine process for a host: starts it, forwards commands, batches its events to the
+// renderers, and when it crashes or hangs marks the run failed (in the run folder too), keeps
+// what was recorded and starts a fresh engine for the next run. The host supplies how a
+// process is spawned (child_process.fork here, utilityProcess in Electron).
+import { appendFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROTOCOL_VERSION, type RunEndEvent } from '../../../shared/events.ts';
+import type { EngineState, HostMessage } from '../../../shared/host.ts';
+import type { EngineReply, EngineRequest } from './engine-process.ts';
+import { EVENTS_FILE } from '../run/run-folder.ts';
+import type { BackendChoice } from '../backends/select.ts';
+
+export interface EngineProcess {
+  send(m: EngineRequest): void;
+  onMessage(listener: (m: EngineReply) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+}
+
+export interface SupervisorOptions {
+  spawn: () => EngineProcess;
+  runsDir: string;
+  /** relative data paths in specs resolve from here */
+  baseDir: string;
+  backend?: BackendChoice;
+  /** the engine is declared hung after this long without a message */
+  hangAfterMs?: number;
+}
+
+export class EngineSupervisor {
+  private proc: EngineProcess | null = null;
+  private engineState: EngineState = { state: 'idle' };
+  private run: { runId: string; runDir: string; steps: number; epochs: number; started: number } | null = null;
+  private listeners: ((m: HostMessage) => void)[] = [];
+  private lastHeard = Date.now();
+  private watchdog: NodeJS.Timeout | null = null;
+  private expectedExit = false;
+
+  constructor(private readonly opts: SupervisorOptions) {}
+
+  get state(): EngineState { return this.engineState; }
+
+  subscribe(listener: (m: HostMessage) => void) {
+    this.listeners.push(listener);
+    return () => { this.listeners = this.listeners.filter((l) => l !== listener); };
+  }
+
+  private emit(m: HostMessage) { for (const l of this.listeners) l(m); }
+
+  private setState(s: EngineState) {
+    this.engineState = s;
+    this.emit({ type: 'engine', engine: s });
+  }
+
+  private ensureProcess(): EngineProcess {
+    if (this.proc) return this.proc;
+    const p = this.opts.spawn();
+    this.expectedExit = false;
+    this.lastHeard = Date.now();
+    p.onMessage((m) => this.onReply(m));
+    p.onExit((code, signal) => {
+      if (this.proc !== p) return;
+      this.proc = null;
+      this.stopWatchdog();
+      if (!this.expectedExit) this.crashed(signal ? `the engine process was killed (${signal})` : `the engine process exited with code ${code}`);
+    });
+    this.proc = p;
+    return p;
+  }
+
+  private onReply(m: EngineReply) {
+    this.lastHeard = Date.now();
+    switch (m.type) {
+      case 'started':
+        this.run = { runId: m.runId, runDir: m.runDir, steps: 0, epochs: 0, started: Date.now() };
+        this.setState({ state: 'running', runId: m.runId, paused: false });
+        this.emit({ type: 'started', runId: m.runId });
+        break;
+      case 'events':
+        for (const e of m.events) {
+          if (e.type === 'step') this.run && (this.run.steps = e.step + 1);
+          if (e.type === 'epoch') this.run && (this.run.epochs = e.epoch + 1);
+          if (e.type === 'status' && this.engineState.state === 'running') {
+            this.engineState = { ...this.engineState, paused: e.status === 'paused' };
+          }
+        }
+        this.emit({ type: 'events', runId: m.runId, events: m.events });
+        break;
+      case 'finished':
+        this.run = null;
+        this.setState({ state: 'idle' });
+        break;
+      case 'error':
+        this.emit({ type: 'error', message: m.message });
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The engine died or hung: end its run as failed, in the folder and for the renderers. */
+  private crashed(reason: string) {
+    const run = this.run;
+    this.run = null;
+    if (run) {
+      const end: RunEndEvent = {
+        v: PROTOCOL_VERSION, t: Date.now(), type: 'run-end', status: 'failed', reason, steps: run.steps, epochs: run.epochs,
+        durationMs: Date.now() - run.started, final: { train: null, validation: null, test: null },
+      };
+      const log = join(run.runDir, EVENTS_FILE);
+      // A newline first: the engine may have died in the middle of a line.
+      if (existsSync(log)) appendFileSync(log, `\n${JSON.stringify(end)}\n`);
+      this.emit({ type: 'events', runId: run.runId, events: [end] });
+    }
+    this.setState({ state: 'crashed', runId: run?.runId ?? null, reason });
+    this.emit({ type: 'error', message: `${reason}; the recorded data is kept and the next run starts a fresh engine` });
+  }
+
+  private startWatchdog() {
+    this.stopWatchdog();
+    const limit = this.opts.hangAfterMs ?? 60_000;
+    this.watchdog = setInterval(() => {
+      if (this.run && Date.now() - this.lastHeard > limit) {
+        const p = this.proc;
+        this.proc = null;
+        this.stopWatchdog();
+        this.crashed(`the engine stopped responding for ${Math.round(limit / 1000)} s`);
+        p?.kill();
+      }
+    }, Math.min(1000, limit / 4));
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog() {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  start(spec: unknown) {
+    if (this.engineState.state === 'running') {
+      this.emit({ type: 'error', message: 'a run is already in progress: stop it first' });
+      return;
+    }
+    const p = this.ensureProcess();
+    this.startWatchdog();
+    p.send({ type: 'start', spec, runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend });
+  }
+
+  pause() { this.proc?.send({ type: 'pause' }); }
+  resume() { this.proc?.send({ type: 'resume' }); }
+  stop() { this.proc?.send({ type: 'stop' }); }
+
+  dispose() {
+    this.stopWatchdog();
+    this.expectedExit = true;
+    this.proc?.kill();
+    this.proc = null;
+  }
+}

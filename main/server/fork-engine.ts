@@ -1,0 +1,19 @@
+// The engine as a Node child process, for the browser-mode server.
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { EngineProcess } from '../engine/process/supervisor.ts';
+import type { EngineReply } from '../engine/process/engine-process.ts';
+
+export function forkEngine(): EngineProcess {
+  const entry = new URL(`../engine/process/engine-process${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  // From TypeScript sources the child needs the tsx loader; an absolute URL so any cwd works.
+  const execArgv = entry.pathname.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  return {
+    send: (m) => { if (child.connected) child.send(m); },
+    onMessage: (l) => child.on('message', (m) => l(m as EngineReply)),
+    onExit: (l) => child.on('exit', (code, signal) => l(code, signal)),
+    kill: () => { child.kill('SIGKILL'); },
+  };
+}

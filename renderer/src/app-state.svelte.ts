@@ -1,0 +1,114 @@
+// The app's state: the host connection, the run library, the run on screen. Engine events go
+// into the run's data and the library as they arrive; views redraw at most once per frame.
+import type { EngineState, Host, HostMessage, Preset } from '../../shared/host.ts';
+import type { RunEvent } from '../../shared/events.ts';
+import { RunData } from './lib/run-data.ts';
+import { RunLibrary } from './store/library.ts';
+import type { RunRecord } from './store/db.ts';
+
+export const TABS = [
+  { id: 'library', title: 'Runs' },
+  { id: 'new', title: 'New run' },
+  { id: 'overview', title: 'Overview' },
+  { id: 'layers', title: 'Layers' },
+  { id: 'saturation', title: 'Saturation' },
+  { id: 'model', title: 'Model' },
+] as const;
+export type Tab = (typeof TABS)[number]['id'];
+
+export class AppState {
+  connected = $state(false);
+  presets = $state<Preset[]>([]);
+  engine = $state<EngineState>({ state: 'idle' });
+  runs = $state<RunRecord[]>([]);
+  current = $state.raw<RunData | null>(null);
+  /** bumps when the current run's data changed: views read it to redraw */
+  tick = $state(0);
+  tab = $state<Tab>('overview');
+  error = $state<string | null>(null);
+  private frame = 0;
+
+  constructor(readonly host: Host, readonly library: RunLibrary) {
+    library.onError = (m) => { this.error = m; };
+    library.onChange = () => { void this.refreshRuns(); };
+  }
+
+  get live() { return this.engine.state === 'running' && this.current?.runId === this.engine.runId; }
+
+  async init() {
+    this.host.subscribe((m) => this.onMessage(m));
+    try {
+      const welcome = await this.host.connect();
+      this.connected = true;
+      this.presets = welcome.presets;
+      this.engine = welcome.engine;
+      if (welcome.engine.state === 'running') await this.follow(welcome.engine.runId);
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+    await this.refreshRuns();
+    if (!this.current) this.tab = this.runs.length ? 'library' : 'new';
+  }
+
+  /** Show a run that is training now, with what the library already holds of it. */
+  private async follow(runId: string) {
+    await this.library.attach(runId);
+    this.current = (await this.library.open(runId)) ?? new RunData(runId);
+    this.bump();
+  }
+
+  private onMessage(m: HostMessage) {
+    switch (m.type) {
+      case 'started':
+        this.current = new RunData(m.runId);
+        this.tab = 'overview';
+        this.bump();
+        break;
+      case 'events':
+        this.library.ingest(m.runId, m.events);
+        if (this.current?.runId === m.runId) {
+          this.current.ingest(m.events as RunEvent[]);
+          this.bump();
+        }
+        break;
+      case 'engine':
+        this.engine = m.engine;
+        if (m.engine.state === 'crashed') this.error = `engine: ${m.engine.reason}`;
+        break;
+      case 'error':
+        this.error = m.message;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private bump() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.tick++; });
+  }
+
+  async refreshRuns() {
+    try {
+      this.runs = await this.library.list();
+    } catch (e) {
+      this.error = `the run library cannot be read: ${(e as Error).message}`;
+    }
+  }
+
+  async open(runId: string) {
+    const data = await this.library.open(runId);
+    if (!data) { this.error = `run ${runId} is not in the library`; return; }
+    this.current = data;
+    this.tab = 'overview';
+    this.bump();
+  }
+
+  start(spec: unknown) {
+    this.error = null;
+    this.host.send({ type: 'start', spec });
+  }
+  pause() { this.host.send({ type: 'pause' }); }
+  resume() { this.host.send({ type: 'resume' }); }
+  stop() { this.host.send({ type: 'stop' }); }
+}

@@ -1,0 +1,47 @@
+// Heatmap raster: one pixel per (row, column) cell written straight into an RGBA buffer through
+// a 256-entry colour table, then scaled onto the canvas without smoothing. 100 layers x 10,000
+// steps is one million cells: drawing cell by cell with fillRect would take seconds.
+import { interpolateInferno } from 'd3';
+
+export type ColorTable = Uint8ClampedArray; // 256 x RGBA
+
+export function colorTable(interpolate: (t: number) => string = interpolateInferno): ColorTable {
+  const t = new Uint8ClampedArray(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    const c = interpolate(i / 255);
+    const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(c) ?? /#(..)(..)(..)/.exec(c);
+    const [r, g, b] = c.startsWith('#') ? [1, 2, 3].map((k) => parseInt(m![k], 16)) : [1, 2, 3].map((k) => Number(m![k]));
+    t.set([r, g, b, 255], i * 4);
+  }
+  return t;
+}
+
+/** Value source: row r, column c -> value in [0, 1], or NaN for "no value" (drawn grey). */
+export type CellValue = (r: number, c: number) => number;
+
+export function rasterize(rows: number, cols: number, value: CellValue, table: ColorTable, out?: Uint8ClampedArray): Uint8ClampedArray {
+  const px = out && out.length === rows * cols * 4 ? out : new Uint8ClampedArray(rows * cols * 4);
+  for (let r = 0; r < rows; r++) {
+    let o = r * cols * 4;
+    for (let c = 0; c < cols; c++, o += 4) {
+      const v = value(r, c);
+      if (v !== v) { px[o] = 48; px[o + 1] = 54; px[o + 2] = 61; px[o + 3] = 255; continue; }
+      const k = (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255) | 0) * 4;
+      px[o] = table[k]; px[o + 1] = table[k + 1]; px[o + 2] = table[k + 2]; px[o + 3] = 255;
+    }
+  }
+  return px;
+}
+
+/** Draws a raster onto a canvas at the given size (nearest-neighbour scaling). */
+export function paint(canvas: HTMLCanvasElement, px: Uint8ClampedArray, rows: number, cols: number, width: number, height: number) {
+  const ctx = canvas.getContext('2d');
+  if (!ctx || !rows || !cols) return;
+  const src = document.createElement('canvas');
+  src.width = cols;
+  src.height = rows;
+  src.getContext('2d')!.putImageData(new ImageData(px as unknown as Uint8ClampedArray<ArrayBuffer>, cols, rows), 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(src, 0, 0, width, height);
+}

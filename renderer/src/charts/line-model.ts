@@ -1,0 +1,76 @@
+// Scales, ticks and paths of a line chart, independent of how it is drawn (canvas on screen,
+// SVG on export), so both show the same thing and the geometry can be tested without a DOM.
+import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
+
+export interface Series { name: string; color: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean; width?: number }
+export interface LineOptions { logY?: boolean; reference?: { y: number; label: string }; xLabel?: string; yLabel?: string }
+export interface Box { width: number; height: number; left: number; right: number; top: number; bottom: number }
+
+export function domains(series: Series[], opts: LineOptions) {
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.x.length; i++) {
+      const x = s.x[i], y = s.y[i];
+      if (!Number.isFinite(y) || (opts.logY && y <= 0)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  if (opts.reference && (!opts.logY || opts.reference.y > 0)) { y0 = Math.min(y0, opts.reference.y); y1 = Math.max(y1, opts.reference.y); }
+  if (!Number.isFinite(x0)) { x0 = 0; x1 = 1; }
+  if (!Number.isFinite(y0)) { y0 = opts.logY ? 1e-3 : 0; y1 = 1; }
+  if (x0 === x1) x1 = x0 + 1;
+  if (y0 === y1) {
+    // a constant series (a fixed learning rate): widen by 10% of its size, not by a fixed unit
+    const pad = Math.abs(y0) * 0.1 || 0.5;
+    if (opts.logY) { y0 /= 2; y1 *= 2; } else { y0 -= pad; y1 += pad; }
+  }
+  return { x: [x0, x1] as [number, number], y: [y0, y1] as [number, number] };
+}
+
+export function scales(series: Series[], opts: LineOptions, box: Box) {
+  const d = domains(series, opts);
+  const x = scaleLinear().domain(d.x).range([box.left, box.width - box.right]);
+  const y: ScaleContinuousNumeric<number, number> = (opts.logY ? scaleLog() : scaleLinear()).domain(d.y).range([box.height - box.bottom, box.top]);
+  if (!opts.logY) y.nice();
+  return { x, y };
+}
+
+/** Polyline points of one series, skipping non-finite values (and non-positive ones on a log scale). */
+export function segments(s: Series, sx: (v: number) => number, sy: (v: number) => number, logY: boolean): [number, number][][] {
+  const out: [number, number][][] = [];
+  let cur: [number, number][] = [];
+  for (let i = 0; i < s.x.length; i++) {
+    const y = s.y[i];
+    if (!Number.isFinite(y) || (logY && y <= 0)) { if (cur.length) out.push(cur); cur = []; continue; }
+    cur.push([sx(s.x[i]), sy(y)]);
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** The index of the point of `s` nearest in x to `x` (binary search; x is sorted). */
+export function nearest(s: Series, x: number): number {
+  let lo = 0, hi = s.x.length - 1;
+  if (hi < 0) return -1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (s.x[mid] < x) lo = mid; else hi = mid;
+  }
+  return Math.abs(s.x[lo] - x) <= Math.abs(s.x[hi] - x) ? lo : hi;
+}
+
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : Number(v.toPrecision(4)).toString();
+}
+
+/** Tick values: on a log scale the powers of ten when there are at least two, else a few. */
+export function yTicks(y: ScaleContinuousNumeric<number, number>, logY: boolean): number[] {
+  if (!logY) return y.ticks(5);
+  const decades = y.ticks().filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9);
+  return decades.length >= 2 ? decades : y.ticks(3);
+}

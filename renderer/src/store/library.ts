@@ -1,0 +1,174 @@
+// Mirrors runs into the run library as their events arrive, and reads them back so a finished
+// run reopens with every view as it was, without an engine. Writes are batched (one transaction
+// every FLUSH_MS); a storage error (quota, a blocked upgrade) is reported, never swallowed.
+import type { CollectionEvent, RunEvent, RunStartEvent } from '../../../shared/events.ts';
+import { RunData } from '../lib/run-data.ts';
+import { TrainscopeDB, type EventRecord, type RunRecord, type StepRecord } from './db.ts';
+import { packCollection, unpackCollection, type PackLayout } from './pack.ts';
+
+const FLUSH_MS = 300;
+
+export function layoutOf(start: RunStartEvent): PackLayout {
+  return {
+    layers: start.model.layers.map((l) => ({ name: l.name, units: l.unitIndex.length })),
+    variables: start.model.layers.flatMap((l) => l.variables.map((v) => ({ name: v, layer: l.name }))),
+    bins: start.spec.instruments.histogramBins,
+  };
+}
+
+function bestOf(run: RunRecord, e: RunEvent) {
+  if (e.type === 'epoch') {
+    const v = e.validation;
+    if (v?.loss !== undefined && !(run.best.val_loss <= v.loss)) run.best.val_loss = v.loss;
+    if (v?.accuracy !== undefined && !(run.best.val_accuracy >= v.accuracy)) run.best.val_accuracy = v.accuracy;
+    run.best.train_loss = e.train.loss;
+  }
+  if (e.type === 'test') for (const [k, x] of Object.entries(e.metrics)) run.best[`test_${k}`] = x;
+}
+
+interface Live { run: RunRecord; steps: Map<number, StepRecord>; dirty: Set<number>; events: EventRecord[]; seq: number; layout: PackLayout | null }
+
+export class RunLibrary {
+  readonly db: TrainscopeDB;
+  private live = new Map<string, Live>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  onError: (message: string) => void = () => {};
+  onChange: () => void = () => {};
+
+  constructor(db = new TrainscopeDB()) {
+    this.db = db;
+    db.on('blocked', () => { this.onError('the run library is open in an older tab that blocks its upgrade: close other Trainscope tabs'); });
+  }
+
+  /** Queue events of a live run for storage. */
+  ingest(runId: string, events: RunEvent[]) {
+    let l = this.live.get(runId);
+    for (const e of events) {
+      if (e.type === 'run-start') {
+        l = {
+          run: { id: runId, name: e.spec.name, title: e.spec.name, createdAt: e.t, status: 'running', backend: e.backend.name, start: e, end: null, best: {}, steps: 0 },
+          steps: new Map(), dirty: new Set(), events: [], seq: 0, layout: layoutOf(e),
+        };
+        this.live.set(runId, l);
+        continue;
+      }
+      if (!l) continue; // events of a run whose start we never saw (opened mid-run elsewhere)
+      if (e.type === 'step') {
+        const r = l.steps.get(e.step);
+        l.steps.set(e.step, { ...(r ?? {}), runId, step: e.step, epoch: e.epoch, loss: e.loss, lr: e.lr, t: e.t });
+        l.dirty.add(e.step);
+        l.run.steps = Math.max(l.run.steps, e.step + 1);
+      } else if (e.type === 'collection') {
+        const r = l.steps.get(e.step) ?? { runId, step: e.step, epoch: e.epoch, loss: NaN, lr: NaN, t: e.t };
+        r.c = packCollection(e, l.layout!.bins);
+        l.steps.set(e.step, r);
+        l.dirty.add(e.step);
+      } else {
+        l.events.push({ runId, seq: l.seq++, event: e });
+        if (e.type === 'status') l.run.status = e.status;
+        if (e.type === 'run-end') { l.run.status = e.status; l.run.end = e; }
+        bestOf(l.run, e);
+      }
+    }
+    this.schedule();
+  }
+
+  private schedule() {
+    if (!this.timer) this.timer = setTimeout(() => { this.timer = null; void this.flush(); }, FLUSH_MS);
+  }
+
+  /** Writes everything queued; resolves when it is on disk. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write() {
+    for (const [runId, l] of this.live) {
+      const steps = [...l.dirty].map((s) => l.steps.get(s)!);
+      const events = l.events.splice(0);
+      l.dirty.clear();
+      try {
+        await this.db.transaction('rw', this.db.runs, this.db.steps, this.db.events, async () => {
+          await this.db.runs.put(l.run);
+          if (steps.length) await this.db.steps.bulkPut(steps);
+          if (events.length) await this.db.events.bulkPut(events);
+        });
+      } catch (e) {
+        // Keep the data queued for the next attempt and tell the user.
+        for (const s of steps) l.dirty.add(s.step);
+        l.events.unshift(...events);
+        this.onError(`the run library could not save ${runId}: ${(e as Error).message}`);
+        continue;
+      }
+      if (l.run.end) this.live.delete(runId);
+    }
+    this.onChange();
+  }
+
+  /** Continue storing a run that is still training (the page was reloaded mid-run). */
+  async attach(runId: string): Promise<void> {
+    if (this.live.has(runId)) return;
+    const run = await this.db.runs.get(runId);
+    if (!run) return;
+    const last = await this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).last();
+    this.live.set(runId, { run, steps: new Map(), dirty: new Set(), events: [], seq: (last?.seq ?? -1) + 1, layout: layoutOf(run.start) });
+  }
+
+  list(): Promise<RunRecord[]> {
+    return this.db.runs.orderBy('createdAt').reverse().toArray();
+  }
+
+  /** A stored run, rebuilt into the same structure the live views use. */
+  async open(runId: string): Promise<RunData | null> {
+    const run = await this.db.runs.get(runId);
+    if (!run) return null;
+    const [steps, events] = await Promise.all([
+      this.db.steps.where('[runId+step]').between([runId, -Infinity], [runId, Infinity]).toArray(),
+      this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).toArray(),
+    ]);
+    const layout = layoutOf(run.start);
+    const data = new RunData(runId);
+    const replay: RunEvent[] = [run.start];
+    const collections: CollectionEvent[] = [];
+    for (const s of steps) {
+      if (!Number.isNaN(s.loss)) replay.push({ v: 1, t: s.t, type: 'step', step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr });
+      if (s.c) collections.push(unpackCollection(s.step, s.c, layout, s.t));
+    }
+    replay.push(...collections, ...events.map((e) => e.event));
+    data.ingest(replay);
+    if (!run.end && !this.live.has(runId)) data.status = 'interrupted';
+    return data;
+  }
+
+  async rename(runId: string, title: string) {
+    await this.db.runs.update(runId, { title });
+    this.onChange();
+  }
+
+  async remove(runId: string) {
+    await this.db.transaction('rw', this.db.runs, this.db.steps, this.db.events, async () => {
+      await this.db.runs.delete(runId);
+      await this.db.steps.where('[runId+step]').between([runId, -Infinity], [runId, Infinity]).delete();
+      await this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).delete();
+    });
+    this.onChange();
+  }
+
+  /** Imports a run folder's event log (events.jsonl text), as the CLI wrote it. */
+  async importLog(text: string): Promise<string> {
+    const events: RunEvent[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try { events.push(JSON.parse(line)); } catch { /* a torn last line */ }
+    }
+    const start = events.find((e): e is RunStartEvent => e.type === 'run-start');
+    if (!start) throw new Error('events.jsonl: no run-start event: not a Trainscope run log');
+    const runId = start.runId;
+    this.ingest(runId, events);
+    await this.flush();
+    this.live.delete(runId); // a log without run-end stays interrupted: nothing more will come
+    return runId;
+  }
+}
