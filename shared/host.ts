@@ -30,7 +30,9 @@ export type HostMessage =
   | { type: 'events'; runId: string; events: RunEvent[] }
   | { type: 'engine'; engine: EngineState }
   | { type: 'started'; runId: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** a file the user picked from the desktop app's menu: a spec to edit, a run log to import */
+  | { type: 'file'; kind: 'spec' | 'run-log'; name: string; text: string };
 
 export function parseCommand(raw: unknown): { ok: true; command: HostCommand } | { ok: false; error: string } {
   const r = commandSchema.safeParse(raw);

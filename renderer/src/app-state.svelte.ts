@@ -26,6 +26,8 @@ export class AppState {
   tick = $state(0);
   tab = $state<Tab>('overview');
   error = $state<string | null>(null);
+  /** a spec file opened from the menu or a file picker, for the New run editor */
+  pendingSpec = $state<string | null>(null);
   private frame = 0;
 
   constructor(readonly host: Host, readonly library: RunLibrary) {
@@ -47,7 +49,8 @@ export class AppState {
       this.error = (e as Error).message;
     }
     await this.refreshRuns();
-    if (!this.current) this.tab = this.runs.length ? 'library' : 'new';
+    // Land on the demo (New run shows it first) unless a run is training.
+    if (!this.current) this.tab = 'new';
   }
 
   /** Show a run that is training now, with what the library already holds of it. */
@@ -77,6 +80,10 @@ export class AppState {
         break;
       case 'error':
         this.error = m.message;
+        break;
+      case 'file':
+        if (m.kind === 'spec') { this.pendingSpec = m.text; this.tab = 'new'; }
+        else void this.library.importLog(m.text).then((id) => this.open(id), (e: Error) => { this.error = `${m.name}: ${e.message}`; });
         break;
       default:
         break;

@@ -1,10 +1,10 @@
-// The desktop Host: the preload exposes `window.trainscope` (a narrow typed bridge); the engine's
-// events arrive on a MessagePort the preload forwards, since contextBridge cannot pass ports.
+// The desktop Host: commands go through the preload's one function (`window.trainscope.send`),
+// validated in the main process; messages arrive on a MessagePort the preload forwards with
+// window.postMessage, since contextBridge cannot pass ports.
 import type { Host, HostCommand, HostMessage } from '../../../shared/host.ts';
 
 export interface PreloadBridge {
   send(command: HostCommand): void;
-  onMessage(listener: (m: HostMessage) => void): () => void;
 }
 
 declare global {
@@ -13,15 +13,28 @@ declare global {
 
 export class ElectronHost implements Host {
   readonly kind = 'electron' as const;
-  constructor(private readonly bridge: PreloadBridge) {}
+  private listeners = new Set<(m: HostMessage) => void>();
 
-  connect(): Promise<Extract<HostMessage, { type: 'welcome' }>> {
-    return new Promise((resolve) => {
-      const off = this.bridge.onMessage((m) => { if (m.type === 'welcome') { off(); resolve(m); } });
+  constructor(private readonly bridge: PreloadBridge) {
+    window.addEventListener('message', (e) => {
+      if (e.source !== window || (e.data as { type?: string })?.type !== 'trainscope:port' || !e.ports[0]) return;
+      const port = e.ports[0];
+      port.onmessage = (ev) => { for (const l of this.listeners) l(ev.data as HostMessage); };
+      port.start();
       this.bridge.send({ type: 'hello', v: 1 });
     });
   }
 
+  connect(): Promise<Extract<HostMessage, { type: 'welcome' }>> {
+    return new Promise((resolve) => {
+      const off = this.subscribe((m) => { if (m.type === 'welcome') { off(); resolve(m); } });
+    });
+  }
+
   send(command: HostCommand) { this.bridge.send(command); }
-  subscribe(listener: (m: HostMessage) => void) { return this.bridge.onMessage(listener); }
+
+  subscribe(listener: (m: HostMessage) => void) {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
 }
