@@ -73,7 +73,8 @@ describe('run library', () => {
     expect(steps).toHaveLength(events.filter((e) => e.type === 'step').length);
     const withC = steps.filter((s) => s.c);
     expect(withC.length).toBe(events.filter((e) => e.type === 'collection').length);
-    expect(withC[0].c!.act).toBeInstanceOf(Float32Array);
+    expect(withC[0].c!.f).toBeInstanceOf(Float32Array);
+    expect(withC[0].c!.dead).toBeInstanceOf(Uint8Array);
   });
 
   it('a run without its end reads back as interrupted', async () => {

@@ -33,15 +33,25 @@ export function rasterize(rows: number, cols: number, value: CellValue, table: C
   return px;
 }
 
+// The source canvas and its ImageData are kept per target canvas: re-creating a 4 MB image
+// every redraw costs more than the drawing.
+const sources = new WeakMap<HTMLCanvasElement, { canvas: HTMLCanvasElement; image: ImageData }>();
+
 /** Draws a raster onto a canvas at the given size (nearest-neighbour scaling). */
 export function paint(canvas: HTMLCanvasElement, px: Uint8ClampedArray, rows: number, cols: number, width: number, height: number) {
   const ctx = canvas.getContext('2d');
   if (!ctx || !rows || !cols) return;
-  const src = document.createElement('canvas');
-  src.width = cols;
-  src.height = rows;
-  src.getContext('2d')!.putImageData(new ImageData(px as unknown as Uint8ClampedArray<ArrayBuffer>, cols, rows), 0, 0);
+  let src = sources.get(canvas);
+  if (!src || src.image.width !== cols || src.image.height !== rows) {
+    const c = document.createElement('canvas');
+    c.width = cols;
+    c.height = rows;
+    src = { canvas: c, image: new ImageData(cols, rows) };
+    sources.set(canvas, src);
+  }
+  src.image.data.set(px);
+  src.canvas.getContext('2d')!.putImageData(src.image, 0, 0);
   ctx.imageSmoothingEnabled = false;
   ctx.clearRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(src, 0, 0, width, height);
+  ctx.drawImage(src.canvas, 0, 0, width, height);
 }

@@ -1,10 +1,10 @@
 // Mirrors runs into the run library as their events arrive, and reads them back so a finished
 // run reopens with every view as it was, without an engine. Writes are batched (one transaction
 // every FLUSH_MS); a storage error (quota, a blocked upgrade) is reported, never swallowed.
-import type { CollectionEvent, RunEvent, RunStartEvent } from '../../../shared/events.ts';
+import type { RunEvent, RunStartEvent } from '../../../shared/events.ts';
 import { RunData } from '../lib/run-data.ts';
 import { TrainscopeDB, type EventRecord, type RunRecord, type StepRecord } from './db.ts';
-import { packCollection, unpackCollection, type PackLayout } from './pack.ts';
+import { packCollection, type PackLayout } from './pack.ts';
 
 const FLUSH_MS = 300;
 
@@ -130,14 +130,18 @@ export class RunLibrary {
     ]);
     const layout = layoutOf(run.start);
     const data = new RunData(runId);
-    const replay: RunEvent[] = [run.start];
-    const collections: CollectionEvent[] = [];
+    // Steps and collections go straight into the columns (records come sorted by step);
+    // the few other events replay through the same path as live ones.
+    data.ingest([run.start]);
     for (const s of steps) {
-      if (!Number.isNaN(s.loss)) replay.push({ v: 1, t: s.t, type: 'step', step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr });
-      if (s.c) collections.push(unpackCollection(s.step, s.c, layout, s.t));
+      if (!Number.isNaN(s.loss)) {
+        data.steps.push(s.step); data.loss.push(s.loss); data.lr.push(s.lr);
+        if (!data.firstStepAt) data.firstStepAt = s.t;
+        data.lastStepAt = s.t;
+      }
+      if (s.c) data.addPacked(s.step, s.c, layout);
     }
-    replay.push(...collections, ...events.map((e) => e.event));
-    data.ingest(replay);
+    data.ingest(events.map((e) => e.event));
     if (!run.end && !this.live.has(runId)) data.status = 'interrupted';
     return data;
   }
