@@ -62,6 +62,7 @@ describe('run library', () => {
       s.satFrac.forEach((v, k) => expect(v).toBeCloseTo(live.layers[i].satFrac[k], 5));
       s.gradNorm.forEach((v, k) => expect(v).toBeCloseTo(live.layers[i].gradNorm[k], 4));
       expect(s.unitDead.map((a) => Array.from(a))).toEqual(live.layers[i].unitDead.map((a) => Array.from(a)));
+      expect(s.weightHist.map((h) => (h ? Array.from(h.counts) : null))).toEqual(live.layers[i].weightHist.map((h) => (h ? Array.from(h.counts) : null)));
     });
   });
 

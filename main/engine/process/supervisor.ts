@@ -124,7 +124,7 @@ export class EngineSupervisor {
         const p = this.proc;
         this.proc = null;
         this.stopWatchdog();
-        this.crashed(`the engine stopped responding for ${Math.round(limit / 1000)} s`);
+        this.crashed(`the engine stopped responding for ${limit < 10_000 ? (limit / 1000).toFixed(1) : Math.round(limit / 1000)} s`);
         p?.kill();
       }
     }, Math.min(1000, limit / 4));

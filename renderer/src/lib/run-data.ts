@@ -21,6 +21,8 @@ export interface LayerSeries {
   unitDead: Uint8Array[];
   /** per collection: activation histogram */
   hist: { lo: number; hi: number; counts: ArrayLike<number> }[];
+  /** per collection: histogram of the layer's kernel (first variable) after the update; none for layers without weights */
+  weightHist: ({ lo: number; hi: number; counts: ArrayLike<number> } | null)[];
 }
 
 export class RunData {
@@ -101,15 +103,15 @@ export class RunData {
     put(this.collectionSteps, c.step);
     put(this.globalNorm, c.gradients.globalNorm);
     put(this.globalNormClipped, c.gradients.globalNormClipped);
-    const byLayer = new Map<string, { sq: number; ratio: number | null }>();
+    const byLayer = new Map<string, { sq: number; ratio: number | null; hist: LayerSeries['hist'][number] | null }>();
     for (const v of c.gradients.variables) {
-      const b = byLayer.get(v.layer) ?? { sq: 0, ratio: null };
+      const b = byLayer.get(v.layer) ?? { sq: 0, ratio: null, hist: null };
       b.sq += v.norm * v.norm;
       byLayer.set(v.layer, b);
     }
     for (const w of c.weights.variables) {
       const b = byLayer.get(w.layer);
-      if (b && b.ratio === null && w.variable.endsWith('kernel')) b.ratio = w.updateRatio;
+      if (b && b.hist === null && w.variable.endsWith('kernel')) { b.ratio = w.updateRatio; b.hist = w.hist; }
     }
     c.activations.layers.forEach((a, i) => {
       const s = this.layers[i];
@@ -126,6 +128,7 @@ export class RunData {
       put(s.unitSat, Float32Array.from(a.unitSaturated));
       put(s.unitDead, Uint8Array.from(a.unitDead));
       put(s.hist, a.hist);
+      put(s.weightHist, g?.hist ?? null);
     });
   }
 
@@ -142,6 +145,7 @@ export class RunData {
     const S = sections(layout.layers.length, layout.variables.length, bins, p.dead.length);
     const sq = new Float64Array(this.layers.length);
     const ratio = new Float64Array(this.layers.length).fill(NaN);
+    const kernel = new Int32Array(this.layers.length).fill(-1);
     const hasVars = new Uint8Array(this.layers.length);
     const layerIndex = this.layerIndex ??= new Map(layout.layers.map((l, i) => [l.name, i]));
     layout.variables.forEach((v, k) => {
@@ -150,7 +154,7 @@ export class RunData {
       const n = f[S.grad + k * ROW + GRAD_FIELD.norm];
       sq[i] += n * n;
       hasVars[i] = 1;
-      if (Number.isNaN(ratio[i]) && v.name.endsWith('kernel')) ratio[i] = f[S.wts + k * ROW + WTS_FIELD.updateRatio];
+      if (kernel[i] < 0 && v.name.endsWith('kernel')) { kernel[i] = k; ratio[i] = f[S.wts + k * ROW + WTS_FIELD.updateRatio]; }
     });
     let u = 0;
     layout.layers.forEach((l, i) => {
@@ -170,6 +174,8 @@ export class RunData {
       u += n;
       const h = S.actHist + i * S.h;
       s.hist.push({ lo: f[h], hi: f[h + 1], counts: f.subarray(h + 2, h + 2 + bins) });
+      const w = S.wtsHist + kernel[i] * S.h;
+      s.weightHist.push(kernel[i] < 0 ? null : { lo: f[w], hi: f[w + 1], counts: f.subarray(w + 2, w + 2 + bins) });
     });
   }
 
@@ -202,7 +208,7 @@ export class RunData {
 }
 
 function emptySeries(): LayerSeries {
-  return { satFrac: [], deadFrac: [], mean: [], std: [], min: [], max: [], gradNorm: [], updateRatio: [], unitSat: [], unitDead: [], hist: [] };
+  return { satFrac: [], deadFrac: [], mean: [], std: [], min: [], max: [], gradNorm: [], updateRatio: [], unitSat: [], unitDead: [], hist: [], weightHist: [] };
 }
 
 /** The heatmap value of a layer: saturated fraction for squashing units, dead fraction for the ReLU family. */
