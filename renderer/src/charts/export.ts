@@ -23,3 +23,8 @@ export function canvasPng(canvas: HTMLCanvasElement): Promise<Blob> {
 export function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' }[c]!));
 }
+
+/** A file name from a chart title: "Loss per step" -> "loss-per-step". */
+export function slugify(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
