@@ -6,6 +6,7 @@ import type { RunSpec } from './spec.ts';
 import type { ActivationsPayload, UnitKind } from './instruments/activations.ts';
 import type { GradientsPayload } from './instruments/gradients.ts';
 import type { WeightsPayload } from './instruments/weights.ts';
+import type { PredictionsHeader } from './instruments/predictions.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -40,6 +41,8 @@ export interface LayerInfo {
   unitIndex: number[];
   /** names of this layer's trainable variables */
   variables: string[];
+  /** false when the spec froze the layer */
+  trainable: boolean;
 }
 
 export interface DataInfo {
@@ -141,6 +144,30 @@ export interface WarningEvent extends Base {
   step: number;
   message: string;
 }
+export interface PredictionsEvent extends Base, PredictionsHeader {
+  type: 'predictions';
+  step: number;
+  /** base64 of the packed Float32Array (see shared/instruments/predictions.ts); absent in the run
+   *  folder's log, where the numbers live in `file` */
+  data?: string;
+  /** the binary file in the run folder, relative to it */
+  file?: string;
+}
+export interface SamplesEvent extends Base {
+  type: 'samples';
+  split: 'validation' | 'test';
+  n: number;
+  /** per-sample input shape */
+  shape: number[];
+  /** 'u8': inputs quantised to bytes over [lo, hi] (images); 'f32': float features (tabular) */
+  encoding: 'u8' | 'f32';
+  lo: number;
+  hi: number;
+  labels: number[];
+  /** base64 of the inputs; absent in the log, where they live in `file` */
+  data?: string;
+  file?: string;
+}
 export interface TestEvent extends Base {
   type: 'test';
   metrics: Metrics;
@@ -157,7 +184,7 @@ export interface RunEndEvent extends Base {
 
 export type RunEvent =
   | RunStartEvent | StepEvent | CollectionEvent | EpochEvent | CheckpointEvent | LrChangeEvent
-  | EarlyStopEvent | StatusEvent | NonFiniteEvent | WarningEvent | TestEvent | RunEndEvent;
+  | EarlyStopEvent | StatusEvent | NonFiniteEvent | WarningEvent | PredictionsEvent | SamplesEvent | TestEvent | RunEndEvent;
 
 export type RunEventType = RunEvent['type'];
 /** An event as the engine emits it: the version and time are stamped on the way out. */
@@ -165,7 +192,7 @@ export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit
 
 const EVENT_TYPES = [
   'run-start', 'step', 'collection', 'epoch', 'checkpoint', 'lr-change', 'early-stop', 'status',
-  'non-finite', 'warning', 'test', 'run-end',
+  'non-finite', 'warning', 'predictions', 'samples', 'test', 'run-end',
 ] as const satisfies readonly RunEventType[];
 
 // The boundary check: the envelope and the fields every consumer relies on. Payloads inside

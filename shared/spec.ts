@@ -88,6 +88,7 @@ const weightedLayerFields = {
   kernelInitializer: initializerSchema.default('glorot_uniform'),
   biasInitializer: initializerSchema.default('zeros'),
   useBias: z.boolean().default(true).describe('false: no bias (e.g. before batch normalisation)'),
+  trainable: z.boolean().default(true).describe('false: the layer\'s weights are frozen (not updated)'),
   kernelRegularizer: regularizerSchema.optional(),
   biasRegularizer: regularizerSchema.optional(),
   maxNorm: z.number().positive().optional().describe('max-norm constraint on each unit\'s incoming weights'),
@@ -219,12 +220,27 @@ export const instrumentsSchema = z.strictObject({
   probeBatchSize: positiveInt.default(128).describe('size of the fixed probe batch (from the validation split) the activations are measured on'),
   histogramBins: z.number().int().min(2).max(256).default(30).describe('bins of every recorded histogram'),
   maxUnits: z.number().int().min(1).max(4096).default(256).describe('per-unit statistics are kept for at most this many units per layer (evenly spaced)'),
+  predictions: z.strictObject({
+    every: z.number().int().min(0).default(1).describe('evaluate per-sample predictions every this many epochs (0: only at the end)'),
+    topK: z.number().int().min(1).max(10).default(3).describe('top-k class probabilities kept per sample'),
+    splits: z.array(z.enum(['validation', 'test'])).default(['validation', 'test']).describe('which splits are evaluated sample by sample'),
+    threshold: z.number().gt(0).lt(1).default(0.5).describe('decision threshold of a single sigmoid output (binary tasks)'),
+  }).prefault({}).describe('per-sample predictions for the misclassification browser'),
   saturation: z.strictObject({
     sigmoid: z.number().gt(0).lt(0.5).default(0.02).describe('a sigmoid output is saturated below this or above 1 minus this'),
     tanh: z.number().gt(0).lt(1).default(0.02).describe('a tanh output is saturated when |a| is above 1 minus this'),
   }).prefault({}).describe('thresholds for counting a unit\'s output as saturated'),
 });
 export type InstrumentsSpec = z.infer<typeof instrumentsSchema>;
+
+// ---------------------------------------------------------------- overfit check
+export const overfitSchema = z.strictObject({
+  samples: positiveInt.nullable().default(null).describe('size of the subset to overfit; null: one batch'),
+  maxSteps: positiveInt.default(500).describe('training budget in steps'),
+  lossThreshold: z.number().positive().default(0.05).describe('pass when the training loss falls below this (classification)'),
+  relativeThreshold: z.number().gt(0).lt(1).default(0.01).describe('regression: pass when the loss falls below this fraction of the initial loss'),
+});
+export type OverfitSpec = z.infer<typeof overfitSchema>;
 
 // ---------------------------------------------------------------- the spec
 export const runSpecSchema = z.strictObject({
@@ -236,6 +252,7 @@ export const runSpecSchema = z.strictObject({
   model: modelSchema.describe('the network'),
   training: trainingSchema.prefault({}).describe('how the network is trained'),
   instruments: instrumentsSchema.prefault({}).describe('what is recorded and how often'),
+  overfit: overfitSchema.prefault({}).describe('the small-dataset overfit check (trainscope overfit)'),
 });
 
 export type RunSpec = z.infer<typeof runSpecSchema>;

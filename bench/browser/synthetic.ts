@@ -5,7 +5,7 @@ export function startEvent(runId: string, layers: number, units: number, bins: n
   const info: LayerInfo[] = Array.from({ length: layers }, (_, i) => ({
     name: `dense_${i + 1}`, className: 'Dense', outputShape: [null, units], params: units * units + units,
     activation: i % 2 ? 'relu' : 'tanh', unitKind: i % 2 ? 'relu' : 'tanh', kernelInitializer: 'glorot_uniform', units,
-    unitIndex: Array.from({ length: units }, (_, u) => u), variables: [`dense_${i + 1}/kernel`, `dense_${i + 1}/bias`],
+    unitIndex: Array.from({ length: units }, (_, u) => u), variables: [`dense_${i + 1}/kernel`, `dense_${i + 1}/bias`], trainable: true,
   }));
   return {
     v: 1, t: Date.now(), type: 'run-start', runId,

@@ -7,6 +7,7 @@ import { trainCommand } from './commands/train.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { serveCommand } from './commands/serve.ts';
+import { overfitCommand } from './commands/overfit.ts';
 import { specJsonSchema } from '../../shared/spec.ts';
 
 const USAGE = `usage: trainscope <command> [options]
@@ -16,6 +17,8 @@ commands:
                         train a run described by a spec; writes a run folder under DIR (default ./runs)
   inspect <runDir> [--json]
                         summary of a run folder (status, backend, epochs, layers, final metrics)
+  overfit <spec.json> [--json] [--samples N] [--steps N] [--backend ...]
+                        can the model fit a small subset? exit 0 pass, 1 fail (with the likely reason), 2 bad input
   doctor [--json]       which TensorFlow.js backends load here, and why the others do not
   schema                the JSON Schema of the run spec
   serve [--port N] [--runs DIR]
@@ -26,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true, strict: true,
-    options: { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   switch (command) {
     case 'train':
@@ -35,6 +38,16 @@ async function main(argv: string[]): Promise<number> {
     case 'inspect':
       if (positionals.length !== 1) throw new InputError('inspect', 'expects one run folder: trainscope inspect <runDir>');
       return inspectCommand(positionals[0], Boolean(values.json));
+    case 'overfit': {
+      if (positionals.length !== 1) throw new InputError('overfit', 'expects one spec file: trainscope overfit <spec.json>');
+      const int = (name: string, v: string | undefined) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new InputError(`--${name}`, `"${v}" is not a positive whole number`);
+        return n;
+      };
+      return overfitCommand(positionals[0], { json: Boolean(values.json), backend: (values.backend ?? 'auto') as never, samples: int('samples', values.samples), steps: int('steps', values.steps) });
+    }
     case 'doctor':
       return doctorCommand(Boolean(values.json));
     case 'serve': {
@@ -49,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command ? 0 : 2;
     default:
-      throw new InputError(command, `unknown command (commands: train, inspect, doctor, schema, serve)`);
+      throw new InputError(command, `unknown command (commands: train, inspect, overfit, doctor, schema, serve)`);
   }
 }
 

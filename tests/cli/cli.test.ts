@@ -35,7 +35,8 @@ describe('trainscope CLI', () => {
     expect(r.code).toBe(0);
     const runDir = r.out.trim();
     expect(readdirSync(out)).toEqual([runDir.split('/').pop()]);
-    expect(readdirSync(runDir).sort()).toEqual(['checkpoints', 'events.jsonl', 'spec.json']);
+    expect(readdirSync(runDir).sort()).toEqual(['checkpoints', 'events.jsonl', 'predictions', 'samples', 'spec.json']);
+    expect(readdirSync(join(runDir, 'predictions')).sort()).toEqual(['test-e0000.f32', 'test-e0001.f32', 'validation-e0000.f32', 'validation-e0001.f32']);
     const i = cli('inspect', runDir, '--json');
     expect(i.code).toBe(0);
     const s = JSON.parse(i.out);

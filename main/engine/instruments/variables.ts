@@ -35,6 +35,7 @@ export function trackedVariables(model: tf.LayersModel, layers: LayerInfo[]): Tr
 
 /** All tensors flattened into one, so the device is read once. */
 export function concatFlat(tensors: tf.Tensor[]): tf.Tensor1D {
+  if (!tensors.length) return tf.zeros([0]) as tf.Tensor1D; // a fully frozen model has no gradients
   return tf.tidy(() => tf.concat(tensors.map((t) => t.reshape([-1]))) as tf.Tensor1D);
 }
 

@@ -47,6 +47,7 @@ function makeLayers(l: LayerSpec, name: string, seed: number): Made {
         kernelInitializer: makeInitializer(l.kernelInitializer, seed),
         biasInitializer: makeInitializer(l.biasInitializer, seed + 1),
         useBias: l.useBias,
+        trainable: l.trainable,
         kernelRegularizer: regularizer(l.kernelRegularizer),
         biasRegularizer: regularizer(l.biasRegularizer),
       };
@@ -120,6 +121,7 @@ export function buildModel(spec: RunSpec, data: DataInfo): BuiltModel {
       units,
       unitIndex: sampleUnits(units, spec.instruments.maxUnits),
       variables: layer.trainableWeights.map((w) => w.originalName),
+      trainable: layer.trainable,
     };
   });
   const constraints = maxNorms.map(({ layer, value, axis }) => ({

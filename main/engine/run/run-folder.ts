@@ -1,7 +1,8 @@
 // The run folder: spec.json, an append-only events.jsonl, and checkpoints/. A run killed mid-way
 // leaves a folder that still reads: every line is a whole event, a torn last line is skipped.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { base64ToBytes, bytesToBase64 } from '../../../shared/instruments/predictions.ts';
 import { PROTOCOL_VERSION, parseEvent, type RunEvent, type RunEventBody } from '../../../shared/events.ts';
 import { InputError } from '../errors.ts';
 
@@ -36,6 +37,16 @@ export class RunWriter {
   }
 
   write(e: RunEvent) {
+    // Bulky numbers go to binary files beside the log; the logged event names the file.
+    if ((e.type === 'predictions' || e.type === 'samples') && e.data !== undefined) {
+      const file = e.type === 'predictions' ? `predictions/${e.split}-e${String(e.epoch).padStart(4, '0')}.f32` : `samples/${e.split}.bin`;
+      mkdirSync(join(this.dir, dirname(file)), { recursive: true });
+      const tmp = join(this.dir, `${file}.tmp`);
+      writeFileSync(tmp, base64ToBytes(e.data));
+      renameSync(tmp, join(this.dir, file));
+      const { data: _omit, ...rest } = e;
+      e = { ...rest, file } as RunEvent;
+    }
     this.buffer.push(`${JSON.stringify(e)}\n`);
     if (e.type !== 'step' || Date.now() - this.lastFlush > this.flushMs) this.flush();
   }
@@ -92,4 +103,13 @@ export function readRun(dir: string): RunRecord {
     if (r.ok) events.push(r.event); else skipped.push({ line: i + 1, error: r.error });
   });
   return { dir, spec: spec ?? events.find((e) => e.type === 'run-start')?.spec ?? null, events, skipped };
+}
+
+/** An event read from a run folder with its binary file loaded back into `data` (for hosts that stream it). */
+export function withData<E extends RunEvent>(dir: string, e: E): E {
+  if ((e.type === 'predictions' || e.type === 'samples') && e.file && e.data === undefined) {
+    const b = readFileSync(join(dir, e.file));
+    return { ...e, data: bytesToBase64(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) };
+  }
+  return e;
 }

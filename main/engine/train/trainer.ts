@@ -24,6 +24,8 @@ import { evaluate } from './evaluate.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { monitored } from './monitor.ts';
+import { predictSplit, samplesPayload } from '../instruments/predictions/collector.ts';
+import { bytesToBase64, f32ToBase64 } from '../../../shared/instruments/predictions.ts';
 
 export interface TrainerOptions {
   spec: RunSpec;
@@ -146,6 +148,29 @@ export class Trainer {
     });
     this.emit({ type: 'status', status: 'running', step: 0 });
     if (why) this.emit({ type: 'warning', step: 0, message: why });
+    const pred = spec.instruments.predictions;
+    const splitData = { validation, test };
+    const predicted = new Set<number>(); // epochs whose predictions were emitted
+    const emitPredictions = async (epoch: number) => {
+      let valMetrics: Metrics | null = null;
+      for (const split of pred.splits) {
+        const d = splitData[split];
+        if (!d.n) continue;
+        const r = await predictSplit(model, d, spec, split, epoch);
+        if (split === 'validation') valMetrics = r.metrics;
+        this.emit({ type: 'predictions', step: this.step, ...r.header, data: f32ToBase64(r.packed) });
+      }
+      predicted.add(epoch);
+      return valMetrics;
+    };
+    if (instrumented) {
+      for (const split of pred.splits) {
+        const d = splitData[split];
+        if (!d.n) continue;
+        const sp = samplesPayload(d);
+        this.emit({ type: 'samples', split, n: d.n, shape: d.shape, encoding: sp.encoding, lo: sp.lo, hi: sp.hi, labels: Array.from(d.y), data: bytesToBase64(sp.bytes) });
+      }
+    }
 
     try {
       epochs: for (let epoch = 0; epoch < t.epochs; epoch++) {
@@ -166,18 +191,20 @@ export class Trainer {
           const xs = tf.tensor(xb, [count, ...train.shape]);
           const ys = tf.tensor1d(yb);
           let correctT: tf.Scalar | null = null;
-          const { value, grads } = tf.variableGrads(() => {
+          const lossFn = () => {
             const pred = model.apply(xs, { training: true }) as tf.Tensor2D;
             if (train.classes !== null) correctT = tf.keep(correctCount(ys, pred));
             const dataLoss = tf.mean(perSampleLoss(t.loss, ys, pred, train.classes));
             const reg = model.calculateLosses();
             return (reg.length ? tf.addN([dataLoss, ...reg]) : dataLoss) as tf.Scalar;
-          }, vars);
+          };
+          // A fully frozen model (trainable: false everywhere) still runs, and learns nothing.
+          const { value, grads } = vars.length ? tf.variableGrads(lossFn, vars) : { value: tf.tidy(lossFn), grads: {} as tf.NamedTensorMap };
           const read = correctT ? tf.stack([value, correctT]) : value;
           const [lossV, correctV = 0] = await read.data();
           const nonFinite = !Number.isFinite(lossV);
           const collect = instrumented && (this.step % spec.instruments.every === 0 || nonFinite);
-          const clipped = clip ? clipGradients(grads, clip) : null;
+          const clipped = clip && vars.length ? clipGradients(grads, clip) : null;
           let diverged = false;
           try {
             if (collect) {
@@ -209,7 +236,10 @@ export class Trainer {
         const trainMetrics: Metrics = { loss: lossSum / seen };
         if (train.classes !== null && t.metrics.includes('accuracy')) trainMetrics.accuracy = correct / seen;
         lastTrain = trainMetrics;
-        const valMetrics = await evaluate(model, validation, spec);
+        // Per-sample predictions at their interval; the validation metrics come from the same pass.
+        const predictNow = instrumented && pred.every > 0 && (epoch + 1) % pred.every === 0;
+        const fromPredictions = predictNow ? await emitPredictions(epoch) : null;
+        const valMetrics = fromPredictions ?? (await evaluate(model, validation, spec));
         lastVal = valMetrics;
         epochsDone = epoch + 1;
         this.emit({
@@ -243,6 +273,9 @@ export class Trainer {
         }
       }
       await this.drainCollections();
+      // The predictions of the weights the run ends with, unless already recorded.
+      const finalEpoch = restored ? early!.bestEpoch : epochsDone - 1;
+      if (instrumented && status !== 'diverged' && finalEpoch >= 0 && !predicted.has(finalEpoch)) await emitPredictions(finalEpoch);
       const finalVal = restored ? await evaluate(model, validation, spec) : null;
       const testMetrics = status === 'diverged' ? null : await evaluate(model, test, spec);
       if (testMetrics) this.emit({ type: 'test', metrics: testMetrics });
@@ -269,7 +302,7 @@ export class Trainer {
   }
 
   private update(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, constraints: BuiltModel['constraints']) {
-    optimizer.applyGradients(grads);
+    if (Object.keys(grads).length) optimizer.applyGradients(grads);
     // tfjs' optimisers write variables directly, bypassing layer constraints: apply max-norm here.
     for (const { variable, constraint } of constraints) {
       tf.tidy(() => variable.assign(constraint.apply(variable)));

@@ -56,7 +56,7 @@ describe('per-unit activation statistics', () => {
   const instruments = spec({ data: { train: { type: 'synthetic', name: 'moons' } }, model: { layers: [{ type: 'dense', units: 2 }] }, instruments: { histogramBins: 10 } }).instruments;
   const info = (kind: LayerInfo['unitKind'], units: number, unitIndex?: number[]): LayerInfo => ({
     name: 'l', className: 'Dense', outputShape: [null, units], params: 0, activation: kind, unitKind: kind,
-    kernelInitializer: null, units, unitIndex: unitIndex ?? Array.from({ length: units }, (_, i) => i), variables: [],
+    kernelInitializer: null, units, unitIndex: unitIndex ?? Array.from({ length: units }, (_, i) => i), variables: [], trainable: true,
   });
 
   it('sigmoid: saturated fraction per unit and overall', () => {

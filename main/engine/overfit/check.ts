@@ -1,0 +1,166 @@
+// The small-dataset overfit check (Karpathy's "overfit one batch"): can the model drive the
+// training loss of a handful of samples to ~0? Before training, the initial loss is compared
+// with its expected value; after, a verdict, and when it fails the likely reason with the
+// numbers that show it.
+import type { RunSpec } from '../../../shared/spec.ts';
+import type { CollectionEvent, RunEvent } from '../../../shared/events.ts';
+import type { BackendChoice } from '../backends/select.ts';
+import { Trainer } from '../train/trainer.ts';
+import { evaluate } from '../train/evaluate.ts';
+import { sampleSize } from '../data/dataset.ts';
+import { overfitSpec, switchedOff } from './derive.ts';
+
+export type OverfitReason =
+  | 'learning_rate_too_high' | 'learning_rate_too_low' | 'dead_units' | 'saturated_units' | 'frozen_layers'
+  | 'inputs_labels_misaligned' | 'output_loss_mismatch' | 'too_few_parameters' | 'budget_exhausted';
+
+export interface OverfitResult {
+  passed: boolean;
+  reason: OverfitReason | null;
+  /** one sentence: what is wrong and what usually fixes it */
+  explanation: string | null;
+  /** the numbers behind the verdict */
+  evidence: string[];
+  final_loss: number;
+  final_accuracy: number | null;
+  steps: number;
+  initial_loss: number;
+  expected_initial_loss: number | null;
+  initial_loss_ok: boolean | null;
+  samples: number;
+  switched_off: string[];
+  losses: number[];
+  backend: string;
+}
+
+/** The loss of uniform predictions: -log(1/K) for K classes, log 2 for one sigmoid unit. */
+export function expectedInitialLoss(spec: RunSpec, classes: number | null): number | null {
+  if (classes === null) return null;
+  if (spec.training.loss === 'categorical_crossentropy') return Math.log(classes);
+  if (spec.training.loss === 'binary_crossentropy') return Math.log(2);
+  return null;
+}
+
+function outputMismatch(spec: RunSpec): string | null {
+  const last = [...spec.model.layers].reverse().find((l) => l.type === 'dense' || l.type === 'conv2d' || l.type === 'activation');
+  const act = last && 'activation' in last ? last.activation : 'linear';
+  if (spec.training.loss === 'categorical_crossentropy' && act !== 'softmax') return `the output activation is ${act}, but categorical_crossentropy expects softmax probabilities`;
+  if (spec.training.loss === 'binary_crossentropy' && act !== 'sigmoid') return `the output activation is ${act}, but binary_crossentropy expects a sigmoid probability`;
+  return null;
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(2));
+
+export async function overfitCheck(
+  spec: RunSpec, baseDir: string,
+  opts: { backend?: BackendChoice; samples?: number; maxSteps?: number; onEvent?: (e: RunEvent) => void } = {},
+): Promise<OverfitResult> {
+  const samples = opts.samples ?? spec.overfit.samples ?? spec.training.batchSize;
+  const maxSteps = opts.maxSteps ?? spec.overfit.maxSteps;
+  const derived = overfitSpec(spec, samples, maxSteps);
+  const trainer = new Trainer({ spec: derived, baseDir, backend: opts.backend ?? 'auto' });
+  await trainer.prepare();
+  const { model, layers } = trainer.built;
+  const train = trainer.data.train;
+  const classes = train.classes;
+  const initial = (await evaluate(model, train, derived))!;
+  const expected = expectedInitialLoss(spec, classes);
+  // Off by more than half its expected value (or 0.3 nats): the output layer's initial scale is off.
+  const initialOk = expected === null ? null : Math.abs(initial.loss - expected) <= Math.max(0.3, 0.5 * expected);
+
+  const losses: number[] = [];
+  let last: CollectionEvent | null = null;
+  let maxRatio = { value: 0, step: -1 }; // the largest median update ratio of any collection
+  let nonFinite: { step: number; value: number } | null = null;
+  const threshold = spec.overfit.lossThreshold;
+  trainer.on((e) => {
+    opts.onEvent?.(e);
+    if (e.type === 'step') losses.push(e.loss);
+    if (e.type === 'collection') {
+      last = !last || e.step >= last.step ? e : last;
+      const r = e.weights.variables.map((v) => v.updateRatio).filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+      const med = r.length ? r[Math.floor(r.length / 2)] : 0;
+      if (med > maxRatio.value) maxRatio = { value: med, step: e.step };
+    }
+    if (e.type === 'non-finite' && !nonFinite) nonFinite = { step: e.step, value: e.value };
+    // Done as soon as the epoch's (training-mode) loss is well under the bar: no need to spend the budget.
+    if (e.type === 'epoch' && e.train.loss < threshold / 2 && (classes === null || e.train.accuracy === 1)) trainer.stop();
+  });
+  const end = await trainer.run();
+  const final = end.status === 'diverged' ? { loss: NaN, accuracy: NaN } : (await evaluate(model, train, derived))!;
+  model.dispose();
+
+  const finalAcc = classes === null ? null : (final.accuracy ?? NaN);
+  const passed = Number.isFinite(final.loss) && (classes === null
+    ? final.loss <= spec.overfit.relativeThreshold * initial.loss
+    : final.loss < threshold && finalAcc === 1);
+  const result: OverfitResult = {
+    passed, reason: null, explanation: null, evidence: [], final_loss: final.loss, final_accuracy: finalAcc, steps: end.steps,
+    initial_loss: initial.loss, expected_initial_loss: expected, initial_loss_ok: initialOk, samples: train.n,
+    switched_off: switchedOff(spec), losses, backend: trainer.backend.name,
+  };
+  if (initialOk === false) result.evidence.push(`initial loss ${fmt(initial.loss)}, expected about ${fmt(expected!)} (-log(1/${classes})): the output layer's initial scale is off`);
+  if (passed) return result;
+
+  const fail = (reason: OverfitReason, explanation: string, ...evidence: string[]) => {
+    result.reason = reason;
+    result.explanation = explanation;
+    result.evidence.unshift(...evidence);
+    return result;
+  };
+  const finiteLosses = losses.filter(Number.isFinite);
+  const maxLoss = Math.max(...finiteLosses);
+  const recent = finiteLosses.slice(-Math.max(1, Math.floor(finiteLosses.length / 10)));
+  const endLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
+  const c = last as CollectionEvent | null;
+
+  // 1. Diverged, exploding, or steps far too large (Karpathy: update ratios around 1e-3; above 0.1
+  //    a single step rewrites the weights). Cross-entropy is clipped, so a blow-up can look flat.
+  if (nonFinite || maxLoss > 3 * initial.loss + 0.5 || maxRatio.value > 0.1) {
+    const nf = nonFinite as { step: number; value: number } | null;
+    return fail('learning_rate_too_high', 'The loss diverges: lower the learning rate (by 10x), or clip gradients by norm.',
+      nf ? `the loss became ${nf.value} at step ${nf.step}` : maxLoss > 3 * initial.loss + 0.5 ? `the loss grew from ${fmt(initial.loss)} to ${fmt(maxLoss)}` : `median update ratio ${fmt(maxRatio.value)} at step ${maxRatio.step} (healthy: about 1e-3)`);
+  }
+  // 2. The output layer and the loss do not belong together.
+  const mismatch = outputMismatch(spec);
+  if (mismatch) return fail('output_loss_mismatch', 'Use softmax with categorical_crossentropy (sigmoid with binary_crossentropy).', mismatch, `final loss ${fmt(final.loss)}`);
+  const moved = (initial.loss - endLoss) / initial.loss;
+  const stuck = moved < 0.1;
+  // 3. Inputs that are all the same carry nothing to learn from (a loading or pairing bug).
+  const size = sampleSize(train.shape);
+  let identical = train.n > 1;
+  for (let i = 1; i < train.n && identical; i++) for (let j = 0; j < size; j++) if (train.x[i * size + j] !== train.x[j]) { identical = false; break; }
+  if (identical && new Set(Array.from(train.y)).size > 1) {
+    return fail('inputs_labels_misaligned', 'Every input is the same while the labels differ: check how inputs are loaded and paired with their labels.',
+      `all ${train.n} inputs are identical; ${new Set(Array.from(train.y)).size} different labels`, `final loss ${fmt(final.loss)}`);
+  }
+  // 4. Frozen, dead or saturated units: the network cannot pass a signal or a gradient.
+  const frozen = layers.filter((l) => !l.trainable && l.params > 0);
+  if (stuck && frozen.length) return fail('frozen_layers', 'Unfreeze the layers (trainable: true), or at least the last ones.', `frozen: ${frozen.map((l) => l.name).join(', ')}`, `the loss moved ${fmt(moved * 100)}%`);
+  const dead = c?.activations.layers.filter((l) => l.deadFrac > 0.5) ?? [];
+  if (dead.length) return fail('dead_units', 'Dead ReLUs: use He initialisation, a smaller learning rate, leaky_relu or ELU, or batch normalisation.', ...dead.map((l) => `${l.layer}: ${fmt(l.deadFrac * 100)}% of units dead at step ${c!.step}`), `the loss moved ${fmt(moved * 100)}%`);
+  const saturated = c?.activations.layers.filter((l) => l.saturatedFrac > 0.5) ?? [];
+  if (saturated.length) return fail('saturated_units', 'Saturated units: use Glorot initialisation, scale the inputs, batch normalisation, or a non-saturating activation.', ...saturated.map((l) => `${l.layer}: ${fmt(l.saturatedFrac * 100)}% of outputs saturated at step ${c!.step}`), `the loss moved ${fmt(moved * 100)}%`);
+  // 5. Stuck at chance: the inputs say nothing about the labels.
+  if (classes !== null && expected !== null && Math.abs(endLoss - expected) < 0.1 * expected && (finalAcc ?? 0) <= 1.5 / classes + 1 / train.n) {
+    return fail('inputs_labels_misaligned', 'The model learns nothing from the inputs: check that inputs and labels are loaded and paired correctly (shuffled together, same order).',
+      `the loss stays at chance: ${fmt(endLoss)} vs ${fmt(expected)} = -log(1/${classes}), accuracy ${fmt(finalAcc ?? 0)}`);
+  }
+  // 6. The loss does not move although signals and gradients flow: the steps are too small.
+  if (stuck) {
+    const ratios = c?.weights.variables.map((v) => v.updateRatio).filter((r): r is number => r !== null && Number.isFinite(r)).sort((a, b) => a - b) ?? [];
+    const median = ratios.length ? ratios[Math.floor(ratios.length / 2)] : NaN;
+    return fail('learning_rate_too_low', 'The weights barely change: raise the learning rate (by 10x) or use Adam.',
+      `the loss moved ${fmt(moved * 100)}% in ${end.steps} steps`, ...(Number.isFinite(median) ? [`median update ratio ${fmt(median)} (healthy: about 1e-3)`] : []));
+  }
+  // 7. It learns, but cannot get there: capacity, or the budget.
+  const widths = layers.filter((l) => l.className === 'Dense' || l.className === 'Conv2D').slice(0, -1).map((l) => l.units);
+  const narrowest = widths.length ? Math.min(...widths) : Infinity;
+  if (classes !== null && (narrowest < classes || trainer.built.trainableParams < train.n)) {
+    return fail('too_few_parameters', 'The model is too small to fit even this subset: add units or layers.',
+      `${trainer.built.trainableParams} trainable parameters for ${train.n} samples${narrowest < classes ? `; the narrowest layer has ${narrowest} units for ${classes} classes` : ''}`,
+      `final loss ${fmt(final.loss)}, accuracy ${fmt(finalAcc ?? 0)}`);
+  }
+  return fail('budget_exhausted', 'It learns but too slowly: raise the learning rate, or the step budget (overfit.maxSteps).',
+    `the loss fell from ${fmt(initial.loss)} to ${fmt(final.loss)} in ${end.steps} steps (target < ${threshold})`);
+}

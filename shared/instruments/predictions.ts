@@ -1,0 +1,80 @@
+// Per-sample predictions of a split at one epoch, packed compactly: one Float32Array of blocks,
+// each n long, in this order: predicted, loss, margin, pGiven, correct, then k blocks of top-k
+// class indices and k blocks of their probabilities. Class indices are exact in float32.
+// Regression: predicted is the predicted value, margin the residual (prediction - target),
+// pGiven and the top-k blocks are absent (k = 0), correct is |residual| <= tolerance.
+
+export const PREDICTIONS_VERSION = 1;
+
+export interface ClassMetrics { precision: number; recall: number; accuracy: number; support: number }
+
+export interface PredictionsHeader {
+  epoch: number;
+  split: 'validation' | 'test';
+  n: number;
+  /** classes, or 0 for regression */
+  classes: number;
+  k: number;
+  task: 'multiclass' | 'binary' | 'regression';
+  loss: number;
+  accuracy: number | null;
+  /** confusion[true][predicted] (classification) */
+  confusion: number[][] | null;
+  perClass: ClassMetrics[] | null;
+}
+
+export interface Predictions {
+  predicted: Float32Array;
+  loss: Float32Array;
+  /** top-1 minus top-2 probability (classification); residual (regression) */
+  margin: Float32Array;
+  /** probability the model gives the sample's given label: its self-confidence */
+  pGiven: Float32Array;
+  correct: Float32Array;
+  topIndex: Float32Array[];
+  topProb: Float32Array[];
+}
+
+export function packPredictions(p: Predictions, n: number, k: number): Float32Array {
+  const out = new Float32Array(n * (5 + 2 * k));
+  [p.predicted, p.loss, p.margin, p.pGiven, p.correct, ...p.topIndex, ...p.topProb].forEach((b, i) => out.set(b.subarray(0, n), i * n));
+  return out;
+}
+
+export function unpackPredictions(f: Float32Array, n: number, k: number): Predictions {
+  const block = (i: number) => f.subarray(i * n, (i + 1) * n);
+  return {
+    predicted: block(0), loss: block(1), margin: block(2), pGiven: block(3), correct: block(4),
+    topIndex: Array.from({ length: k }, (_, j) => block(5 + j)),
+    topProb: Array.from({ length: k }, (_, j) => block(5 + k + j)),
+  };
+}
+
+/** Confident learning's self-confidence score: the lower the probability of the given label, the likelier a label issue. */
+export function labelIssueScore(pGiven: number): number {
+  return 1 - pGiven;
+}
+
+// Base64 without Buffer, so the renderer and the engine share it.
+export function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return btoa(s);
+}
+
+export function base64ToBytes(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+export function f32ToBase64(a: Float32Array): string {
+  return bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+}
+
+export function base64ToF32(b64: string): Float32Array {
+  const b = base64ToBytes(b64);
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+}
