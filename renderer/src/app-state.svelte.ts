@@ -12,6 +12,7 @@ export const TABS = [
   { id: 'overview', title: 'Overview' },
   { id: 'layers', title: 'Layers' },
   { id: 'saturation', title: 'Saturation' },
+  { id: 'predictions', title: 'Misclassified' },
   { id: 'model', title: 'Model' },
 ] as const;
 export type Tab = (typeof TABS)[number]['id'];

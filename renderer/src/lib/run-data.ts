@@ -3,6 +3,7 @@
 // and the loaders write it. `version` increases on every change so views redraw on demand.
 import type { CollectionEvent, EpochEvent, LayerInfo, RunEndEvent, RunEvent, RunStartEvent, RunStatus } from '../../../shared/events.ts';
 import { ACT_FIELD, GRAD_FIELD, ROW, WTS_FIELD, sections, type PackedCollection, type PackLayout } from '../store/pack.ts';
+import { base64ToBytes, base64ToF32, unpackPredictions, type Predictions, type PredictionsHeader } from '../../../shared/instruments/predictions.ts';
 
 export interface LayerSeries {
   /** per collection */
@@ -25,7 +26,15 @@ export interface LayerSeries {
   weightHist: ({ lo: number; hi: number; counts: ArrayLike<number> } | null)[];
 }
 
+export interface SplitSamples { n: number; shape: number[]; encoding: 'u8' | 'f32'; lo: number; hi: number; labels: ArrayLike<number>; data: Uint8Array }
+export interface EpochPredictions { header: PredictionsHeader; p: Predictions }
+export type Split = 'validation' | 'test';
+
 export class RunData {
+  samples: Partial<Record<Split, SplitSamples>> = {};
+  /** per split, per epoch */
+  predictions: Record<Split, Map<number, EpochPredictions>> = { validation: new Map(), test: new Map() };
+
   version = 0;
   runId: string;
   start: RunStartEvent | null = null;
@@ -85,6 +94,12 @@ export class RunData {
         break;
       case 'warning':
         this.warnings.push(e.message);
+        break;
+      case 'predictions':
+        if (e.data) this.addPredictions(e, base64ToF32(e.data));
+        break;
+      case 'samples':
+        if (e.data) this.samples[e.split] = { n: e.n, shape: e.shape, encoding: e.encoding, lo: e.lo, hi: e.hi, labels: e.labels, data: base64ToBytes(e.data) };
         break;
       case 'run-end':
         this.end = e;
@@ -177,6 +192,10 @@ export class RunData {
       const w = S.wtsHist + kernel[i] * S.h;
       s.weightHist.push(kernel[i] < 0 ? null : { lo: f[w], hi: f[w + 1], counts: f.subarray(w + 2, w + 2 + bins) });
     });
+  }
+
+  addPredictions(header: PredictionsHeader, f: Float32Array) {
+    this.predictions[header.split].set(header.epoch, { header, p: unpackPredictions(f, header.n, header.k) });
   }
 
   private layerIndex: Map<string, number> | undefined;

@@ -3,6 +3,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { RunEndEvent, RunEvent, RunStartEvent } from '../../../shared/events.ts';
 import type { PackedCollection } from './pack.ts';
+import type { PredictionsHeader } from '../../../shared/instruments/predictions.ts';
 
 export interface RunRecord {
   id: string;
@@ -36,10 +37,49 @@ export interface EventRecord {
   event: RunEvent;
 }
 
+/** Per-sample predictions of one split at one epoch (see shared/instruments/predictions.ts). */
+export interface PredictionRecord {
+  runId: string;
+  split: 'validation' | 'test';
+  epoch: number;
+  header: PredictionsHeader;
+  f: Float32Array;
+}
+
+/** A split's inputs for display, and its labels. */
+export interface SampleRecord {
+  runId: string;
+  split: 'validation' | 'test';
+  n: number;
+  shape: number[];
+  encoding: 'u8' | 'f32';
+  lo: number;
+  hi: number;
+  labels: Float32Array;
+  data: Uint8Array;
+}
+
+export type MarkKind = 'label-wrong' | 'ambiguous';
+
+/** A user's verdict on one sample: the label looks wrong, or the sample is ambiguous. */
+export interface MarkRecord {
+  runId: string;
+  split: 'validation' | 'test';
+  index: number;
+  mark: MarkKind;
+  label: number;
+  predicted: number;
+  score: number;
+  t: number;
+}
+
 export class TrainscopeDB extends Dexie {
   runs!: Table<RunRecord, string>;
   steps!: Table<StepRecord, [string, number]>;
   events!: Table<EventRecord, [string, number]>;
+  predictions!: Table<PredictionRecord, [string, string, number]>;
+  samples!: Table<SampleRecord, [string, string]>;
+  marks!: Table<MarkRecord, [string, string, number]>;
 
   constructor(name = 'trainscope') {
     super(name);
@@ -47,6 +87,12 @@ export class TrainscopeDB extends Dexie {
       runs: 'id, createdAt',
       steps: '[runId+step]',
       events: '[runId+seq]',
+    });
+    // v2: the misclassification browser. Existing runs keep their data; they simply have no predictions.
+    this.version(2).stores({
+      predictions: '[runId+split+epoch], runId',
+      samples: '[runId+split], runId',
+      marks: '[runId+split+index], runId',
     });
   }
 }

@@ -3,7 +3,14 @@
 // every FLUSH_MS); a storage error (quota, a blocked upgrade) is reported, never swallowed.
 import type { RunEvent, RunStartEvent } from '../../../shared/events.ts';
 import { RunData } from '../lib/run-data.ts';
-import { TrainscopeDB, type EventRecord, type RunRecord, type StepRecord } from './db.ts';
+import { TrainscopeDB, type EventRecord, type MarkRecord, type PredictionRecord, type RunRecord, type SampleRecord, type StepRecord } from './db.ts';
+import { base64ToBytes, base64ToF32, type PredictionsHeader } from '../../../shared/instruments/predictions.ts';
+import type { PredictionsEvent } from '../../../shared/events.ts';
+
+function headerOf(e: PredictionsEvent): PredictionsHeader {
+  const { epoch, split, n, classes, k, task, loss, accuracy, confusion, perClass } = e;
+  return { epoch, split, n, classes, k, task, loss, accuracy, confusion, perClass };
+}
 import { packCollection, type PackLayout } from './pack.ts';
 
 const FLUSH_MS = 300;
@@ -26,7 +33,10 @@ function bestOf(run: RunRecord, e: RunEvent) {
   if (e.type === 'test') for (const [k, x] of Object.entries(e.metrics)) run.best[`test_${k}`] = x;
 }
 
-interface Live { run: RunRecord; steps: Map<number, StepRecord>; dirty: Set<number>; events: EventRecord[]; seq: number; layout: PackLayout | null }
+interface Live {
+  run: RunRecord; steps: Map<number, StepRecord>; dirty: Set<number>; events: EventRecord[]; seq: number; layout: PackLayout | null;
+  predictions: PredictionRecord[]; samples: SampleRecord[];
+}
 
 export class RunLibrary {
   readonly db: TrainscopeDB;
@@ -48,7 +58,7 @@ export class RunLibrary {
       if (e.type === 'run-start') {
         l = {
           run: { id: runId, name: e.spec.name, title: e.spec.name, createdAt: e.t, status: 'running', backend: e.backend.name, start: e, end: null, best: {}, steps: 0 },
-          steps: new Map(), dirty: new Set(), events: [], seq: 0, layout: layoutOf(e),
+          steps: new Map(), dirty: new Set(), events: [], seq: 0, layout: layoutOf(e), predictions: [], samples: [],
         };
         this.live.set(runId, l);
         continue;
@@ -64,6 +74,11 @@ export class RunLibrary {
         r.c = packCollection(e, l.layout!.bins);
         l.steps.set(e.step, r);
         l.dirty.add(e.step);
+      } else if (e.type === 'predictions') {
+        // bulky numbers in their own table, as typed arrays; the header alone is not needed as an event
+        if (e.data) l.predictions.push({ runId, split: e.split, epoch: e.epoch, header: headerOf(e), f: base64ToF32(e.data) });
+      } else if (e.type === 'samples') {
+        if (e.data) l.samples.push({ runId, split: e.split, n: e.n, shape: e.shape, encoding: e.encoding, lo: e.lo, hi: e.hi, labels: Float32Array.from(e.labels), data: base64ToBytes(e.data) });
       } else {
         l.events.push({ runId, seq: l.seq++, event: e });
         if (e.type === 'status') l.run.status = e.status;
@@ -88,17 +103,23 @@ export class RunLibrary {
     for (const [runId, l] of this.live) {
       const steps = [...l.dirty].map((s) => l.steps.get(s)!);
       const events = l.events.splice(0);
+      const predictions = l.predictions.splice(0);
+      const samples = l.samples.splice(0);
       l.dirty.clear();
       try {
-        await this.db.transaction('rw', this.db.runs, this.db.steps, this.db.events, async () => {
+        await this.db.transaction('rw', [this.db.runs, this.db.steps, this.db.events, this.db.predictions, this.db.samples], async () => {
           await this.db.runs.put(l.run);
           if (steps.length) await this.db.steps.bulkPut(steps);
           if (events.length) await this.db.events.bulkPut(events);
+          if (predictions.length) await this.db.predictions.bulkPut(predictions);
+          if (samples.length) await this.db.samples.bulkPut(samples);
         });
       } catch (e) {
         // Keep the data queued for the next attempt and tell the user.
         for (const s of steps) l.dirty.add(s.step);
         l.events.unshift(...events);
+        l.predictions.unshift(...predictions);
+        l.samples.unshift(...samples);
         this.onError(`the run library could not save ${runId}: ${(e as Error).message}`);
         continue;
       }
@@ -113,7 +134,7 @@ export class RunLibrary {
     const run = await this.db.runs.get(runId);
     if (!run) return;
     const last = await this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).last();
-    this.live.set(runId, { run, steps: new Map(), dirty: new Set(), events: [], seq: (last?.seq ?? -1) + 1, layout: layoutOf(run.start) });
+    this.live.set(runId, { run, steps: new Map(), dirty: new Set(), events: [], seq: (last?.seq ?? -1) + 1, layout: layoutOf(run.start), predictions: [], samples: [] });
   }
 
   list(): Promise<RunRecord[]> {
@@ -142,6 +163,12 @@ export class RunLibrary {
       if (s.c) data.addPacked(s.step, s.c, layout);
     }
     data.ingest(events.map((e) => e.event));
+    const [predictions, samples] = await Promise.all([
+      this.db.predictions.where('runId').equals(runId).toArray(),
+      this.db.samples.where('runId').equals(runId).toArray(),
+    ]);
+    for (const p of predictions) data.addPredictions(p.header, p.f);
+    for (const s of samples) data.samples[s.split] = s;
     if (!run.end && !this.live.has(runId)) data.status = 'interrupted';
     return data;
   }
@@ -151,8 +178,18 @@ export class RunLibrary {
     this.onChange();
   }
 
+  async marks(runId: string): Promise<MarkRecord[]> {
+    return this.db.marks.where('runId').equals(runId).toArray();
+  }
+
+  async setMark(m: Omit<MarkRecord, 't'> | { runId: string; split: MarkRecord['split']; index: number; mark: null }) {
+    if (m.mark === null) await this.db.marks.delete([m.runId, m.split, m.index]);
+    else await this.db.marks.put({ ...m, t: Date.now() });
+  }
+
   async remove(runId: string) {
-    await this.db.transaction('rw', this.db.runs, this.db.steps, this.db.events, async () => {
+    await this.db.transaction('rw', [this.db.runs, this.db.steps, this.db.events, this.db.predictions, this.db.samples, this.db.marks], async () => {
+      for (const t of [this.db.predictions, this.db.samples, this.db.marks]) await t.where('runId').equals(runId).delete();
       await this.db.runs.delete(runId);
       await this.db.steps.where('[runId+step]').between([runId, -Infinity], [runId, Infinity]).delete();
       await this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).delete();
