@@ -3,6 +3,7 @@
 // that enters a host from a renderer is validated here before anything acts on it.
 import { z } from 'zod';
 import type { RunEvent } from './events.ts';
+import type { OverfitResult } from './overfit.ts';
 
 export const HOST_PROTOCOL_VERSION = 1;
 
@@ -21,6 +22,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
+  z.strictObject({ type: z.literal('overfit'), spec: z.unknown() }),
 ]);
 export type HostCommand = z.infer<typeof commandSchema>;
 
@@ -31,6 +33,7 @@ export type HostMessage =
   | { type: 'engine'; engine: EngineState }
   | { type: 'started'; runId: string }
   | { type: 'error'; message: string }
+  | { type: 'overfit'; result: OverfitResult }
   /** a file the user picked from the desktop app's menu: a spec to edit, a run log to import */
   | { type: 'file'; kind: 'spec' | 'run-log'; name: string; text: string };
 

@@ -88,6 +88,7 @@ app.whenReady().then(() => {
       case 'pause': supervisor.pause(); break;
       case 'resume': supervisor.resume(); break;
       case 'stop': supervisor.stop(); break;
+      case 'overfit': supervisor.overfit(c.spec); break;
     }
   });
   window = new BrowserWindow({

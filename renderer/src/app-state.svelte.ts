@@ -1,6 +1,7 @@
 // The app's state: the host connection, the run library, the run on screen. Engine events go
 // into the run's data and the library as they arrive; views redraw at most once per frame.
 import type { EngineState, Host, HostMessage, Preset } from '../../shared/host.ts';
+import type { OverfitResult } from '../../shared/overfit.ts';
 import type { RunEvent } from '../../shared/events.ts';
 import { RunData } from './lib/run-data.ts';
 import { RunLibrary } from './store/library.ts';
@@ -29,6 +30,8 @@ export class AppState {
   error = $state<string | null>(null);
   /** a spec file opened from the menu or a file picker, for the New run editor */
   pendingSpec = $state<string | null>(null);
+  /** the latest overfit check: running, or its verdict */
+  overfit = $state<{ running: boolean; result: OverfitResult | null }>({ running: false, result: null });
   private frame = 0;
 
   constructor(readonly host: Host, readonly library: RunLibrary) {
@@ -81,6 +84,10 @@ export class AppState {
         break;
       case 'error':
         this.error = m.message;
+        if (this.overfit.running) this.overfit = { running: false, result: null };
+        break;
+      case 'overfit':
+        this.overfit = { running: false, result: m.result };
         break;
       case 'file':
         if (m.kind === 'spec') { this.pendingSpec = m.text; this.tab = 'new'; }
@@ -115,6 +122,11 @@ export class AppState {
   start(spec: unknown) {
     this.error = null;
     this.host.send({ type: 'start', spec });
+  }
+  checkOverfit(spec: unknown) {
+    this.error = null;
+    this.overfit = { running: true, result: null };
+    this.host.send({ type: 'overfit', spec });
   }
   pause() { this.host.send({ type: 'pause' }); }
   resume() { this.host.send({ type: 'resume' }); }

@@ -10,28 +10,9 @@ import { evaluate } from '../train/evaluate.ts';
 import { sampleSize } from '../data/dataset.ts';
 import { overfitSpec, switchedOff } from './derive.ts';
 
-export type OverfitReason =
-  | 'learning_rate_too_high' | 'learning_rate_too_low' | 'dead_units' | 'saturated_units' | 'frozen_layers'
-  | 'inputs_labels_misaligned' | 'output_loss_mismatch' | 'too_few_parameters' | 'budget_exhausted';
+import type { OverfitReason, OverfitResult } from '../../../shared/overfit.ts';
 
-export interface OverfitResult {
-  passed: boolean;
-  reason: OverfitReason | null;
-  /** one sentence: what is wrong and what usually fixes it */
-  explanation: string | null;
-  /** the numbers behind the verdict */
-  evidence: string[];
-  final_loss: number;
-  final_accuracy: number | null;
-  steps: number;
-  initial_loss: number;
-  expected_initial_loss: number | null;
-  initial_loss_ok: boolean | null;
-  samples: number;
-  switched_off: string[];
-  losses: number[];
-  backend: string;
-}
+export type { OverfitReason, OverfitResult };
 
 /** The loss of uniform predictions: -log(1/K) for K classes, log 2 for one sigmoid unit. */
 export function expectedInitialLoss(spec: RunSpec, classes: number | null): number | null {

@@ -8,9 +8,12 @@ import { Trainer } from '../train/trainer.ts';
 import { createRunDir, RunWriter } from '../run/run-folder.ts';
 import type { BackendChoice } from '../backends/select.ts';
 import { parentChannel } from './channel.ts';
+import { overfitCheck } from '../overfit/check.ts';
+import type { OverfitResult } from '../../../shared/overfit.ts';
 
 export type EngineRequest =
   | { type: 'start'; spec: unknown; runsDir: string; baseDir: string; backend?: BackendChoice }
+  | { type: 'overfit'; spec: unknown; baseDir: string; backend?: BackendChoice }
   | { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
 
 export type EngineReply =
@@ -19,6 +22,7 @@ export type EngineReply =
   | { type: 'started'; runId: string; runDir: string }
   | { type: 'events'; runId: string; events: RunEvent[] }
   | { type: 'finished'; runId: string; status: string }
+  | { type: 'overfit'; result: OverfitResult }
   | { type: 'error'; message: string };
 
 const FLUSH_MS = 50; // events reach the renderer within a frame or three, in batches
@@ -66,10 +70,26 @@ async function start(req: Extract<EngineRequest, { type: 'start' }>) {
   }
 }
 
+let checking = false;
+async function overfit(req: Extract<EngineRequest, { type: 'overfit' }>) {
+  if (trainer || checking) { send({ type: 'error', message: 'the engine is busy: the overfit check runs when no run is training' }); return; }
+  const v = validateSpec(req.spec);
+  if (!v.ok) { send({ type: 'error', message: `spec: ${v.issues[0].path}: ${v.issues[0].message}` }); return; }
+  checking = true;
+  try {
+    send({ type: 'overfit', result: await overfitCheck(v.spec, req.baseDir, { backend: req.backend ?? 'auto' }) });
+  } catch (e) {
+    send({ type: 'error', message: `overfit check: ${(e as Error).message}` });
+  } finally {
+    checking = false;
+  }
+}
+
 channel.onMessage((raw) => {
   const m = raw as EngineRequest;
   switch (m?.type) {
     case 'start': void start(m); break;
+    case 'overfit': void overfit(m); break;
     case 'pause': trainer?.pause(); break;
     case 'resume': trainer?.resume(); break;
     case 'stop': trainer?.stop(); break;

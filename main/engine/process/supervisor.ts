@@ -93,6 +93,9 @@ export class EngineSupervisor {
       case 'error':
         this.emit({ type: 'error', message: m.message });
         break;
+      case 'overfit':
+        this.emit({ type: 'overfit', result: m.result });
+        break;
       default:
         break;
     }
@@ -144,6 +147,15 @@ export class EngineSupervisor {
     const p = this.ensureProcess();
     this.startWatchdog();
     p.send({ type: 'start', spec, runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend });
+  }
+
+  /** The small-dataset overfit check, in the engine process (not while a run trains). */
+  overfit(spec: unknown) {
+    if (this.engineState.state === 'running') {
+      this.emit({ type: 'error', message: 'the overfit check runs when no run is training' });
+      return;
+    }
+    this.ensureProcess().send({ type: 'overfit', spec, baseDir: this.opts.baseDir, backend: this.opts.backend });
   }
 
   pause() { this.proc?.send({ type: 'pause' }); }
