@@ -77,6 +77,35 @@ async function fitMsPerStep(s: RunSpec): Promise<number> {
   return (times[times.length - 1] - times[0]) / (times.length - 1);
 }
 
+/** Seconds per epoch, boundary to boundary (training plus whatever runs at the epoch's end), after the first. */
+async function epochSeconds(s: RunSpec): Promise<number> {
+  const trainer = new Trainer({ spec: s, baseDir: '.', backend: 'wasm' });
+  await trainer.prepare();
+  const ends: number[] = [];
+  trainer.on((e) => { if (e.type === 'epoch') ends.push(performance.now()); });
+  await trainer.run();
+  trainer.built.model.dispose();
+  return (ends[ends.length - 1] - ends[0]) / (ends.length - 1) / 1000;
+}
+
+/** Per-epoch evaluation of a 10,000-sample split (predictions, confusion, per-class metrics) against none. */
+export async function benchEvalOverhead() {
+  const base = (predictions: boolean) => spec({
+    name: 'bench-eval', seed: 1,
+    data: { train: { type: 'mnist-digits' }, validation: 0, test: { type: 'mnist-digits' } },
+    model: mlpSpec(20).model,
+    training: { epochs: 3, batchSize: 64 },
+    instruments: { every: 20, predictions: predictions ? { every: 1, splits: ['test'] } : { every: 0, splits: [] } },
+  });
+  const withEval: number[] = [], without: number[] = [];
+  for (let r = 0; r < 2; r++) {
+    without.push(await epochSeconds(base(false)));
+    withEval.push(await epochSeconds(base(true)));
+    log(`round ${r + 1}/2: epoch ${without[r].toFixed(2)} s without, ${withEval[r].toFixed(2)} s with per-epoch predictions on 10,000 samples`);
+  }
+  return { eval_overhead: median(withEval) / median(without) };
+}
+
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
 
 export async function benchEngine(rounds = 3) {

@@ -10,6 +10,7 @@ import { EngineSupervisor, type EngineProcess } from '../engine/process/supervis
 import type { EngineReply } from '../engine/process/engine-process.ts';
 import { loadPresets } from '../engine/presets.ts';
 import { harden, trustedSender } from './security.ts';
+import { readRun, withData } from '../engine/run/run-folder.ts';
 
 const here = import.meta.dirname ?? __dirname;
 const INDEX = join(here, '..', 'renderer', 'index.html');
@@ -59,7 +60,11 @@ async function pickFile(kind: 'spec' | 'run-log') {
   if (r.canceled || !r.filePaths[0]) return;
   const file = kind === 'spec' ? r.filePaths[0] : join(r.filePaths[0], 'events.jsonl');
   if (!existsSync(file)) { post({ type: 'error', message: `${r.filePaths[0]}: not a run folder (no events.jsonl)` }); return; }
-  post({ type: 'file', kind, name: basename(kind === 'spec' ? file : r.filePaths[0]), text: readFileSync(file, 'utf8') });
+  // A run folder's predictions and samples live in binary files beside the log: inline them so
+  // the imported run has its misclassification browser too.
+  const text = kind === 'spec' ? readFileSync(file, 'utf8')
+    : readRun(r.filePaths[0]).events.map((e) => JSON.stringify(withData(r.filePaths[0], e))).join('\n');
+  post({ type: 'file', kind, name: basename(kind === 'spec' ? file : r.filePaths[0]), text });
 }
 
 function menu() {
