@@ -7,6 +7,7 @@ import type { ActivationsPayload, UnitKind } from './instruments/activations.ts'
 import type { GradientsPayload } from './instruments/gradients.ts';
 import type { WeightsPayload } from './instruments/weights.ts';
 import type { PredictionsHeader } from './instruments/predictions.ts';
+import type { Finding } from './instruments/diagnosis.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -54,6 +55,10 @@ export interface DataInfo {
   classes: number | null;
   classNames: string[] | null;
   source: string;
+  /** the training inputs after normalisation: what the first layer sees */
+  inputStats: { mean: number; std: number; min: number; max: number };
+  /** training samples per class (classification) */
+  classCounts: number[] | null;
 }
 
 export type Metrics = Record<string, number>;
@@ -168,6 +173,19 @@ export interface SamplesEvent extends Base {
   data?: string;
   file?: string;
 }
+/** Before the first step: every layer's output on the probe batch with the initial weights, and the initial loss. */
+export interface InitEvent extends Base {
+  type: 'init';
+  activations: ActivationsPayload;
+  /** loss of the initial model on the probe batch */
+  loss: number;
+  /** -log(1/K) for K classes, log 2 for one sigmoid unit; null where there is no reference */
+  expectedLoss: number | null;
+}
+export interface FindingEvent extends Base {
+  type: 'finding';
+  finding: Finding;
+}
 export interface TestEvent extends Base {
   type: 'test';
   metrics: Metrics;
@@ -184,7 +202,7 @@ export interface RunEndEvent extends Base {
 
 export type RunEvent =
   | RunStartEvent | StepEvent | CollectionEvent | EpochEvent | CheckpointEvent | LrChangeEvent
-  | EarlyStopEvent | StatusEvent | NonFiniteEvent | WarningEvent | PredictionsEvent | SamplesEvent | TestEvent | RunEndEvent;
+  | EarlyStopEvent | StatusEvent | NonFiniteEvent | WarningEvent | PredictionsEvent | SamplesEvent | InitEvent | FindingEvent | TestEvent | RunEndEvent;
 
 export type RunEventType = RunEvent['type'];
 /** An event as the engine emits it: the version and time are stamped on the way out. */
@@ -192,7 +210,7 @@ export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit
 
 const EVENT_TYPES = [
   'run-start', 'step', 'collection', 'epoch', 'checkpoint', 'lr-change', 'early-stop', 'status',
-  'non-finite', 'warning', 'predictions', 'samples', 'test', 'run-end',
+  'non-finite', 'warning', 'predictions', 'samples', 'init', 'finding', 'test', 'run-end',
 ] as const satisfies readonly RunEventType[];
 
 // The boundary check: the envelope and the fields every consumer relies on. Payloads inside

@@ -233,6 +233,26 @@ export const instrumentsSchema = z.strictObject({
 });
 export type InstrumentsSpec = z.infer<typeof instrumentsSchema>;
 
+// ---------------------------------------------------------------- diagnosis
+export const diagnosisSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('run the checks while training (and when a run is inspected)'),
+  patience: z.number().int().min(1).default(2).describe('consecutive collections a symptom must persist before it is reported'),
+  explodingGrowth: z.number().gt(1).default(100).describe('exploding gradients: global norm this many times its first value'),
+  explodingNorm: z.number().positive().default(1000).describe('exploding gradients: global norm above this at any collection'),
+  vanishingRatio: z.number().gt(0).lt(1).default(1e-3).describe('vanishing gradients: first layer\'s RMS gradient below this fraction of the last layer\'s'),
+  saturatedFraction: z.number().gt(0).lt(1).default(0.5).describe('saturated units: fraction of a layer\'s sigmoid/tanh outputs saturated'),
+  deadFraction: z.number().gt(0).lt(1).default(0.4).describe('dead ReLUs: fraction of a layer\'s units dead on the probe batch'),
+  updateRatioHigh: z.number().positive().default(0.05).describe('learning rate too high: median update ratio above this (healthy ~1e-3; Adam\'s first steps reach ~1e-2)'),
+  updateRatioLow: z.number().positive().default(1e-5).describe('learning rate too low: median update ratio below this'),
+  activationScaleRatio: z.number().gt(1).default(10).describe('poor initialisation: activation std shrinking or growing by this factor from the first hidden layer to the last'),
+  initLossTolerance: z.number().positive().default(0.5).describe('initial loss further than this fraction from -log(1/K)'),
+  inputScale: z.number().positive().default(10).describe('inputs not scaled: |mean| or std of the inputs above this'),
+  imbalanceRatio: z.number().gt(1).default(10).describe('class imbalance: largest class this many times the smallest'),
+  overfitRise: z.number().positive().default(0.1).describe('overfitting: validation loss this fraction above its best while training loss fell by the same fraction'),
+  underfitAccuracy: z.number().gt(0).lt(1).default(0.6).describe('underfitting: training accuracy below this and flat'),
+}).describe('the checks that name what is wrong with a run (README: Diagnosis)');
+export type DiagnosisSpec = z.infer<typeof diagnosisSchema>;
+
 // ---------------------------------------------------------------- overfit check
 export const overfitSchema = z.strictObject({
   samples: positiveInt.nullable().default(null).describe('size of the subset to overfit; null: one batch'),
@@ -253,6 +273,7 @@ export const runSpecSchema = z.strictObject({
   training: trainingSchema.prefault({}).describe('how the network is trained'),
   instruments: instrumentsSchema.prefault({}).describe('what is recorded and how often'),
   overfit: overfitSchema.prefault({}).describe('the small-dataset overfit check (trainscope overfit)'),
+  diagnosis: diagnosisSchema.prefault({}),
 });
 
 export type RunSpec = z.infer<typeof runSpecSchema>;

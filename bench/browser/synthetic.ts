@@ -10,7 +10,7 @@ export function startEvent(runId: string, layers: number, units: number, bins: n
   return {
     v: 1, t: Date.now(), type: 'run-start', runId,
     spec: { name: runId, instruments: { histogramBins: bins }, training: { epochs: 1, batchSize: 64 } } as never,
-    backend: { name: 'wasm', tfBackend: 'wasm', attempts: [] }, data: { train: 1, validation: 1, test: 1, inputShape: [units], classes: 10, classNames: null, source: 'synthetic' },
+    backend: { name: 'wasm', tfBackend: 'wasm', attempts: [] }, data: { train: 1, validation: 1, test: 1, inputShape: [units], classes: 10, classNames: null, source: 'synthetic', inputStats: { mean: 0, std: 1, min: -1, max: 1 }, classCounts: null },
     model: { layers: info, totalParams: 0, trainableParams: 0 }, stepsPerEpoch: totalSteps, totalSteps,
   };
 }

@@ -15,6 +15,7 @@ export async function inspectCommand(dir: string, json: boolean): Promise<number
     ['layers', s.layers.join(', ')],
     ...Object.entries(s.final).map(([k, v]) => [k, v.toFixed(4)] as [string, string]),
     ...(s.checkpoints.length ? [['checkpoints', s.checkpoints.join(', ')] as [string, string]] : []),
+    ...s.findings.map((f) => [f.severity, `${f.title} (${f.kind}${f.step >= 0 ? `, step ${f.step}` : ', set-up'})`] as [string, string]),
     ...(s.skippedLines ? [['warning', `${s.skippedLines} unreadable line(s) in the event log were skipped`] as [string, string]] : []),
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

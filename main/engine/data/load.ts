@@ -123,6 +123,21 @@ export function prepareData(spec: RunSpec, baseDir: string): Splits {
     info: {
       train: train.n, validation: validation.n, test: test.n, inputShape: all.shape,
       classes: all.classes, classNames: all.classNames, source: all.source,
+      inputStats: inputStats(train), classCounts: classCounts(train),
     },
   };
+}
+
+function inputStats(d: Dataset) {
+  let sum = 0, sq = 0, min = Infinity, max = -Infinity;
+  for (const v of d.x) { sum += v; sq += v * v; if (v < min) min = v; if (v > max) max = v; }
+  const n = d.x.length || 1, mean = sum / n;
+  return { mean, std: Math.sqrt(Math.max(0, sq / n - mean * mean)), min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+}
+
+function classCounts(d: Dataset): number[] | null {
+  if (d.classes === null) return null;
+  const c = new Array<number>(d.classes).fill(0);
+  for (const y of d.y) c[y]++;
+  return c;
 }

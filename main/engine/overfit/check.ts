@@ -9,26 +9,12 @@ import { Trainer } from '../train/trainer.ts';
 import { evaluate } from '../train/evaluate.ts';
 import { sampleSize } from '../data/dataset.ts';
 import { overfitSpec, switchedOff } from './derive.ts';
+import { outputMismatch } from '../model/output-check.ts';
+import { expectedInitialLoss } from '../diagnosis/expected-loss.ts';
 
 import type { OverfitReason, OverfitResult } from '../../../shared/overfit.ts';
 
 export type { OverfitReason, OverfitResult };
-
-/** The loss of uniform predictions: -log(1/K) for K classes, log 2 for one sigmoid unit. */
-export function expectedInitialLoss(spec: RunSpec, classes: number | null): number | null {
-  if (classes === null) return null;
-  if (spec.training.loss === 'categorical_crossentropy') return Math.log(classes);
-  if (spec.training.loss === 'binary_crossentropy') return Math.log(2);
-  return null;
-}
-
-function outputMismatch(spec: RunSpec): string | null {
-  const last = [...spec.model.layers].reverse().find((l) => l.type === 'dense' || l.type === 'conv2d' || l.type === 'activation');
-  const act = last && 'activation' in last ? last.activation : 'linear';
-  if (spec.training.loss === 'categorical_crossentropy' && act !== 'softmax') return `the output activation is ${act}, but categorical_crossentropy expects softmax probabilities`;
-  if (spec.training.loss === 'binary_crossentropy' && act !== 'sigmoid') return `the output activation is ${act}, but binary_crossentropy expects a sigmoid probability`;
-  return null;
-}
 
 const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(2));
 
@@ -45,7 +31,7 @@ export async function overfitCheck(
   const train = trainer.data.train;
   const classes = train.classes;
   const initial = (await evaluate(model, train, derived))!;
-  const expected = expectedInitialLoss(spec, classes);
+  const expected = expectedInitialLoss(spec, classes, model.outputs[0].shape[1] as number);
   // Off by more than half its expected value (or 0.3 nats): the output layer's initial scale is off.
   const initialOk = expected === null ? null : Math.abs(initial.loss - expected) <= Math.max(0.3, 0.5 * expected);
 

@@ -1,6 +1,7 @@
 // What `trainscope inspect` reports about a run folder, derived from its event log alone.
 import type { Metrics, RunEndEvent, RunStartEvent } from '../../../shared/events.ts';
 import type { RunRecord } from './run-folder.ts';
+import { diagnose } from '../diagnosis/diagnoser.ts';
 
 export interface RunSummary {
   dir: string;
@@ -17,6 +18,8 @@ export interface RunSummary {
   final: Record<string, number>;
   checkpoints: string[];
   skippedLines: number;
+  /** the diagnosis, replayed from the log (so runs recorded before a check existed get it too) */
+  findings: { kind: string; severity: string; layer: string | null; step: number; title: string }[];
 }
 
 function flat(prefix: string, m: Metrics | null | undefined, into: Record<string, number>) {
@@ -57,5 +60,6 @@ export function summarizeRun(r: RunRecord): RunSummary {
     final,
     checkpoints: [...checkpoints],
     skippedLines: r.skipped.length,
+    findings: diagnose(r.events).map((f) => ({ kind: f.kind, severity: f.severity, layer: f.layers[0] ?? f.tensor ?? null, step: f.step, title: f.title })),
   };
 }

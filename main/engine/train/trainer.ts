@@ -24,6 +24,9 @@ import { evaluate } from './evaluate.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { monitored } from './monitor.ts';
+import { Diagnoser } from '../diagnosis/diagnoser.ts';
+import { ProbePass, activationStats } from '../instruments/activations/collector.ts';
+import { expectedInitialLoss } from '../diagnosis/expected-loss.ts';
 import { predictSplit, samplesPayload } from '../instruments/predictions/collector.ts';
 import { bytesToBase64, f32ToBase64 } from '../../../shared/instruments/predictions.ts';
 
@@ -63,9 +66,12 @@ export class Trainer {
     return this;
   }
 
+  private diagnoser = new Diagnoser((finding) => this.emit({ type: 'finding', finding }));
+
   private emit(body: RunEventBody) {
     const e = stampEvent(body);
     for (const l of this.listeners) l(e);
+    if (e.type !== 'finding') this.diagnoser.ingest(e);
   }
 
   pause() {
@@ -121,7 +127,9 @@ export class Trainer {
       layers, instruments: spec.instruments,
       vars: tracked.map(({ name, layer, size, weightOffset }) => ({ name, layer, size, weightOffset })),
     };
-    const { reducer, why } = await createReducer(model, ctx, tf.tensor(probeSet.x, [probeSet.n, ...probeSet.shape]), this.opts.offThread !== false);
+    const probeShape = [probeSet.n, ...probeSet.shape];
+    const initial = instrumented ? await this.initialStats(probeSet, probeShape, ctx) : null;
+    const { reducer, why } = await createReducer(model, ctx, tf.tensor(probeSet.x, probeShape), this.opts.offThread !== false);
     this.reducer = reducer;
     this.lastCollected = -2;
     const early = t.earlyStopping ? new EarlyStopping(t.earlyStopping) : null;
@@ -148,6 +156,7 @@ export class Trainer {
     });
     this.emit({ type: 'status', status: 'running', step: 0 });
     if (why) this.emit({ type: 'warning', step: 0, message: why });
+    if (initial) this.emit({ type: 'init', ...initial });
     const pred = spec.instruments.predictions;
     const splitData = { validation, test };
     const predicted = new Set<number>(); // epochs whose predictions were emitted
@@ -299,6 +308,20 @@ export class Trainer {
       early?.dispose();
       optimizer.dispose();
     }
+  }
+
+  /** Every layer's output and the loss on the probe batch before the first step: the initialisation checks read them. */
+  private async initialStats(probeSet: ReturnType<typeof subset>, shape: number[], ctx: CollectionContext) {
+    const x = tf.tensor(probeSet.x, shape);
+    const pass = new ProbePass(this.built.model, ctx.layers.map((l) => l.name), x);
+    const values = await pass.run();
+    pass.dispose();
+    const loss = (await evaluate(this.built.model, probeSet, this.spec))?.loss ?? NaN;
+    const outUnits = this.built.model.outputs[0].shape[1] as number;
+    return {
+      activations: activationStats(values, probeSet.n, ctx.layers, this.spec.instruments), loss,
+      expectedLoss: expectedInitialLoss(this.spec, probeSet.classes, outUnits),
+    };
   }
 
   private update(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, constraints: BuiltModel['constraints']) {

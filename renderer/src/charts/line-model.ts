@@ -3,7 +3,8 @@
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
 
 export interface Series { name: string; color: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean; width?: number }
-export interface LineOptions { logY?: boolean; reference?: { y: number; label: string }; xLabel?: string; yLabel?: string }
+export interface Marker { x: number; color: string; label: string }
+export interface LineOptions { logY?: boolean; reference?: { y: number; label: string }; xLabel?: string; yLabel?: string; markers?: Marker[] }
 export interface Box { width: number; height: number; left: number; right: number; top: number; bottom: number }
 
 export function domains(series: Series[], opts: LineOptions) {

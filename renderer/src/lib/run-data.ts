@@ -4,6 +4,7 @@
 import type { CollectionEvent, EpochEvent, LayerInfo, RunEndEvent, RunEvent, RunStartEvent, RunStatus } from '../../../shared/events.ts';
 import { ACT_FIELD, GRAD_FIELD, ROW, WTS_FIELD, sections, type PackedCollection, type PackLayout } from '../store/pack.ts';
 import { base64ToBytes, base64ToF32, unpackPredictions, type Predictions, type PredictionsHeader } from '../../../shared/instruments/predictions.ts';
+import type { Finding } from '../../../shared/instruments/diagnosis.ts';
 
 export interface LayerSeries {
   /** per collection */
@@ -50,6 +51,7 @@ export class RunData {
   globalNormClipped: number[] = [];
   layers: LayerSeries[] = [];
   warnings: string[] = [];
+  findings: Finding[] = [];
   /** wall-clock of the first and latest step, for samples/s and ETA */
   firstStepAt = 0;
   lastStepAt = 0;
@@ -94,6 +96,9 @@ export class RunData {
         break;
       case 'warning':
         this.warnings.push(e.message);
+        break;
+      case 'finding':
+        if (!this.findings.some((f) => f.id === e.finding.id)) this.findings.push(e.finding);
         break;
       case 'predictions':
         if (e.data) this.addPredictions(e, base64ToF32(e.data));
