@@ -8,6 +8,8 @@ import { inspectCommand } from './commands/inspect.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { serveCommand } from './commands/serve.ts';
 import { overfitCommand } from './commands/overfit.ts';
+import { gradcheckCommand } from './commands/gradcheck.ts';
+import { initExplorerCommand } from './commands/init-explorer.ts';
 import { specJsonSchema } from '../../shared/spec.ts';
 
 const USAGE = `usage: trainscope <command> [options]
@@ -19,6 +21,10 @@ commands:
                         summary of a run folder (status, backend, epochs, layers, final metrics)
   overfit <spec.json> [--json] [--samples N] [--steps N] [--backend ...]
                         can the model fit a small subset? exit 0 pass, 1 fail (with the likely reason), 2 bad input
+  gradcheck <spec.json> [--json] [--backend ...]
+                        backprop gradients against finite differences, per variable
+  init-explorer <spec.json> [--json] [--draws N] [--backend ...]
+                        activations through the model over many initialisations, Glorot vs He vs LeCun vs N(0,1)
   doctor [--json]       which TensorFlow.js backends load here, and why the others do not
   schema                the JSON Schema of the run spec
   serve [--port N] [--runs DIR]
@@ -29,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true, strict: true,
-    options: { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' }, steps: { type: 'string' }, draws: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   switch (command) {
     case 'train':
@@ -48,6 +54,15 @@ async function main(argv: string[]): Promise<number> {
       };
       return overfitCommand(positionals[0], { json: Boolean(values.json), backend: (values.backend ?? 'auto') as never, samples: int('samples', values.samples), steps: int('steps', values.steps) });
     }
+    case 'init-explorer': {
+      if (positionals.length !== 1) throw new InputError('init-explorer', 'expects one spec file: trainscope init-explorer <spec.json>');
+      const draws = values.draws === undefined ? undefined : Number(values.draws);
+      if (draws !== undefined && !(Number.isInteger(draws) && draws > 0)) throw new InputError('--draws', `"${values.draws}" is not a positive whole number`);
+      return initExplorerCommand(positionals[0], { json: Boolean(values.json), backend: (values.backend ?? 'auto') as never, draws });
+    }
+    case 'gradcheck':
+      if (positionals.length !== 1) throw new InputError('gradcheck', 'expects one spec file: trainscope gradcheck <spec.json>');
+      return gradcheckCommand(positionals[0], { json: Boolean(values.json), backend: (values.backend ?? 'auto') as never });
     case 'doctor':
       return doctorCommand(Boolean(values.json));
     case 'serve': {
@@ -62,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command ? 0 : 2;
     default:
-      throw new InputError(command, `unknown command (commands: train, inspect, overfit, doctor, schema, serve)`);
+      throw new InputError(command, `unknown command (commands: train, inspect, overfit, gradcheck, init-explorer, doctor, schema, serve)`);
   }
 }
 
