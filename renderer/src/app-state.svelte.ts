@@ -2,6 +2,8 @@
 // into the run's data and the library as they arrive; views redraw at most once per frame.
 import type { EngineState, Host, HostMessage, Preset } from '../../shared/host.ts';
 import type { OverfitResult } from '../../shared/overfit.ts';
+import type { Finding, FixId } from '../../shared/instruments/diagnosis.ts';
+import { applyFix } from '../../shared/diagnosis/fixes.ts';
 import type { RunEvent } from '../../shared/events.ts';
 import { RunData } from './lib/run-data.ts';
 import { RunLibrary } from './store/library.ts';
@@ -32,6 +34,8 @@ export class AppState {
   pendingSpec = $state<string | null>(null);
   /** the latest overfit check: running, or its verdict */
   overfit = $state<{ running: boolean; result: OverfitResult | null }>({ running: false, result: null });
+  /** a fix being tried: the variant's run, compared with the run it came from */
+  trial = $state.raw<{ base: RunData; finding: Finding; fix: FixId; runId: string | null } | null>(null);
   private frame = 0;
 
   constructor(readonly host: Host, readonly library: RunLibrary) {
@@ -67,6 +71,7 @@ export class AppState {
   private onMessage(m: HostMessage) {
     switch (m.type) {
       case 'started':
+        if (this.trial && this.trial.runId === null) this.trial = { ...this.trial, runId: m.runId };
         this.current = new RunData(m.runId);
         this.tab = 'overview';
         this.bump();
@@ -123,6 +128,16 @@ export class AppState {
     this.error = null;
     this.host.send({ type: 'start', spec });
   }
+  /** Runs the spec of the current run with one remedy applied, for a short budget, to compare. */
+  tryFix(finding: Finding, fix: FixId) {
+    const base = this.current;
+    if (!base?.start) return;
+    const variant = applyFix(base.start.spec, fix, finding);
+    variant.training = { ...variant.training, epochs: Math.min(2, variant.training.epochs) };
+    this.trial = { base, finding, fix, runId: null };
+    this.start(variant);
+  }
+
   checkOverfit(spec: unknown) {
     this.error = null;
     this.overfit = { running: true, result: null };

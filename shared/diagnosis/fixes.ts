@@ -1,0 +1,83 @@
+// "Try the fix": each remedy that can be expressed in the spec, as a pure function from a spec
+// to its variant. The app runs the variant for a short budget beside the original and shows
+// whether the symptom went away.
+import type { LayerSpec, RunSpec } from '../spec.ts';
+import type { Finding, FixId } from '../instruments/diagnosis.ts';
+
+type Weighted = Extract<LayerSpec, { type: 'dense' | 'conv2d' }>;
+const isWeighted = (l: LayerSpec): l is Weighted => l.type === 'dense' || l.type === 'conv2d';
+const relu = (a: string) => a === 'relu' || a === 'leaky_relu' || a === 'elu';
+const squash = (a: string) => a === 'tanh' || a === 'sigmoid' || a === 'softmax';
+
+export const FIX_TITLES: Record<FixId, string> = {
+  he_init: 'He initialisation', glorot_init: 'Glorot initialisation', lecun_init: 'LeCun initialisation', batchnorm: 'batch normalisation',
+  clip_norm: 'clip gradients (global norm 1.0)', lower_lr: 'learning rate / 10', raise_lr: 'learning rate x 10', early_stopping: 'early stopping',
+  leaky_relu: 'leaky ReLU', dropout: 'dropout 0.3', l2: 'L2 1e-4', standardize_inputs: 'standardised inputs', softmax_output: 'softmax output',
+  adam: 'Adam', more_capacity: 'twice the units',
+};
+
+/** The spec's layer name for layer i (as the engine names it). */
+function nameOf(l: LayerSpec, i: number) {
+  return l.name ?? `${l.type}_${i + 1}`;
+}
+
+/** A variant of `spec` with the remedy applied; `finding` narrows layer-specific fixes to its layers. */
+export function applyFix(spec: RunSpec, fix: FixId, finding?: Pick<Finding, 'layers'>): RunSpec {
+  const s: RunSpec = structuredClone(spec);
+  const layers = s.model.layers;
+  const lastWeighted = layers.map((l, i) => (isWeighted(l) ? i : -1)).filter((i) => i >= 0).at(-1) ?? -1;
+  const target = (l: LayerSpec, i: number) => !finding?.layers.length || finding.layers.includes(nameOf(l, i)) || finding.layers.some((n) => n.startsWith(`${nameOf(l, i)}_`));
+  const hidden = (l: LayerSpec, i: number): l is Weighted => isWeighted(l) && i !== lastWeighted;
+  switch (fix) {
+    case 'he_init':
+      layers.forEach((l, i) => { if (isWeighted(l) && relu(l.activation) && target(l, i)) l.kernelInitializer = 'he_normal'; });
+      break;
+    case 'glorot_init':
+      layers.forEach((l, i) => { if (isWeighted(l) && (squash(l.activation) || l.activation === 'linear') && (target(l, i) || i === lastWeighted)) l.kernelInitializer = 'glorot_normal'; });
+      break;
+    case 'lecun_init':
+      layers.forEach((l) => { if (isWeighted(l) && l.activation === 'selu') l.kernelInitializer = 'lecun_normal'; });
+      break;
+    case 'batchnorm':
+      for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && layers[i + 1]?.type !== 'batchnorm') layers.splice(i + 1, 0, { type: 'batchnorm', momentum: 0.99, epsilon: 1e-3 });
+      break;
+    case 'dropout':
+      for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && layers[i + 1]?.type !== 'dropout') layers.splice(i + 1, 0, { type: 'dropout', rate: 0.3 });
+      break;
+    case 'leaky_relu':
+      layers.forEach((l, i) => { if (hidden(l, i) && l.activation !== 'linear') { l.activation = 'leaky_relu'; l.alpha = 0.1; l.kernelInitializer = 'he_normal'; } });
+      break;
+    case 'l2':
+      layers.forEach((l) => { if (isWeighted(l)) l.kernelRegularizer = { l1: 0, l2: 1e-4 }; });
+      break;
+    case 'more_capacity':
+      if (!layers.some((l, i) => hidden(l, i))) layers.splice(Math.max(0, lastWeighted), 0, { type: 'dense', units: 64, activation: 'relu', alpha: 0.3, kernelInitializer: 'he_normal', biasInitializer: 'zeros', useBias: true, trainable: true });
+      else layers.forEach((l, i) => { if (hidden(l, i)) { if (l.type === 'dense') l.units = Math.max(32, l.units * 2); else l.filters = Math.max(16, l.filters * 2); } });
+      break;
+    case 'softmax_output': {
+      const last = layers[lastWeighted];
+      if (last && isWeighted(last)) last.activation = s.training.loss === 'binary_crossentropy' ? 'sigmoid' : 'softmax';
+      break;
+    }
+    case 'clip_norm':
+      s.training.clip = { ...s.training.clip, globalNorm: 1 };
+      break;
+    case 'lower_lr':
+      s.training.optimizer = { ...s.training.optimizer, learningRate: s.training.optimizer.learningRate / 10 };
+      break;
+    case 'raise_lr':
+      s.training.optimizer = { ...s.training.optimizer, learningRate: s.training.optimizer.learningRate * 10 };
+      break;
+    case 'adam':
+      s.training.optimizer = { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+      break;
+    case 'early_stopping':
+      s.training.earlyStopping = { monitor: 'val_loss', minDelta: 0, patience: 3, mode: 'auto', baseline: null, restoreBestWeights: true };
+      break;
+    case 'standardize_inputs':
+      s.data.normalize = 'standardize';
+      break;
+  }
+  s.name = `${spec.name}-${fix.replace(/_/g, '-')}`;
+  return s;
+}

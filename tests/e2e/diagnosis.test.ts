@@ -1,0 +1,40 @@
+// Diagnosis in the app, in Chromium: a broken run shows its finding with evidence, and trying the
+// suggested fix runs a variant whose symptom is gone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { serve, type Served } from '../../main/server/serve.ts';
+import { ensureRendererBuilt } from '../../main/server/build-renderer.ts';
+import { launchChromium } from './chromium.ts';
+import { tmp } from '../helpers.ts';
+
+let server: Served;
+let browser: Browser;
+beforeAll(async () => {
+  server = await serve({ runsDir: tmp(), baseDir: process.cwd(), staticDir: await ensureRendererBuilt() });
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => { await browser?.close(); await server?.close(); });
+
+describe('diagnosis in the app', () => {
+  it('shows the finding of a broken run, and the suggested fix makes it go away', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    const spec = JSON.parse(readFileSync(join(__dirname, '../fixtures/diagnosis/lr-too-high.json'), 'utf8'));
+    spec.training.epochs = 1;
+    await page.getByTestId('spec-editor').fill(JSON.stringify(spec));
+    await page.getByTestId('start-run').click();
+    const finding = page.locator('[data-testid=finding][data-kind=lr_too_high]');
+    await expect.poll(() => finding.count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(async () => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('completed');
+    await finding.locator('.finding-row').click();
+    expect(await finding.locator('li').first().textContent()).toMatch(/median update ratio/);
+    await finding.getByTestId('try-lower_lr').click();
+    await expect.poll(async () => page.getByTestId('trial-verdict').textContent(), { timeout: 90_000 }).toBe('the symptom went away');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
