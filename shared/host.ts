@@ -4,6 +4,10 @@
 import { z } from 'zod';
 import type { RunEvent } from './events.ts';
 import type { OverfitResult } from './overfit.ts';
+import type { InitExplorerResult } from './init-explorer.ts';
+
+/** Backprop against finite differences, per variable (trainscope gradcheck). */
+export interface GradcheckResult { passed: boolean; eps: number; samples: number; tolerance: number; variables: { variable: string; checked: number; maxRelError: number; medianRelError: number }[]; backend: string }
 
 export const HOST_PROTOCOL_VERSION = 1;
 
@@ -23,6 +27,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
   z.strictObject({ type: z.literal('overfit'), spec: z.unknown() }),
+  z.strictObject({ type: z.literal('gradcheck'), spec: z.unknown() }),
+  z.strictObject({ type: z.literal('init-explorer'), spec: z.unknown() }),
 ]);
 export type HostCommand = z.infer<typeof commandSchema>;
 
@@ -34,6 +40,8 @@ export type HostMessage =
   | { type: 'started'; runId: string }
   | { type: 'error'; message: string }
   | { type: 'overfit'; result: OverfitResult }
+  | { type: 'gradcheck'; result: GradcheckResult }
+  | { type: 'init-explorer'; result: InitExplorerResult }
   /** a file the user picked from the desktop app's menu: a spec to edit, a run log to import */
   | { type: 'file'; kind: 'spec' | 'run-log'; name: string; text: string };
 

@@ -93,7 +93,7 @@ app.whenReady().then(() => {
       case 'pause': supervisor.pause(); break;
       case 'resume': supervisor.resume(); break;
       case 'stop': supervisor.stop(); break;
-      case 'overfit': supervisor.overfit(c.spec); break;
+      case 'overfit': case 'gradcheck': case 'init-explorer': supervisor.tool(c.type, c.spec); break;
     }
   });
   window = new BrowserWindow({

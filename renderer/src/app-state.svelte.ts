@@ -1,6 +1,7 @@
 // The app's state: the host connection, the run library, the run on screen. Engine events go
 // into the run's data and the library as they arrive; views redraw at most once per frame.
-import type { EngineState, Host, HostMessage, Preset } from '../../shared/host.ts';
+import type { EngineState, GradcheckResult, Host, HostMessage, Preset } from '../../shared/host.ts';
+import type { InitExplorerResult } from '../../shared/init-explorer.ts';
 import type { OverfitResult } from '../../shared/overfit.ts';
 import type { Finding, FixId } from '../../shared/instruments/diagnosis.ts';
 import { applyFix } from '../../shared/diagnosis/fixes.ts';
@@ -34,6 +35,8 @@ export class AppState {
   pendingSpec = $state<string | null>(null);
   /** the latest overfit check: running, or its verdict */
   overfit = $state<{ running: boolean; result: OverfitResult | null }>({ running: false, result: null });
+  /** the gradient check and the init explorer: which one runs, and their latest results */
+  tools = $state<{ running: 'gradcheck' | 'init-explorer' | null; gradcheck: GradcheckResult | null; initExplorer: InitExplorerResult | null }>({ running: null, gradcheck: null, initExplorer: null });
   /** a fix being tried: the variant's run, compared with the run it came from */
   trial = $state.raw<{ base: RunData; finding: Finding; fix: FixId; runId: string | null } | null>(null);
   private frame = 0;
@@ -90,9 +93,16 @@ export class AppState {
       case 'error':
         this.error = m.message;
         if (this.overfit.running) this.overfit = { running: false, result: null };
+        if (this.tools.running) this.tools = { ...this.tools, running: null };
         break;
       case 'overfit':
         this.overfit = { running: false, result: m.result };
+        break;
+      case 'gradcheck':
+        this.tools = { ...this.tools, running: null, gradcheck: m.result };
+        break;
+      case 'init-explorer':
+        this.tools = { ...this.tools, running: null, initExplorer: m.result };
         break;
       case 'file':
         if (m.kind === 'spec') { this.pendingSpec = m.text; this.tab = 'new'; }
@@ -136,6 +146,12 @@ export class AppState {
     variant.training = { ...variant.training, epochs: Math.min(2, variant.training.epochs) };
     this.trial = { base, finding, fix, runId: null };
     this.start(variant);
+  }
+
+  runTool(type: 'gradcheck' | 'init-explorer', spec: unknown) {
+    this.error = null;
+    this.tools = { ...this.tools, running: type };
+    this.host.send({ type, spec });
   }
 
   checkOverfit(spec: unknown) {

@@ -37,4 +37,17 @@ describe('diagnosis in the app', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('runs the gradient check and the init explorer from New run', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(server.url);
+    await page.getByTestId('gradcheck').click();
+    await expect.poll(async () => page.getByTestId('gradcheck-result').locator('b').first().textContent(), { timeout: 60_000 }).toBe('Gradient check: PASS');
+    expect(await page.getByTestId('gradcheck-result').locator('tbody tr').count()).toBe(6); // the demo: 3 dense layers x kernel, bias
+    await page.getByTestId('init-explorer').click();
+    const grid = page.getByTestId('init-explorer-result');
+    await expect.poll(() => grid.locator('thead th').count(), { timeout: 90_000 }).toBe(5); // layer + 4 initialisers
+    expect(await grid.locator('tbody tr').count()).toBe(5); // the demo's five layers
+    await page.close();
+  });
 });

@@ -11,8 +11,10 @@ import { perSampleLoss } from '../train/loss.ts';
 import { sampleSize } from '../data/dataset.ts';
 import { rng } from '../seed.ts';
 
-export interface VariableCheck { variable: string; checked: number; maxRelError: number; medianRelError: number }
-export interface GradcheckResult { passed: boolean; eps: number; samples: number; tolerance: number; variables: VariableCheck[]; backend: string }
+import type { GradcheckResult } from '../../../shared/host.ts';
+
+export type VariableCheck = GradcheckResult['variables'][number];
+export type { GradcheckResult };
 
 /** Compares `grad` with finite differences of `loss` on up to `perVariable` elements of each variable. */
 export async function compareGradients(

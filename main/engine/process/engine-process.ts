@@ -10,10 +10,14 @@ import type { BackendChoice } from '../backends/select.ts';
 import { parentChannel } from './channel.ts';
 import { overfitCheck } from '../overfit/check.ts';
 import type { OverfitResult } from '../../../shared/overfit.ts';
+import type { GradcheckResult } from '../../../shared/host.ts';
+import type { InitExplorerResult } from '../../../shared/init-explorer.ts';
+import { gradcheck } from '../diagnosis/gradcheck.ts';
+import { initExplorer } from '../diagnosis/init-explorer.ts';
 
 export type EngineRequest =
   | { type: 'start'; spec: unknown; runsDir: string; baseDir: string; backend?: BackendChoice }
-  | { type: 'overfit'; spec: unknown; baseDir: string; backend?: BackendChoice }
+  | { type: 'overfit' | 'gradcheck' | 'init-explorer'; spec: unknown; baseDir: string; backend?: BackendChoice }
   | { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
 
 export type EngineReply =
@@ -23,6 +27,8 @@ export type EngineReply =
   | { type: 'events'; runId: string; events: RunEvent[] }
   | { type: 'finished'; runId: string; status: string }
   | { type: 'overfit'; result: OverfitResult }
+  | { type: 'gradcheck'; result: GradcheckResult }
+  | { type: 'init-explorer'; result: InitExplorerResult }
   | { type: 'error'; message: string };
 
 const FLUSH_MS = 50; // events reach the renderer within a frame or three, in batches
@@ -71,15 +77,19 @@ async function start(req: Extract<EngineRequest, { type: 'start' }>) {
 }
 
 let checking = false;
-async function overfit(req: Extract<EngineRequest, { type: 'overfit' }>) {
-  if (trainer || checking) { send({ type: 'error', message: 'the engine is busy: the overfit check runs when no run is training' }); return; }
+/** The debugging tools that run on a spec without a run: overfit check, gradient check, init explorer. */
+async function tool(req: Extract<EngineRequest, { type: 'overfit' | 'gradcheck' | 'init-explorer' }>) {
+  if (trainer || checking) { send({ type: 'error', message: `the engine is busy: ${req.type} runs when no run is training` }); return; }
   const v = validateSpec(req.spec);
   if (!v.ok) { send({ type: 'error', message: `spec: ${v.issues[0].path}: ${v.issues[0].message}` }); return; }
   checking = true;
+  const backend = req.backend ?? 'auto';
   try {
-    send({ type: 'overfit', result: await overfitCheck(v.spec, req.baseDir, { backend: req.backend ?? 'auto' }) });
+    if (req.type === 'overfit') send({ type: 'overfit', result: await overfitCheck(v.spec, req.baseDir, { backend }) });
+    else if (req.type === 'gradcheck') send({ type: 'gradcheck', result: await gradcheck(v.spec, req.baseDir, { backend }) });
+    else send({ type: 'init-explorer', result: await initExplorer(v.spec, req.baseDir, { backend }) });
   } catch (e) {
-    send({ type: 'error', message: `overfit check: ${(e as Error).message}` });
+    send({ type: 'error', message: `${req.type}: ${(e as Error).message}` });
   } finally {
     checking = false;
   }
@@ -89,7 +99,7 @@ channel.onMessage((raw) => {
   const m = raw as EngineRequest;
   switch (m?.type) {
     case 'start': void start(m); break;
-    case 'overfit': void overfit(m); break;
+    case 'overfit': case 'gradcheck': case 'init-explorer': void tool(m); break;
     case 'pause': trainer?.pause(); break;
     case 'resume': trainer?.resume(); break;
     case 'stop': trainer?.stop(); break;

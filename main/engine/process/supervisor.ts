@@ -96,6 +96,12 @@ export class EngineSupervisor {
       case 'overfit':
         this.emit({ type: 'overfit', result: m.result });
         break;
+      case 'gradcheck':
+        this.emit({ type: 'gradcheck', result: m.result });
+        break;
+      case 'init-explorer':
+        this.emit({ type: 'init-explorer', result: m.result });
+        break;
       default:
         break;
     }
@@ -149,13 +155,13 @@ export class EngineSupervisor {
     p.send({ type: 'start', spec, runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend });
   }
 
-  /** The small-dataset overfit check, in the engine process (not while a run trains). */
-  overfit(spec: unknown) {
+  /** A debugging tool on a spec (overfit check, gradient check, init explorer), in the engine process, not while a run trains. */
+  tool(type: 'overfit' | 'gradcheck' | 'init-explorer', spec: unknown) {
     if (this.engineState.state === 'running') {
-      this.emit({ type: 'error', message: 'the overfit check runs when no run is training' });
+      this.emit({ type: 'error', message: `${type} runs when no run is training` });
       return;
     }
-    this.ensureProcess().send({ type: 'overfit', spec, baseDir: this.opts.baseDir, backend: this.opts.backend });
+    this.ensureProcess().send({ type, spec, baseDir: this.opts.baseDir, backend: this.opts.backend });
   }
 
   pause() { this.proc?.send({ type: 'pause' }); }
