@@ -1,26 +1,11 @@
 // The app in browser mode, end to end: the real server, the real engine process, Debian's
 // Chromium, real IndexedDB.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Browser, Page } from 'playwright-core';
-import { serve, type Served } from '../../main/server/serve.ts';
-import { ensureRendererBuilt } from '../../main/server/build-renderer.ts';
-import { launchChromium } from './chromium.ts';
-import { tmp } from '../helpers.ts';
+import type { Page } from 'playwright-core';
+import { useBrowserMode } from './chromium.ts';
 
-let server: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  const staticDir = await ensureRendererBuilt();
-  server = await serve({ runsDir: tmp(), baseDir: process.cwd(), staticDir });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowserMode();
 
 function wsStatus(url: string, headers: Record<string, string>): Promise<string> {
   return new Promise((resolve) => {
@@ -35,24 +20,24 @@ const num = async (page: Page, id: string) => Number((await page.getByTestId(id)
 
 describe('browser mode', () => {
   it('refuses requests and sockets without the token or from a foreign origin', async () => {
-    const base = `http://127.0.0.1:${server.port}`;
+    const base = `http://127.0.0.1:${env.server().port}`;
     expect((await fetch(`${base}/`)).status).toBe(403);
     expect((await fetch(`${base}/?token=wrong`)).status).toBe(403);
-    expect((await fetch(`${base}/?token=${server.token}`)).status).toBe(200);
-    expect((await fetch(`${base}/?token=${server.token}`, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
-    const ws = `ws://127.0.0.1:${server.port}/ws`;
+    expect((await fetch(`${base}/?token=${env.server().token}`)).status).toBe(200);
+    expect((await fetch(`${base}/?token=${env.server().token}`, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    const ws = `ws://127.0.0.1:${env.server().port}/ws`;
     expect(await wsStatus(ws, { origin: base })).toBe('403');
-    expect(await wsStatus(`${ws}?token=${server.token}`, { origin: 'http://evil.example' })).toBe('403');
-    expect(await wsStatus(`${ws}?token=${server.token}`, { origin: base })).toBe('open');
-    const res = await fetch(`${base}/?token=${server.token}`);
+    expect(await wsStatus(`${ws}?token=${env.server().token}`, { origin: 'http://evil.example' })).toBe('403');
+    expect(await wsStatus(`${ws}?token=${env.server().token}`, { origin: base })).toBe('open');
+    const res = await fetch(`${base}/?token=${env.server().token}`);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
   it('trains the demo live, stops, and shows the same run after a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await env.browser().newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(env.server().url);
     await page.getByTestId('start-demo').click();
     await expect.poll(() => num(page, 'run-step'), { timeout: 60_000 }).toBeGreaterThan(20);
     await expect.poll(async () => (await page.getByTestId('val-loss').textContent())?.trim(), { timeout: 60_000 }).not.toBe('--');

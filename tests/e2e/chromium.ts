@@ -1,6 +1,11 @@
 // Debian's Chromium driven by playwright-core (launch() gives every run a fresh profile) (Playwright's own browser download is unreachable
 // on these machines). A missing browser is an error, never a silent skip: CI must run these.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { serve, type Served } from '../../main/server/serve.ts';
+import { ensureRendererBuilt } from '../../main/server/build-renderer.ts';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -11,4 +16,19 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
+}
+
+/** A browser-mode server with a fresh runs folder and a Chromium, for one test file. */
+export function useBrowserMode(): { server: () => Served; browser: () => Browser } {
+  let server: Served;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await serve({ runsDir: mkdtempSync(join(tmpdir(), 'trainscope-e2e-')), baseDir: process.cwd(), staticDir: await ensureRendererBuilt() });
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return { server: () => server, browser: () => browser };
 }

@@ -1,28 +1,18 @@
 // Diagnosis in the app, in Chromium: a broken run shows its finding with evidence, and trying the
 // suggested fix runs a variant whose symptom is gone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { serve, type Served } from '../../main/server/serve.ts';
-import { ensureRendererBuilt } from '../../main/server/build-renderer.ts';
-import { launchChromium } from './chromium.ts';
-import { tmp } from '../helpers.ts';
+import { useBrowserMode } from './chromium.ts';
 
-let server: Served;
-let browser: Browser;
-beforeAll(async () => {
-  server = await serve({ runsDir: tmp(), baseDir: process.cwd(), staticDir: await ensureRendererBuilt() });
-  browser = await launchChromium();
-}, 180_000);
-afterAll(async () => { await browser?.close(); await server?.close(); });
+const env = useBrowserMode();
 
 describe('diagnosis in the app', () => {
   it('shows the finding of a broken run, and the suggested fix makes it go away', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(env.server().url);
     const spec = JSON.parse(readFileSync(join(__dirname, '../fixtures/diagnosis/lr-too-high.json'), 'utf8'));
     spec.training.epochs = 1;
     await page.getByTestId('spec-editor').fill(JSON.stringify(spec));
@@ -39,8 +29,8 @@ describe('diagnosis in the app', () => {
   });
 
   it('runs the gradient check and the init explorer from New run', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(server.url);
+    const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(env.server().url);
     await page.getByTestId('gradcheck').click();
     await expect.poll(async () => page.getByTestId('gradcheck-result').locator('b').first().textContent(), { timeout: 60_000 }).toBe('Gradient check: PASS');
     expect(await page.getByTestId('gradcheck-result').locator('tbody tr').count()).toBe(6); // the demo: 3 dense layers x kernel, bias

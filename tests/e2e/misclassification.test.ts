@@ -1,31 +1,16 @@
 // The misclassification browser and the overfit check in Chromium, against the real server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { serve, type Served } from '../../main/server/serve.ts';
-import { ensureRendererBuilt } from '../../main/server/build-renderer.ts';
-import { launchChromium } from './chromium.ts';
-import { tmp } from '../helpers.ts';
+import { useBrowserMode } from './chromium.ts';
 
-let server: Served;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serve({ runsDir: tmp(), baseDir: process.cwd(), staticDir: await ensureRendererBuilt() });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowserMode();
 
 describe('misclassification browser', () => {
   it('after a digits run: confusion matrix, a cell filters the grid, images show, marks survive a reload and export', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(env.server().url);
     await page.getByTestId('start-demo').click();
     await page.waitForFunction(() => (window as any).__trainscope.current?.predictions.validation.size >= 1, null, { timeout: 90_000 });
     await page.getByTestId('stop').click();
@@ -90,8 +75,8 @@ describe('misclassification browser', () => {
   });
 
   it('the overfit check runs from the app and shows its verdict', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(server.url);
+    const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(env.server().url);
     await page.getByTestId('overfit-check').click();
     await expect.poll(async () => page.getByTestId('overfit-result').locator('b').first().textContent(), { timeout: 90_000 }).toBe('Overfit check: PASS');
     await page.close();

@@ -93,14 +93,8 @@ export class EngineSupervisor {
       case 'error':
         this.emit({ type: 'error', message: m.message });
         break;
-      case 'overfit':
-        this.emit({ type: 'overfit', result: m.result });
-        break;
-      case 'gradcheck':
-        this.emit({ type: 'gradcheck', result: m.result });
-        break;
-      case 'init-explorer':
-        this.emit({ type: 'init-explorer', result: m.result });
+      case 'overfit': case 'gradcheck': case 'init-explorer':
+        this.emit(m); // the tools' results pass through unchanged
         break;
       default:
         break;
