@@ -44,6 +44,18 @@ describe('trainscope CLI', () => {
     for (const k of ['train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'test_loss', 'test_accuracy']) expect(typeof s.final[k]).toBe('number');
     const text = cli('inspect', runDir);
     expect(text.out).toMatch(/status +completed/);
+    // 12 steps of a small model: findings are possible (underfitting), each in the documented shape
+    for (const f of s.findings) expect(Object.keys(f).sort()).toEqual(['kind', 'layer', 'severity', 'step', 'title']);
+  });
+
+  it('inspect --json lists the diagnosis of a broken run (kind, severity, layer, step)', () => {
+    const out = tmp();
+    const broken = { ...tiny, name: 'cli-broken', model: { layers: [{ type: 'dense', units: 8, activation: 'tanh', kernelInitializer: 'he_uniform' }, { type: 'dense', units: 2, activation: 'softmax' }] }, training: { epochs: 1, batchSize: 20 } };
+    const r = cli('train', specFile(broken), '--out', out, '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(cli('inspect', r.out.trim(), '--json').out);
+    expect(s.findings).toContainEqual({ kind: 'init_mismatched_initializer', severity: 'warning', layer: 'dense_1', step: -1, title: 'dense_1: he_uniform initialisation for tanh units' });
+    expect(cli('inspect', r.out.trim()).out).toMatch(/warning +dense_1: he_uniform initialisation for tanh units/);
   });
 
   it('bad input: one line naming the file, the field and the problem; exit 2; no run folder', () => {
