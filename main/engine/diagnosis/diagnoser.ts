@@ -48,6 +48,9 @@ export class Diagnoser {
   private deadFirst = new Map<string, number>();
   private epochs: EpochEvent[] = [];
   private lastStep = -1;
+  /** smoothed step loss (EMA over ~20 steps) and its lowest value so far */
+  private ema = NaN;
+  private emaMin = Infinity;
 
   constructor(private readonly onFinding: (f: Finding) => void = () => {}) {}
 
@@ -72,7 +75,7 @@ export class Diagnoser {
     if (!this.t || !this.t.enabled) return;
     switch (e.type) {
       case 'init': this.onInit(e); break;
-      case 'step': this.lastStep = e.step; break;
+      case 'step': this.onStep(e.step, e.epoch, e.loss); break;
       case 'non-finite':
         this.report('non_finite', 'loss', {
           severity: 'error', title: `The loss became ${e.value}`, layers: [], tensor: 'loss', step: e.step, epoch: e.epoch,
@@ -84,6 +87,23 @@ export class Diagnoser {
       case 'collection': this.onCollection(e); break;
       case 'epoch': this.onEpoch(e); break;
       default: break;
+    }
+  }
+
+  /** A loss that climbs back well above its best (smoothed) is diverging: the steps are too large. */
+  private onStep(step: number, epoch: number, loss: number) {
+    this.lastStep = step;
+    if (!Number.isFinite(loss)) return;
+    this.ema = Number.isNaN(this.ema) ? loss : 0.95 * this.ema + 0.05 * loss;
+    if (step < 20) return; // the average needs ~20 steps to mean anything
+    this.emaMin = Math.min(this.emaMin, this.ema);
+    if (step >= 50 && this.ema > 1.5 * this.emaMin + 0.05) {
+      this.report('lr_too_high', 'updates', {
+        severity: 'warning', title: 'The loss is diverging: the learning rate looks too high', layers: [], step, epoch,
+        evidence: [`smoothed training loss rose from ${fmt(this.emaMin)} to ${fmt(this.ema)}`],
+        explanation: 'Steps overshoot the minimum: the loss climbs back up or oscillates instead of settling.',
+        remedies: [R.lower, R.clip, R.schedule], view: 'overview',
+      });
     }
   }
 
