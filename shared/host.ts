@@ -26,6 +26,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
+  z.strictObject({ type: z.literal('evaluate') }),
   z.strictObject({ type: z.literal('overfit'), spec: z.unknown() }),
   z.strictObject({ type: z.literal('gradcheck'), spec: z.unknown() }),
   z.strictObject({ type: z.literal('init-explorer'), spec: z.unknown() }),

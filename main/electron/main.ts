@@ -93,6 +93,7 @@ app.whenReady().then(() => {
       case 'pause': supervisor.pause(); break;
       case 'resume': supervisor.resume(); break;
       case 'stop': supervisor.stop(); break;
+      case 'evaluate': supervisor.evaluate(); break;
       case 'overfit': case 'gradcheck': case 'init-explorer': supervisor.tool(c.type, c.spec); break;
     }
   });

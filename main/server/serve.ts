@@ -114,6 +114,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
         case 'pause': return supervisor.pause();
         case 'resume': return supervisor.resume();
         case 'stop': return supervisor.stop();
+        case 'evaluate': return supervisor.evaluate();
         case 'overfit': case 'gradcheck': case 'init-explorer': return supervisor.tool(c.type, c.spec);
       }
     });

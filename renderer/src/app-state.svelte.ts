@@ -162,4 +162,6 @@ export class AppState {
   pause() { this.host.send({ type: 'pause' }); }
   resume() { this.host.send({ type: 'resume' }); }
   stop() { this.host.send({ type: 'stop' }); }
+  /** Per-sample predictions of the training run with its current weights. */
+  evaluateNow() { this.host.send({ type: 'evaluate' }); }
 }

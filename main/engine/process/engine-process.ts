@@ -18,7 +18,7 @@ import { initExplorer } from '../diagnosis/init-explorer.ts';
 export type EngineRequest =
   | { type: 'start'; spec: unknown; runsDir: string; baseDir: string; backend?: BackendChoice }
   | { type: 'overfit' | 'gradcheck' | 'init-explorer'; spec: unknown; baseDir: string; backend?: BackendChoice }
-  | { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
+  | { type: 'pause' } | { type: 'resume' } | { type: 'stop' } | { type: 'evaluate' };
 
 export type EngineReply =
   | { type: 'ready' }
@@ -103,6 +103,7 @@ channel.onMessage((raw) => {
     case 'pause': trainer?.pause(); break;
     case 'resume': trainer?.resume(); break;
     case 'stop': trainer?.stop(); break;
+    case 'evaluate': trainer?.requestPredictions(); break;
     default: send({ type: 'error', message: `unknown engine request ${JSON.stringify((m as { type?: unknown })?.type)}` });
   }
 });

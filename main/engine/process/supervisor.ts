@@ -161,6 +161,8 @@ export class EngineSupervisor {
   pause() { this.proc?.send({ type: 'pause' }); }
   resume() { this.proc?.send({ type: 'resume' }); }
   stop() { this.proc?.send({ type: 'stop' }); }
+  /** Per-sample predictions of the running run, now. */
+  evaluate() { this.proc?.send({ type: 'evaluate' }); }
 
   dispose() {
     this.stopWatchdog();

@@ -87,6 +87,12 @@ export class Trainer {
     this.resumeWaiters.splice(0).forEach((r) => r());
   }
 
+  /** Per-sample predictions with the current weights, at the next step boundary ("evaluate now"). */
+  requestPredictions() {
+    this.predictionsRequested = true;
+  }
+  private predictionsRequested = false;
+
   stop() {
     this.stopRequested = true;
     this.resumeWaiters.splice(0).forEach((r) => r());
@@ -188,6 +194,10 @@ export class Trainer {
         let lossSum = 0, correct = 0, seen = 0;
         for (let b = 0; b < stepsPerEpoch; b++) {
           await this.control();
+          if (this.predictionsRequested) {
+            this.predictionsRequested = false;
+            if (instrumented) await emitPredictions(epoch);
+          }
           if (this.stopRequested) { status = 'stopped'; reason = 'stopped by the user'; break epochs; }
           const count = Math.min(t.batchSize, train.n - b * t.batchSize);
           // Fresh buffers per batch: the cpu backend keeps a reference to the array it is given.

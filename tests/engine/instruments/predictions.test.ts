@@ -114,3 +114,18 @@ describe('predictions in a run', () => {
     expect(epochs[1].validation!.loss).toBeCloseTo(preds[0].loss, 6);
   });
 });
+
+describe('predictions on demand', () => {
+  it('requestPredictions() evaluates at the next step, mid-epoch', async () => {
+    const s = tinySpec({ training: { epochs: 2, batchSize: 16 }, instruments: { predictions: { every: 0 } } });
+    const trainer = new Trainer({ spec: s, baseDir: '.', backend: 'cpu' });
+    const events: Parameters<Parameters<Trainer['on']>[0]>[0][] = [];
+    trainer.on((e) => { events.push(e); if (e.type === 'step' && e.step === 3) trainer.requestPredictions(); });
+    await trainer.run();
+    const preds = ofType(events, 'predictions');
+    expect(preds[0]).toMatchObject({ epoch: 0, step: 4, split: 'validation' });
+    expect(preds[1]).toMatchObject({ epoch: 0, step: 4, split: 'test' });
+    // and the end-of-run predictions for the final weights (every: 0)
+    expect(preds.slice(2).map((p) => p.epoch)).toEqual([1, 1]);
+  });
+});
