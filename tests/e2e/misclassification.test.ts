@@ -74,6 +74,24 @@ describe('misclassification browser', () => {
     await page.close();
   });
 
+  it('Evaluate now: predictions of a run in progress, at the next step', async () => {
+    const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(env.server().url);
+    await page.waitForFunction(() => (window as any).__trainscope.presets.length > 0);
+    const spec = await page.evaluate(() => JSON.parse(JSON.stringify((window as any).__trainscope.presets.find((p: any) => p.demo).spec)));
+    spec.training.epochs = 50;
+    spec.instruments = { ...(spec.instruments ?? {}), predictions: { every: 0 } }; // none until asked
+    await page.getByTestId('spec-editor').fill(JSON.stringify(spec));
+    await page.getByTestId('start-run').click();
+    await expect.poll(async () => Number((await page.getByTestId('run-step').textContent())?.split('/')[0]), { timeout: 60_000 }).toBeGreaterThan(5);
+    await page.getByTestId('tab-predictions').click();
+    await page.getByTestId('evaluate-now').click();
+    await expect.poll(() => page.getByTestId('confusion').locator('button.cell').count(), { timeout: 60_000 }).toBe(100);
+    expect(await page.evaluate(() => (window as any).__trainscope.current.end)).toBeNull();
+    await page.getByTestId('stop').click();
+    await page.close();
+  });
+
   it('the overfit check runs from the app and shows its verdict', async () => {
     const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(env.server().url);
