@@ -1,7 +1,7 @@
 // The run library in IndexedDB (Dexie). Schema versions are listed in order; a new version adds
 // its stores and an upgrade function, and old databases migrate on open.
 import Dexie, { type Table } from 'dexie';
-import type { RunEndEvent, RunEvent, RunStartEvent } from '../../../shared/events.ts';
+import type { RunEndEvent, RunEvent, RunStartEvent, SamplesEvent } from '../../../shared/events.ts';
 import type { PackedCollection } from './pack.ts';
 import type { PredictionsHeader } from '../../../shared/instruments/predictions.ts';
 
@@ -46,15 +46,9 @@ export interface PredictionRecord {
   f: Float32Array;
 }
 
-/** A split's inputs for display, and its labels. */
-export interface SampleRecord {
+/** A split's inputs for display, and its labels: the samples event, decoded. */
+export interface SampleRecord extends Pick<SamplesEvent, 'split' | 'n' | 'shape' | 'encoding' | 'lo' | 'hi'> {
   runId: string;
-  split: 'validation' | 'test';
-  n: number;
-  shape: number[];
-  encoding: 'u8' | 'f32';
-  lo: number;
-  hi: number;
   labels: Float32Array;
   data: Uint8Array;
 }
