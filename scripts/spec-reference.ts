@@ -11,6 +11,9 @@ type S = {
   minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number; minItems?: number;
 };
 
+/** Text in a table cell: a bare | would end the cell (|dW|/|W|). */
+const cell = (t: string) => t.replace(/\|/g, '\\|');
+
 function typeOf(s: S): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (s.type === 'object' && s.properties?.type?.const !== undefined) return `{type: ${JSON.stringify(s.properties.type.const)}}`;
@@ -40,17 +43,17 @@ function walk(s: S, path: string, required: boolean) {
   if (objects && objects.length) {
     const key = JSON.stringify(alts);
     if (seen.has(key)) {
-      rows.push(`| \`${path}\` | as \`${seen.get(key)}\` | ${fmtDefault(s)} | ${required ? 'required. ' : ''}${s.description ?? ''} |`);
+      rows.push(`| \`${path}\` | as \`${seen.get(key)}\` | ${fmtDefault(s)} | ${required ? 'required. ' : ''}${cell(s.description ?? '')} |`);
       return;
     }
     seen.set(key, path);
     // A discriminated union: one block of rows per variant.
     const others = alts!.filter((a) => !objects.includes(a));
-    rows.push(`| \`${path}\` | ${[...objects.map((o) => `{type: ${JSON.stringify(o.properties!.type.const)}}`), ...others.map(typeOf)].join(' \\| ')} | ${fmtDefault(s)} | ${required ? 'required. ' : ''}${s.description ?? 'one of the variants below'} |`);
+    rows.push(`| \`${path}\` | ${[...objects.map((o) => `{type: ${JSON.stringify(o.properties!.type.const)}}`), ...others.map(typeOf)].join(' \\| ')} | ${fmtDefault(s)} | ${required ? 'required. ' : ''}${cell(s.description ?? 'one of the variants below')} |`);
     for (const o of objects) walkObject(o, `${path}{type=${JSON.stringify(o.properties!.type.const)}}`);
     return;
   }
-  rows.push(`| \`${path}\` | ${typeOf(s)} | ${fmtDefault(s)} | ${required ? 'required. ' : ''}${s.description ?? ''} |`);
+  rows.push(`| \`${path}\` | ${typeOf(s)} | ${fmtDefault(s)} | ${required ? 'required. ' : ''}${cell(s.description ?? '')} |`);
   if (s.type === 'object' && s.properties) walkObject(s, path);
   if (s.type === 'array' && s.items && !Array.isArray(s.items)) {
     const it = s.items as S;

@@ -3,13 +3,13 @@
 // the versions they know and report the others instead of guessing.
 import { z } from 'zod';
 import type { RunSpec } from './spec.ts';
-import type { ActivationsPayload, UnitKind } from './instruments/activations.ts';
-import type { GradientsPayload } from './instruments/gradients.ts';
-import type { WeightsPayload } from './instruments/weights.ts';
-import type { PredictionsHeader } from './instruments/predictions.ts';
-import type { Finding } from './instruments/diagnosis.ts';
+import type { LayerInfo } from './layers.ts';
+import type { Payload, Payloads } from './instruments/framework/define.ts';
+import type { PredictionsHeader } from './instruments/predictions/definition.ts';
+import type { Finding } from './diagnosis/finding.ts';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: collections and the init event carry `payloads` keyed by instrument id (1: fixed fields). */
+export const PROTOCOL_VERSION = 2;
 
 export type BackendName = 'node-gpu' | 'node' | 'wasm' | 'cpu';
 
@@ -26,24 +26,6 @@ export interface BackendInfo {
   tfBackend: string;
   attempts: BackendAttempt[];
   wasm?: { simd: boolean; threads: boolean };
-}
-
-export interface LayerInfo {
-  name: string;
-  className: string;
-  outputShape: (number | null)[];
-  params: number;
-  activation: string | null;
-  unitKind: UnitKind;
-  kernelInitializer: string | null;
-  /** number of units (last axis) of the output */
-  units: number;
-  /** which units the per-unit arrays record (evenly spaced when the layer has more than maxUnits) */
-  unitIndex: number[];
-  /** names of this layer's trainable variables */
-  variables: string[];
-  /** false when the spec froze the layer */
-  trainable: boolean;
 }
 
 export interface DataInfo {
@@ -84,15 +66,22 @@ export interface StepEvent extends Base {
   loss: number;
   lr: number;
 }
+/** What the instruments recorded at one step, each under its own id (see shared/instruments). */
 export interface CollectionEvent extends Base {
   type: 'collection';
   step: number;
   epoch: number;
-  activations: ActivationsPayload;
-  gradients: GradientsPayload;
-  weights: WeightsPayload;
-  /** time spent collecting, ms */
+  payloads: Payloads;
+  /** time the training thread spent on this collection, ms */
   costMs: number;
+}
+/** An instrument's record outside collections (a check at an epoch's end): storage passes it through unread. */
+export interface InstrumentEvent extends Base {
+  type: 'instrument';
+  instrument: string;
+  step: number;
+  epoch: number;
+  payload: Payload;
 }
 export interface EpochEvent extends Base {
   type: 'epoch';
@@ -173,10 +162,11 @@ export interface SamplesEvent extends Base {
   data?: string;
   file?: string;
 }
-/** Before the first step: every layer's output on the probe batch with the initial weights, and the initial loss. */
+/** Before the first step: what the instruments that need no gradient see of the initial model
+ *  (every layer's output on the probe batch...), and the initial loss. */
 export interface InitEvent extends Base {
   type: 'init';
-  activations: ActivationsPayload;
+  payloads: Payloads;
   /** loss of the initial model on the probe batch */
   loss: number;
   /** -log(1/K) for K classes, log 2 for one sigmoid unit; null where there is no reference */
@@ -201,7 +191,7 @@ export interface RunEndEvent extends Base {
 }
 
 export type RunEvent =
-  | RunStartEvent | StepEvent | CollectionEvent | EpochEvent | CheckpointEvent | LrChangeEvent
+  | RunStartEvent | StepEvent | CollectionEvent | InstrumentEvent | EpochEvent | CheckpointEvent | LrChangeEvent
   | EarlyStopEvent | StatusEvent | NonFiniteEvent | WarningEvent | PredictionsEvent | SamplesEvent | InitEvent | FindingEvent | TestEvent | RunEndEvent;
 
 export type RunEventType = RunEvent['type'];
@@ -209,7 +199,7 @@ export type RunEventType = RunEvent['type'];
 export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'v' | 't'> : never) : never;
 
 const EVENT_TYPES = [
-  'run-start', 'step', 'collection', 'epoch', 'checkpoint', 'lr-change', 'early-stop', 'status',
+  'run-start', 'step', 'collection', 'instrument', 'epoch', 'checkpoint', 'lr-change', 'early-stop', 'status',
   'non-finite', 'warning', 'predictions', 'samples', 'init', 'finding', 'test', 'run-end',
 ] as const satisfies readonly RunEventType[];
 
@@ -234,5 +224,33 @@ export function parseEvent(raw: unknown): ParsedEvent {
   if (r.data.v > PROTOCOL_VERSION) {
     return { ok: false, error: `event protocol v${r.data.v} is newer than this Trainscope (v${PROTOCOL_VERSION})` };
   }
-  return { ok: true, event: r.data as unknown as RunEvent };
+  return { ok: true, event: upgradeEvent(r.data) };
 }
+
+/** An event of an older protocol in today's form (run folders and run libraries keep old ones). */
+export function upgradeEvent(e: Record<string, unknown> | RunEvent): RunEvent {
+  return (e.v as number) < 2 ? fromV1(e as Record<string, unknown>) : (e as RunEvent);
+}
+
+/** Protocol 1 named the three collection instruments as fields; they are payloads since 2. */
+function fromV1(e: Record<string, unknown>): RunEvent {
+  const v1 = (data: unknown): Payload => ({ v: 1, data });
+  if (e.type === 'collection') {
+    const { activations, gradients, weights, ...rest } = e;
+    return { ...rest, payloads: { activations: v1(activations), gradients: v1(gradients), weights: v1(weights) } } as unknown as RunEvent;
+  }
+  if (e.type === 'init') {
+    const { activations, ...rest } = e;
+    return { ...rest, payloads: { activations: v1(activations) } } as unknown as RunEvent;
+  }
+  if (e.type === 'finding') {
+    const f = e.finding as Record<string, unknown> | undefined;
+    if (f && !('source' in f)) return { ...e, finding: { ...f, source: SOURCE_OF_VIEW[f.view as string] ?? 'run' } } as unknown as RunEvent;
+  }
+  return e as unknown as RunEvent;
+}
+
+/** Protocol 1 findings named the app view; since 2 they name whose numbers show them. */
+const SOURCE_OF_VIEW: Record<string, Finding['source']> = {
+  overview: 'run', layers: 'gradients', saturation: 'activations', predictions: 'predictions', model: 'setup',
+};

@@ -2,6 +2,7 @@
 // for its shape: the engine validates with it, `trainscope schema` prints it as JSON Schema, and
 // the app's form and JSON editor validate against the same schema.
 import { z } from 'zod';
+import { INSTRUMENTS, type RegisteredInstrument } from './instruments/registry.ts';
 
 export const SPEC_VERSION = 1;
 
@@ -215,21 +216,17 @@ const trainingSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------- instruments
+// The options every collection shares, then one section per registered instrument (its own
+// schema, with `enabled`), in registry order.
+type InstrumentSections = { [D in RegisteredInstrument as D['id']]: z.ZodPrefault<D['options']> };
+const instrumentSections = Object.fromEntries(INSTRUMENTS.map((d) => [d.id, (d.options as z.ZodObject).prefault({})])) as unknown as InstrumentSections;
+
 export const instrumentsSchema = z.strictObject({
   every: positiveInt.default(20).describe('collect layer statistics every this many steps'),
   probeBatchSize: positiveInt.default(128).describe('size of the fixed probe batch (from the validation split) the activations are measured on'),
   histogramBins: z.number().int().min(2).max(256).default(30).describe('bins of every recorded histogram'),
   maxUnits: z.number().int().min(1).max(4096).default(256).describe('per-unit statistics are kept for at most this many units per layer (evenly spaced)'),
-  predictions: z.strictObject({
-    every: z.number().int().min(0).default(1).describe('evaluate per-sample predictions every this many epochs (0: only at the end)'),
-    topK: z.number().int().min(1).max(10).default(3).describe('top-k class probabilities kept per sample'),
-    splits: z.array(z.enum(['validation', 'test'])).default(['validation', 'test']).describe('which splits are evaluated sample by sample'),
-    threshold: z.number().gt(0).lt(1).default(0.5).describe('decision threshold of a single sigmoid output (binary tasks)'),
-  }).prefault({}).describe('per-sample predictions for the misclassification browser'),
-  saturation: z.strictObject({
-    sigmoid: z.number().gt(0).lt(0.5).default(0.02).describe('a sigmoid output is saturated below this or above 1 minus this'),
-    tanh: z.number().gt(0).lt(1).default(0.02).describe('a tanh output is saturated when |a| is above 1 minus this'),
-  }).prefault({}).describe('thresholds for counting a unit\'s output as saturated'),
+  ...instrumentSections,
 });
 export type InstrumentsSpec = z.infer<typeof instrumentsSchema>;
 
@@ -254,13 +251,12 @@ export const diagnosisSchema = z.strictObject({
 export type DiagnosisSpec = z.infer<typeof diagnosisSchema>;
 
 // ---------------------------------------------------------------- overfit check
-export const overfitSchema = z.strictObject({
+const overfitSchema = z.strictObject({
   samples: positiveInt.nullable().default(null).describe('size of the subset to overfit; null: one batch'),
   maxSteps: positiveInt.default(500).describe('training budget in steps'),
   lossThreshold: z.number().positive().default(0.05).describe('pass when the training loss falls below this (classification)'),
   relativeThreshold: z.number().gt(0).lt(1).default(0.01).describe('regression: pass when the loss falls below this fraction of the initial loss'),
 });
-export type OverfitSpec = z.infer<typeof overfitSchema>;
 
 // ---------------------------------------------------------------- the spec
 export const runSpecSchema = z.strictObject({
@@ -291,12 +287,25 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export type SpecResult = { ok: true; spec: RunSpec } | { ok: false; issues: SpecIssue[] };
 
 export function validateSpec(input: unknown): SpecResult {
-  const r = runSpecSchema.safeParse(input);
+  const r = runSpecSchema.safeParse(movedKeys(input));
   if (r.success) return crossCheck(r.data);
   return {
     ok: false,
     issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
   };
+}
+
+/**
+ * Fields that moved since spec version 1 was published, read from where older specs have them:
+ * `instruments.saturation` belongs to the activations instrument since instruments are plugins.
+ */
+function movedKeys(input: unknown): unknown {
+  const ins = (input as { instruments?: Record<string, unknown> } | null)?.instruments;
+  if (!ins || typeof ins !== 'object' || !('saturation' in ins)) return input;
+  const { saturation, ...rest } = ins;
+  const act = (rest.activations ?? {}) as Record<string, unknown>;
+  if (typeof act !== 'object' || 'saturation' in act) return input; // both: let the schema name the stray key
+  return { ...(input as object), instruments: { ...rest, activations: { ...act, saturation } } };
 }
 
 /** Rules that span fields, which a per-field schema cannot express. */

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type RunSpec, type RunSpecInput, validateSpec } from '../shared/spec.ts';
 import type { RunEvent } from '../shared/events.ts';
+import { payloadData, type InstrumentDefinition, type Payloads, type PayloadOf } from '../shared/instruments/framework/define.ts';
+import { activations } from '../shared/instruments/activations/definition.ts';
+import { gradients } from '../shared/instruments/gradients/definition.ts';
+import { weights } from '../shared/instruments/weights/definition.ts';
 import { selectBackend, type BackendChoice } from '../main/engine/backends/select.ts';
 import { Trainer } from '../main/engine/train/trainer.ts';
 
@@ -51,3 +55,13 @@ export function ofType<T extends RunEvent['type']>(events: RunEvent[], type: T):
 }
 
 export { tf };
+
+/** An instrument's payload out of a collection or init event; fails the test when it is missing. */
+export function payload<D extends InstrumentDefinition>(e: { payloads: Payloads }, def: D): PayloadOf<D> {
+  const d = payloadData(e.payloads, def);
+  if (!d) throw new Error(`no ${def.id} payload in the event`);
+  return d;
+}
+export const acts = (e: { payloads: Payloads }) => payload(e, activations);
+export const grads = (e: { payloads: Payloads }) => payload(e, gradients);
+export const wts = (e: { payloads: Payloads }) => payload(e, weights);

@@ -3,25 +3,15 @@
 import type { EngineState, GradcheckResult, Host, HostMessage, Preset } from '../../shared/host.ts';
 import type { InitExplorerResult } from '../../shared/init-explorer.ts';
 import type { OverfitResult } from '../../shared/overfit.ts';
-import type { Finding, FixId } from '../../shared/instruments/diagnosis.ts';
+import type { Finding, FixId } from '../../shared/diagnosis/finding.ts';
+import type { ViewApp } from './instruments/framework/instrument.ts';
 import { applyFix } from '../../shared/diagnosis/fixes.ts';
 import type { RunEvent } from '../../shared/events.ts';
 import { RunData } from './lib/run-data.ts';
 import { RunLibrary } from './store/library.ts';
 import type { RunRecord } from './store/db.ts';
 
-export const TABS = [
-  { id: 'library', title: 'Runs' },
-  { id: 'new', title: 'New run' },
-  { id: 'overview', title: 'Overview' },
-  { id: 'layers', title: 'Layers' },
-  { id: 'saturation', title: 'Saturation' },
-  { id: 'predictions', title: 'Misclassified' },
-  { id: 'model', title: 'Model' },
-] as const;
-export type Tab = (typeof TABS)[number]['id'];
-
-export class AppState {
+export class AppState implements ViewApp {
   connected = $state(false);
   presets = $state<Preset[]>([]);
   engine = $state<EngineState>({ state: 'idle' });
@@ -29,7 +19,8 @@ export class AppState {
   current = $state.raw<RunData | null>(null);
   /** bumps when the current run's data changed: views read it to redraw */
   tick = $state(0);
-  tab = $state<Tab>('overview');
+  /** the tab on screen (an id of views/tabs.ts) */
+  tab = $state('overview');
   error = $state<string | null>(null);
   /** a spec file opened from the menu or a file picker, for the New run editor */
   pendingSpec = $state<string | null>(null);
@@ -106,10 +97,20 @@ export class AppState {
         break;
       case 'file':
         if (m.kind === 'spec') { this.pendingSpec = m.text; this.tab = 'new'; }
-        else void this.library.importLog(m.text).then((id) => this.open(id), (e: Error) => { this.error = `${m.name}: ${e.message}`; });
+        else void this.importRun(m.name, m.text);
         break;
       default:
         break;
+    }
+  }
+
+  private async importRun(name: string, text: string) {
+    try {
+      const r = await this.library.importLog(text);
+      await this.open(r.runId);
+      if (r.skipped) this.error = `${name}: ${r.skipped} line(s) could not be read and were skipped (${r.firstProblem})`;
+    } catch (e) {
+      this.error = `${name}: ${(e as Error).message}`;
     }
   }
 

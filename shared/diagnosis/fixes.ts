@@ -2,12 +2,11 @@
 // to its variant. The app runs the variant for a short budget beside the original and shows
 // whether the symptom went away.
 import type { LayerSpec, RunSpec } from '../spec.ts';
-import type { Finding, FixId } from '../instruments/diagnosis.ts';
+import type { Finding, FixId } from './finding.ts';
+import { initializerFor, layerName } from '../layers.ts';
 
 type Weighted = Extract<LayerSpec, { type: 'dense' | 'conv2d' }>;
 const isWeighted = (l: LayerSpec): l is Weighted => l.type === 'dense' || l.type === 'conv2d';
-const relu = (a: string) => a === 'relu' || a === 'leaky_relu' || a === 'elu';
-const squash = (a: string) => a === 'tanh' || a === 'sigmoid' || a === 'softmax';
 
 export const FIX_TITLES: Record<FixId, string> = {
   he_init: 'He initialisation', glorot_init: 'Glorot initialisation', lecun_init: 'LeCun initialisation', batchnorm: 'batch normalisation',
@@ -16,27 +15,22 @@ export const FIX_TITLES: Record<FixId, string> = {
   adam: 'Adam', more_capacity: 'twice the units',
 };
 
-/** The spec's layer name for layer i (as the engine names it). */
-function nameOf(l: LayerSpec, i: number) {
-  return l.name ?? `${l.type}_${i + 1}`;
-}
-
 /** A variant of `spec` with the remedy applied; `finding` narrows layer-specific fixes to its layers. */
 export function applyFix(spec: RunSpec, fix: FixId, finding?: Pick<Finding, 'layers'>): RunSpec {
   const s: RunSpec = structuredClone(spec);
   const layers = s.model.layers;
   const lastWeighted = layers.map((l, i) => (isWeighted(l) ? i : -1)).filter((i) => i >= 0).at(-1) ?? -1;
-  const target = (l: LayerSpec, i: number) => !finding?.layers.length || finding.layers.includes(nameOf(l, i)) || finding.layers.some((n) => n.startsWith(`${nameOf(l, i)}_`));
+  const target = (l: LayerSpec, i: number) => !finding?.layers.length || finding.layers.includes(layerName(l, i)) || finding.layers.some((n) => n.startsWith(`${layerName(l, i)}_`));
   const hidden = (l: LayerSpec, i: number): l is Weighted => isWeighted(l) && i !== lastWeighted;
   switch (fix) {
     case 'he_init':
-      layers.forEach((l, i) => { if (isWeighted(l) && relu(l.activation) && target(l, i)) l.kernelInitializer = 'he_normal'; });
+      layers.forEach((l, i) => { if (isWeighted(l) && initializerFor(l.activation) === 'he' && target(l, i)) l.kernelInitializer = 'he_normal'; });
       break;
     case 'glorot_init':
-      layers.forEach((l, i) => { if (isWeighted(l) && (squash(l.activation) || l.activation === 'linear') && (target(l, i) || i === lastWeighted)) l.kernelInitializer = 'glorot_normal'; });
+      layers.forEach((l, i) => { if (isWeighted(l) && (initializerFor(l.activation) === 'glorot' || l.activation === 'linear') && (target(l, i) || i === lastWeighted)) l.kernelInitializer = 'glorot_normal'; });
       break;
     case 'lecun_init':
-      layers.forEach((l) => { if (isWeighted(l) && l.activation === 'selu') l.kernelInitializer = 'lecun_normal'; });
+      layers.forEach((l) => { if (isWeighted(l) && initializerFor(l.activation) === 'lecun') l.kernelInitializer = 'lecun_normal'; });
       break;
     case 'batchnorm':
       for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && layers[i + 1]?.type !== 'batchnorm') layers.splice(i + 1, 0, { type: 'batchnorm', momentum: 0.99, epsilon: 1e-3 });

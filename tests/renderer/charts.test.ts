@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { domains, nearest, scales, segments, yTicks, formatValue } from '../../renderer/src/charts/line-model.ts';
 import { colorTable, rasterize } from '../../renderer/src/charts/heatmap-model.ts';
-import { smooth, heatValue, RunData } from '../../renderer/src/lib/run-data.ts';
+import { smooth } from '../../renderer/src/lib/run-data.ts';
 
 describe('line chart model', () => {
   const box = { width: 400, height: 200, left: 50, right: 10, top: 10, bottom: 30 };
@@ -54,21 +54,5 @@ describe('run data helpers', () => {
     expect(smooth([0, 10], 0.5)[1]).toBeCloseTo(5 / 0.75, 10); // (0.5 * 0 + 0.5 * 10) / (1 - 0.5^2)
     expect(smooth([1, NaN, 1], 0.5)[1]).toBeNaN();
     expect(smooth([3, 4], 0)).toEqual([3, 4]);
-  });
-  it('heat values: saturation for squashing units, dead fraction for ReLU, none otherwise', () => {
-    const s = { satFrac: [0.25], deadFrac: [0.5] } as never;
-    const l = (unitKind: string) => ({ unitKind }) as never;
-    expect(heatValue(l('tanh'), s, 0)).toBe(0.25);
-    expect(heatValue(l('relu_family'), s, 0)).toBe(0.5);
-    expect(heatValue(l('linear'), s, 0)).toBeNull();
-  });
-  it('collections arriving out of order are kept in step order', () => {
-    const d = new RunData('r');
-    const layer = { layer: 'a', saturatedFrac: 0, deadFrac: 0, mean: 0, std: 0, min: 0, max: 0, unitSaturated: [], unitDead: [], hist: { lo: 0, hi: 0, counts: [] } };
-    const c = (step: number) => ({ v: 1, t: 0, type: 'collection' as const, step, epoch: 0, costMs: 0, activations: { layers: [{ ...layer, mean: step }] as never }, gradients: { globalNorm: step, globalNormClipped: step, variables: [] }, weights: { variables: [] } });
-    d.ingest([{ v: 1, t: 0, type: 'run-start', model: { layers: [{ name: 'a' }] } } as never, c(5), c(1), c(3)]);
-    expect(d.collectionSteps).toEqual([1, 3, 5]);
-    expect(d.globalNorm).toEqual([1, 3, 5]);
-    expect(d.layers[0].mean).toEqual([1, 3, 5]);
   });
 });

@@ -7,7 +7,8 @@ import type { RunSpec } from '../../../shared/spec.ts';
 import { EXPLORED_INITIALIZERS, type ExploredInitializer, type InitExplorerResult, type InitLayerStats } from '../../../shared/init-explorer.ts';
 import type { BackendChoice } from '../backends/select.ts';
 import { Trainer } from '../train/trainer.ts';
-import { ProbePass, layerActivationStats } from '../instruments/activations/collector.ts';
+import { ProbePass } from '../instruments/framework/probe.ts';
+import { layerActivationStats } from '../instruments/activations/statistics.ts';
 import { histogram } from '../stats/summarize.ts';
 import { sampleSize } from '../data/dataset.ts';
 
@@ -43,11 +44,10 @@ export async function initExplorer(
         layer.setWeights(fresh);
         tf.dispose(fresh);
       }
-      const values = await probe.run();
-      let offset = 0;
+      const outputs = await probe.run();
       layers.forEach((info, i) => {
-        const size = batch * info.outputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
-        const s = layerActivationStats(values, offset, offset + size, info, spec.instruments);
+        const values = outputs.output(info.name), size = values.length, offset = 0;
+        const s = layerActivationStats(values, 0, size, info, spec.instruments.activations, bins);
         pooled[i].std += s.std / draws;
         pooled[i].sat += s.saturatedFrac / draws;
         pooled[i].dead += s.deadFrac / draws;
@@ -56,7 +56,6 @@ export async function initExplorer(
         const keep = new Float32Array(Math.ceil(size / stride));
         for (let q = 0, p = offset; p < offset + size; p += stride, q++) keep[q] = values[p];
         pooled[i].values.push(keep);
-        offset += size;
       });
       opts.onProgress?.(++done, draws * EXPLORED_INITIALIZERS.length);
     }

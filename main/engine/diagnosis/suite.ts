@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateSpec } from '../../../shared/spec.ts';
-import type { Finding, FindingKind } from '../../../shared/instruments/diagnosis.ts';
+import type { Finding, FindingKind } from '../../../shared/diagnosis/finding.ts';
 import { Trainer } from '../train/trainer.ts';
 import type { BackendChoice } from '../backends/select.ts';
 

@@ -1,7 +1,7 @@
 // A fix trial outside the app: run the original and the variant for the same short budget and
 // report whether the symptom is still found (tests, scripts).
 import type { RunSpec } from '../../../shared/spec.ts';
-import type { FindingKind, FixId } from '../../../shared/instruments/diagnosis.ts';
+import type { FindingKind, FixId } from '../../../shared/diagnosis/finding.ts';
 import { applyFix } from '../../../shared/diagnosis/fixes.ts';
 import { Trainer } from '../train/trainer.ts';
 import type { BackendChoice } from '../backends/select.ts';

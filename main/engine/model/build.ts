@@ -2,8 +2,8 @@
 // each layer (what kind of unit it is, which units to record, its variables, its constraints).
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec, RunSpec } from '../../../shared/spec.ts';
-import type { DataInfo, LayerInfo } from '../../../shared/events.ts';
-import type { UnitKind } from '../../../shared/instruments/activations.ts';
+import type { DataInfo } from '../../../shared/events.ts';
+import { layerName, unitKindOf, type LayerInfo } from '../../../shared/layers.ts';
 import { InputError } from '../errors.ts';
 import { sampleUnits } from '../stats/summarize.ts';
 import { initializerName, makeInitializer } from './initializers.ts';
@@ -20,15 +20,6 @@ export interface BuiltModel {
   constraints: { variable: tf.Variable; constraint: ReturnType<typeof tf.constraints.maxNorm> }[];
   totalParams: number;
   trainableParams: number;
-}
-
-export function unitKindOf(activation: string | null): UnitKind {
-  switch (activation) {
-    case 'sigmoid': case 'tanh': case 'softmax': case 'relu': case 'linear': return activation;
-    case 'leaky_relu': case 'elu': case 'selu': return 'relu_family';
-    case null: return 'linear';
-    default: return 'other';
-  }
 }
 
 function regularizer(r: { l1: number; l2: number } | undefined) {
@@ -79,11 +70,6 @@ function makeLayers(l: LayerSpec, name: string, seed: number): Made {
         activation: l.activation, kernelInit: null,
       };
   }
-}
-
-/** Layer names as a user reads them: the spec's name, or type_index counting from 1. */
-export function layerName(l: LayerSpec, i: number): string {
-  return l.name ?? `${l.type}_${i + 1}`;
 }
 
 export function buildModel(spec: RunSpec, data: DataInfo): BuiltModel {

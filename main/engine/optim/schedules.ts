@@ -1,7 +1,8 @@
 // Learning-rate schedules. Step-based ones are pure functions of the step; reduce-on-plateau
 // reacts to the monitored metric at the end of each epoch.
 import type { ScheduleSpec } from '../../../shared/spec.ts';
-import { isImprovement, resolveMode } from '../train/monitor.ts';
+import { isImprovement, monitored, resolveMode } from '../train/monitor.ts';
+import type { HookContext, TrainingHook } from '../train/hooks.ts';
 
 export function scheduledRate(s: ScheduleSpec, lr0: number, step: number, epoch: number): number {
   switch (s.type) {
@@ -50,4 +51,28 @@ export class PlateauReducer {
     this.cooldownLeft = this.s.cooldown;
     return next < lr ? next : null;
   }
+}
+
+/** The learning rate of each step, and for reduce-on-plateau the hook that lowers it at an epoch's end. */
+export interface Schedule {
+  rate(step: number, epoch: number): number;
+  hook: TrainingHook | null;
+}
+
+export function createSchedule(s: ScheduleSpec, lr0: number, ctx: HookContext): Schedule {
+  if (s.type !== 'reduce_on_plateau') return { rate: (step, epoch) => scheduledRate(s, lr0, step, epoch), hook: null };
+  const plateau = new PlateauReducer(s);
+  let lr = lr0;
+  return {
+    rate: () => lr,
+    hook: {
+      name: 'schedule',
+      onEpochEnd(logs) {
+        const next = plateau.onEpochEnd(monitored(s.monitor, logs.train, logs.validation), lr);
+        if (next === null) return;
+        ctx.emit({ type: 'lr-change', epoch: logs.epoch, step: logs.step, from: lr, to: next, reason: `${s.monitor} did not improve for ${s.patience} epoch(s)` });
+        lr = next;
+      },
+    },
+  };
 }

@@ -10,7 +10,10 @@ import { evaluate } from '../train/evaluate.ts';
 import { sampleSize } from '../data/dataset.ts';
 import { overfitSpec, switchedOff } from './derive.ts';
 import { outputMismatch } from '../model/output-check.ts';
-import { expectedInitialLoss } from '../diagnosis/expected-loss.ts';
+import { expectedInitialLoss, initialLossOk } from '../diagnosis/expected-loss.ts';
+import { payloadData } from '../../../shared/instruments/framework/define.ts';
+import { activations } from '../../../shared/instruments/activations/definition.ts';
+import { weights } from '../../../shared/instruments/weights/definition.ts';
 
 import type { OverfitReason, OverfitResult } from '../../../shared/overfit.ts';
 
@@ -32,8 +35,7 @@ export async function overfitCheck(
   const classes = train.classes;
   const initial = (await evaluate(model, train, derived))!;
   const expected = expectedInitialLoss(spec, classes, model.outputs[0].shape[1] as number);
-  // Off by more than half its expected value (or 0.3 nats): the output layer's initial scale is off.
-  const initialOk = expected === null ? null : Math.abs(initial.loss - expected) <= Math.max(0.3, 0.5 * expected);
+  const initialOk = expected === null ? null : initialLossOk(initial.loss, expected, spec.diagnosis.initLossTolerance);
 
   const losses: number[] = [];
   let last: CollectionEvent | null = null;
@@ -45,7 +47,7 @@ export async function overfitCheck(
     if (e.type === 'step') losses.push(e.loss);
     if (e.type === 'collection') {
       last = !last || e.step >= last.step ? e : last;
-      const r = e.weights.variables.map((v) => v.updateRatio).filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+      const r = (payloadData(e.payloads, weights)?.variables ?? []).map((v) => v.updateRatio).filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
       const med = r.length ? r[Math.floor(r.length / 2)] : 0;
       if (med > maxRatio.value) maxRatio = { value: med, step: e.step };
     }
@@ -80,6 +82,8 @@ export async function overfitCheck(
   const recent = finiteLosses.slice(-Math.max(1, Math.floor(finiteLosses.length / 10)));
   const endLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
   const c = last as CollectionEvent | null;
+  const acts = payloadData(c?.payloads, activations)?.layers ?? [];
+  const wts = payloadData(c?.payloads, weights)?.variables ?? [];
 
   // 1. Diverged, exploding, or steps far too large (Karpathy: update ratios around 1e-3; above 0.1
   //    a single step rewrites the weights). Cross-entropy is clipped, so a blow-up can look flat.
@@ -104,9 +108,9 @@ export async function overfitCheck(
   // 4. Frozen, dead or saturated units: the network cannot pass a signal or a gradient.
   const frozen = layers.filter((l) => !l.trainable && l.params > 0);
   if (stuck && frozen.length) return fail('frozen_layers', 'Unfreeze the layers (trainable: true), or at least the last ones.', `frozen: ${frozen.map((l) => l.name).join(', ')}`, `the loss moved ${fmt(moved * 100)}%`);
-  const dead = c?.activations.layers.filter((l) => l.deadFrac > 0.5) ?? [];
+  const dead = acts.filter((l) => l.deadFrac > 0.5);
   if (dead.length) return fail('dead_units', 'Dead ReLUs: use He initialisation, a smaller learning rate, leaky_relu or ELU, or batch normalisation.', ...dead.map((l) => `${l.layer}: ${fmt(l.deadFrac * 100)}% of units dead at step ${c!.step}`), `the loss moved ${fmt(moved * 100)}%`);
-  const saturated = c?.activations.layers.filter((l) => l.saturatedFrac > 0.5) ?? [];
+  const saturated = acts.filter((l) => l.saturatedFrac > 0.5);
   if (saturated.length) return fail('saturated_units', 'Saturated units: use Glorot initialisation, scale the inputs, batch normalisation, or a non-saturating activation.', ...saturated.map((l) => `${l.layer}: ${fmt(l.saturatedFrac * 100)}% of outputs saturated at step ${c!.step}`), `the loss moved ${fmt(moved * 100)}%`);
   // 5. Stuck at chance: the inputs say nothing about the labels.
   if (classes !== null && expected !== null && Math.abs(endLoss - expected) < 0.1 * expected && (finalAcc ?? 0) <= 1.5 / classes + 1 / train.n) {
@@ -115,7 +119,7 @@ export async function overfitCheck(
   }
   // 6. The loss does not move although signals and gradients flow: the steps are too small.
   if (stuck) {
-    const ratios = c?.weights.variables.map((v) => v.updateRatio).filter((r): r is number => r !== null && Number.isFinite(r)).sort((a, b) => a - b) ?? [];
+    const ratios = wts.map((v) => v.updateRatio).filter((r): r is number => r !== null && Number.isFinite(r)).sort((a, b) => a - b);
     const median = ratios.length ? ratios[Math.floor(ratios.length / 2)] : NaN;
     return fail('learning_rate_too_low', 'The weights barely change: raise the learning rate (by 10x) or use Adam.',
       `the loss moved ${fmt(moved * 100)}% in ${end.steps} steps`, ...(Number.isFinite(median) ? [`median update ratio ${fmt(median)} (healthy: about 1e-3)`] : []));

@@ -103,7 +103,7 @@ channel.onMessage((raw) => {
     case 'pause': trainer?.pause(); break;
     case 'resume': trainer?.resume(); break;
     case 'stop': trainer?.stop(); break;
-    case 'evaluate': trainer?.requestPredictions(); break;
+    case 'evaluate': trainer?.request('evaluate'); break;
     default: send({ type: 'error', message: `unknown engine request ${JSON.stringify((m as { type?: unknown })?.type)}` });
   }
 });

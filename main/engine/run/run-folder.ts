@@ -2,7 +2,7 @@
 // leaves a folder that still reads: every line is a whole event, a torn last line is skipped.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { base64ToBytes, bytesToBase64 } from '../../../shared/instruments/predictions.ts';
+import { base64ToBytes, bytesToBase64 } from '../../../shared/base64.ts';
 import { PROTOCOL_VERSION, parseEvent, type RunEvent, type RunEventBody } from '../../../shared/events.ts';
 import { InputError } from '../errors.ts';
 

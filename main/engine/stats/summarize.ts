@@ -1,7 +1,7 @@
 // Bulk reductions in plain JS over values read back from the device once per collection.
 // One pass for moments and range, one for the histogram: cheaper on wasm/cpu than the same
 // reductions as tf ops (measured, see environment.md).
-import type { TensorSummary } from '../../../shared/instruments/histogram.ts';
+import type { TensorSummary } from '../../../shared/instruments/framework/summary.ts';
 
 export interface Moments { n: number; nan: number; inf: number; zeros: number; sum: number; sumSq: number; min: number; max: number }
 

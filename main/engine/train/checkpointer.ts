@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../../shared/spec.ts';
 import { saveModel } from '../run/model-io.ts';
-import { isImprovement, resolveMode } from './monitor.ts';
+import { isImprovement, monitored, resolveMode } from './monitor.ts';
+import { CHECKPOINT_DIR } from '../run/run-folder.ts';
+import type { HookContext, TrainingHook } from './hooks.ts';
 
 type Spec = NonNullable<RunSpec['training']['checkpoint']>;
 
@@ -27,4 +29,18 @@ export class Checkpointer {
     await saveModel(model, dir);
     return dir;
   }
+}
+
+/** Checkpoints as a training hook: written under the run folder's checkpoints/, none without a run folder. */
+export function checkpointHook(spec: Spec, ctx: HookContext): TrainingHook | null {
+  if (!ctx.runDir) return null;
+  const checkpointer = new Checkpointer(spec, join(ctx.runDir, CHECKPOINT_DIR));
+  return {
+    name: 'checkpoint',
+    async onEpochEnd(logs) {
+      const value = monitored(spec.monitor, logs.train, logs.validation);
+      const path = await checkpointer.onEpochEnd(value, ctx.built.model);
+      if (path) ctx.emit({ type: 'checkpoint', epoch: logs.epoch, step: logs.step, path, monitor: spec.monitor, value: value ?? null });
+    },
+  };
 }

@@ -2,7 +2,8 @@
 // copy of the best epoch's weights on the device so they can be restored at the end.
 import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../../shared/spec.ts';
-import { isImprovement, resolveMode } from './monitor.ts';
+import { isImprovement, monitored, resolveMode } from './monitor.ts';
+import type { HookContext, TrainingHook } from './hooks.ts';
 
 type Spec = NonNullable<RunSpec['training']['earlyStopping']>;
 
@@ -47,4 +48,28 @@ export class EarlyStopping {
     if (this.bestWeights) tf.dispose(this.bestWeights);
     this.bestWeights = null;
   }
+}
+
+/** Early stopping as a training hook: it ends training after a patience of epochs without
+ *  improvement, and at the end puts the best epoch's weights back. */
+export function earlyStoppingHook(spec: Spec, ctx: HookContext): TrainingHook {
+  const early = new EarlyStopping(spec);
+  const model = ctx.built.model;
+  return {
+    name: 'early-stopping',
+    onEpochEnd(logs) {
+      if (early.onEpochEnd(logs.epoch, monitored(spec.monitor, logs.train, logs.validation), model)) {
+        ctx.requestStop('early-stopped', `${spec.monitor} did not improve for ${spec.patience} epoch(s)`);
+      }
+    },
+    onTrainEnd(end) {
+      if (end.status === 'diverged') return;
+      end.restored = early.restore(model);
+      if (end.restored) end.finalEpoch = early.bestEpoch;
+      if (end.status === 'early-stopped' || end.restored) {
+        ctx.emit({ type: 'early-stop', epoch: Math.max(0, end.epochs - 1), bestEpoch: early.bestEpoch, bestValue: early.best, monitor: spec.monitor, restored: end.restored });
+      }
+    },
+    dispose() { early.dispose(); },
+  };
 }

@@ -1,9 +1,11 @@
 // The run library in IndexedDB (Dexie). Schema versions are listed in order; a new version adds
 // its stores and an upgrade function, and old databases migrate on open.
 import Dexie, { type Table } from 'dexie';
-import type { RunEndEvent, RunEvent, RunStartEvent, SamplesEvent } from '../../../shared/events.ts';
-import type { PackedCollection } from './pack.ts';
-import type { PredictionsHeader } from '../../../shared/instruments/predictions.ts';
+import { upgradeEvent, type RunEndEvent, type RunEvent, type RunStartEvent, type SamplesEvent } from '../../../shared/events.ts';
+import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
+import { packCollection, type PackedCollection } from '../instruments/framework/payloads.ts';
+import { layoutOf } from '../instruments/framework/layout.ts';
+import { isV2, payloadsFromV2 } from './legacy/collections-v2.ts';
 
 export interface RunRecord {
   id: string;
@@ -19,7 +21,8 @@ export interface RunRecord {
   steps: number;
 }
 
-/** One record per (run, step): the loss and learning rate, and the collection when there was one. */
+/** One record per (run, step): the loss and learning rate, and the collection when there was one
+ *  (every instrument's numbers packed by the instrument, see instruments/framework/payloads.ts). */
 export interface StepRecord {
   runId: string;
   step: number;
@@ -87,6 +90,18 @@ export class TrainscopeDB extends Dexie {
       predictions: '[runId+split+epoch], runId',
       samples: '[runId+split], runId',
       marks: '[runId+split+index], runId',
+    });
+    // v3: instruments are plugins; a collection holds each instrument's own packed numbers. Older
+    // records are repacked, and older events (protocol 1) upgraded, so every run stays readable.
+    this.version(3).upgrade(async (tx) => {
+      const starts = new Map((await tx.table('runs').toArray() as RunRecord[]).map((r) => [r.id, upgradeEvent(r.start) as RunStartEvent]));
+      await tx.table('steps').toCollection().modify((rec: StepRecord) => {
+        if (!isV2(rec.c)) return;
+        const start = starts.get(rec.runId);
+        if (!start) { delete rec.c; return; }
+        rec.c = packCollection({ epoch: rec.c.epoch, costMs: rec.c.costMs, payloads: payloadsFromV2(rec.c, start) }, layoutOf(start)).packed;
+      });
+      await tx.table('events').toCollection().modify((rec: EventRecord) => { rec.event = upgradeEvent(rec.event); });
     });
   }
 }

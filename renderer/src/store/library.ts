@@ -1,27 +1,20 @@
 // Mirrors runs into the run library as their events arrive, and reads them back so a finished
 // run reopens with every view as it was, without an engine. Writes are batched (one transaction
 // every FLUSH_MS); a storage error (quota, a blocked upgrade) is reported, never swallowed.
-import type { RunEvent, RunStartEvent } from '../../../shared/events.ts';
+import { parseEvent, type PredictionsEvent, type RunEvent, type RunStartEvent } from '../../../shared/events.ts';
 import { RunData } from '../lib/run-data.ts';
 import { TrainscopeDB, type EventRecord, type MarkRecord, type PredictionRecord, type RunRecord, type SampleRecord, type StepRecord } from './db.ts';
-import { base64ToBytes, base64ToF32, type PredictionsHeader } from '../../../shared/instruments/predictions.ts';
-import type { PredictionsEvent } from '../../../shared/events.ts';
+import { base64ToBytes, base64ToF32 } from '../../../shared/base64.ts';
+import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
+import { packCollection } from '../instruments/framework/payloads.ts';
+import { layoutOf, type RunLayout } from '../instruments/framework/layout.ts';
 
 function headerOf(e: PredictionsEvent): PredictionsHeader {
   const { epoch, split, n, classes, k, task, loss, accuracy, confusion, perClass } = e;
   return { epoch, split, n, classes, k, task, loss, accuracy, confusion, perClass };
 }
-import { packCollection, type PackLayout } from './pack.ts';
 
 const FLUSH_MS = 300;
-
-export function layoutOf(start: RunStartEvent): PackLayout {
-  return {
-    layers: start.model.layers.map((l) => ({ name: l.name, units: l.unitIndex.length })),
-    variables: start.model.layers.flatMap((l) => l.variables.map((v) => ({ name: v, layer: l.name }))),
-    bins: start.spec.instruments.histogramBins,
-  };
-}
 
 function bestOf(run: RunRecord, e: RunEvent) {
   if (e.type === 'epoch') {
@@ -34,7 +27,7 @@ function bestOf(run: RunRecord, e: RunEvent) {
 }
 
 interface Live {
-  run: RunRecord; steps: Map<number, StepRecord>; dirty: Set<number>; events: EventRecord[]; seq: number; layout: PackLayout | null;
+  run: RunRecord; steps: Map<number, StepRecord>; dirty: Set<number>; events: EventRecord[]; seq: number; layout: RunLayout;
   predictions: PredictionRecord[]; samples: SampleRecord[];
 }
 
@@ -71,7 +64,7 @@ export class RunLibrary {
         l.run.steps = Math.max(l.run.steps, e.step + 1);
       } else if (e.type === 'collection') {
         const r = l.steps.get(e.step) ?? { runId, step: e.step, epoch: e.epoch, loss: NaN, lr: NaN, t: e.t };
-        r.c = packCollection(e, l.layout!.bins);
+        r.c = packCollection(e, l.layout).packed;
         l.steps.set(e.step, r);
         l.dirty.add(e.step);
       } else if (e.type === 'predictions') {
@@ -149,7 +142,6 @@ export class RunLibrary {
       this.db.steps.where('[runId+step]').between([runId, -Infinity], [runId, Infinity]).toArray(),
       this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).toArray(),
     ]);
-    const layout = layoutOf(run.start);
     const data = new RunData(runId);
     // Steps and collections go straight into the columns (records come sorted by step);
     // the few other events replay through the same path as live ones.
@@ -160,7 +152,7 @@ export class RunLibrary {
         if (!data.firstStepAt) data.firstStepAt = s.t;
         data.lastStepAt = s.t;
       }
-      if (s.c) data.addPacked(s.step, s.c, layout);
+      if (s.c) data.addPacked(s.step, s.c);
     }
     data.ingest(events.map((e) => e.event));
     const [predictions, samples] = await Promise.all([
@@ -197,19 +189,29 @@ export class RunLibrary {
     this.onChange();
   }
 
-  /** Imports a run folder's event log (events.jsonl text), as the CLI wrote it. */
-  async importLog(text: string): Promise<string> {
+  /**
+   * Imports a run folder's event log (events.jsonl text), as the CLI wrote it. Every line is
+   * checked as the engine's own events are at a process boundary; lines that are not events (a
+   * torn last line after a crash, foreign content) are skipped and counted.
+   */
+  async importLog(text: string): Promise<{ runId: string; skipped: number; firstProblem: string | null }> {
     const events: RunEvent[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try { events.push(JSON.parse(line)); } catch { /* a torn last line */ }
-    }
+    let skipped = 0, firstProblem: string | null = null;
+    text.split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      let raw: unknown;
+      try { raw = JSON.parse(line); } catch { raw = undefined; }
+      const r = raw === undefined ? { ok: false as const, error: 'not JSON' } : parseEvent(raw);
+      if (r.ok) { events.push(r.event); return; }
+      skipped++;
+      firstProblem ??= `line ${i + 1}: ${r.error}`;
+    });
     const start = events.find((e): e is RunStartEvent => e.type === 'run-start');
-    if (!start) throw new Error('events.jsonl: no run-start event: not a Trainscope run log');
+    if (!start) throw new Error(`events.jsonl: no run-start event: not a Trainscope run log${firstProblem ? ` (${firstProblem})` : ''}`);
     const runId = start.runId;
     this.ingest(runId, events);
     await this.flush();
     this.live.delete(runId); // a log without run-end stays interrupted: nothing more will come
-    return runId;
+    return { runId, skipped, firstProblem };
   }
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyFix, FIX_TITLES } from '../../../shared/diagnosis/fixes.ts';
 import { validateSpec, type RunSpec } from '../../../shared/spec.ts';
-import type { FixId } from '../../../shared/instruments/diagnosis.ts';
+import type { FixId } from '../../../shared/diagnosis/finding.ts';
 import { tryFix } from '../../../main/engine/diagnosis/trial.ts';
 import { spec } from '../../helpers.ts';
 

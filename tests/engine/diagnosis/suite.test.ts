@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSuiteCase } from '../../../main/engine/diagnosis/suite.ts';
 import { diagnose } from '../../../main/engine/diagnosis/diagnoser.ts';
-import type { FindingKind } from '../../../shared/instruments/diagnosis.ts';
+import type { FindingKind } from '../../../shared/diagnosis/finding.ts';
 import { ofType, tinySpec, trainAll } from '../../helpers.ts';
 
 const DIR = join(__dirname, '../../fixtures/diagnosis');

@@ -5,6 +5,7 @@ import { RunWriter, readRun, EVENTS_FILE } from '../../../main/engine/run/run-fo
 import { summarizeRun } from '../../../main/engine/run/summary.ts';
 import { Trainer } from '../../../main/engine/train/trainer.ts';
 import { tinySpec, tmp } from '../../helpers.ts';
+import { PROTOCOL_VERSION } from '../../../shared/events.ts';
 
 async function recordedRun(stopAfterSteps?: number) {
   const dir = tmp();
@@ -26,7 +27,7 @@ describe('run folder', () => {
     expect(r.skipped).toEqual([]);
     expect(r.events[0].type).toBe('run-start');
     expect(r.events.at(-1)!.type).toBe('run-end');
-    expect(r.events.every((e) => e.v === 1)).toBe(true);
+    expect(r.events.every((e) => e.v === PROTOCOL_VERSION)).toBe(true);
     expect(summarizeRun(r)).toMatchObject({ status: 'completed', epochs: 2, layers: ['dense_1', 'dense_2', 'dense_3'] });
   });
 

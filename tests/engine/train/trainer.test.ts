@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Trainer } from '../../../main/engine/train/trainer.ts';
 import { loadModel } from '../../../main/engine/run/model-io.ts';
-import { ofType, spec, tinySpec, tmp, trainAll } from '../../helpers.ts';
+import { acts, grads, ofType, spec, tinySpec, tmp, trainAll, wts } from '../../helpers.ts';
 
 describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
   it('records statistics for every layer at the expected steps', async () => {
@@ -20,21 +20,21 @@ describe.each(['cpu', 'wasm'] as const)('training on %s', (backend) => {
     const collections = ofType(events, 'collection');
     expect(collections.map((c) => c.step)).toEqual(steps.map((e) => e.step).filter((st) => st % 4 === 0));
     for (const c of collections) {
-      expect(c.activations.layers.map((l) => l.layer)).toEqual(['dense_1', 'dense_2', 'dense_3']);
-      expect(c.gradients.variables.map((v) => v.variable)).toEqual(['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias', 'dense_3/kernel', 'dense_3/bias']);
-      expect(c.gradients.variables.map((v) => v.layer)).toEqual(['dense_1', 'dense_1', 'dense_2', 'dense_2', 'dense_3', 'dense_3']);
-      expect(c.weights.variables).toHaveLength(6);
-      expect(c.gradients.globalNorm).toBeGreaterThan(0);
-      expect(c.gradients.globalNormClipped).toBe(c.gradients.globalNorm);
-      for (const w of c.weights.variables) {
+      expect(acts(c).layers.map((l) => l.layer)).toEqual(['dense_1', 'dense_2', 'dense_3']);
+      expect(grads(c).variables.map((v) => v.variable)).toEqual(['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias', 'dense_3/kernel', 'dense_3/bias']);
+      expect(grads(c).variables.map((v) => v.layer)).toEqual(['dense_1', 'dense_1', 'dense_2', 'dense_2', 'dense_3', 'dense_3']);
+      expect(wts(c).variables).toHaveLength(6);
+      expect(grads(c).globalNorm).toBeGreaterThan(0);
+      expect(grads(c).globalNormClipped).toBe(grads(c).globalNorm);
+      for (const w of wts(c).variables) {
         // a zero bias (zero-initialised, or of units that never fired) has no ratio: |W| = 0
         if (w.norm === 0 || (w.variable.endsWith('bias') && c.step === 0)) expect(w.updateRatio === null || w.updateRatio === 0).toBe(true);
         else if (w.variable.endsWith('kernel')) expect(w.updateRatio).toBeGreaterThan(0);
       }
-      const relu = c.activations.layers[1];
+      const relu = acts(c).layers[1];
       expect(relu.unitDead).toHaveLength(8);
       expect(relu.hist.counts.reduce((a, b) => a + b, 0)).toBe(relu.count);
-      expect(c.activations.layers[2].mean).toBeCloseTo(1 / 3, 5); // softmax rows sum to 1
+      expect(acts(c).layers[2].mean).toBeCloseTo(1 / 3, 5); // softmax rows sum to 1
     }
     const epochs = ofType(events, 'epoch');
     expect(epochs).toHaveLength(2);
@@ -76,8 +76,8 @@ describe('training loop behaviour (cpu)', () => {
     const s = tinySpec({ training: { epochs: 1, clip: { globalNorm: 0.01 } }, instruments: { every: 1 } });
     const { events } = await trainAll(s);
     for (const c of ofType(events, 'collection')) {
-      expect(c.gradients.globalNorm).toBeGreaterThan(0.01);
-      expect(c.gradients.globalNormClipped).toBeCloseTo(0.01, 5);
+      expect(grads(c).globalNorm).toBeGreaterThan(0.01);
+      expect(grads(c).globalNormClipped).toBeCloseTo(0.01, 5);
     }
   });
 

@@ -1,7 +1,7 @@
 // What the misclassification browser asks of a run's predictions: per-sample histories across
 // epochs, filters and orderings. Pure functions over typed arrays: 10,000 samples stay instant.
-import { labelIssueScore } from '../../../../shared/instruments/predictions.ts';
-import type { EpochPredictions, RunData, Split } from '../../lib/run-data.ts';
+import { labelIssueScore } from '../../../../shared/instruments/predictions/definition.ts';
+import type { EpochPredictions, RunData, Split } from '../framework/index.ts';
 
 export type Only = 'all' | 'wrong' | 'right' | 'always-wrong' | 'flipped' | 'newly-wrong';
 export type SortKey = 'loss' | 'confidence' | 'margin' | 'label-issue' | 'index';

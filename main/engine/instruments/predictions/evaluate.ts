@@ -1,0 +1,112 @@
+// Per-sample predictions of a split: predicted class, top-k probabilities, loss, margin,
+// self-confidence of the given label, correctness; the confusion matrix and per-class metrics.
+// One inference pass in batches, one read-back per batch, the rest in JS.
+import * as tf from '@tensorflow/tfjs';
+import type { RunSpec } from '../../../../shared/spec.ts';
+import type { ClassMetrics, PredictionsHeader } from '../../../../shared/instruments/predictions/definition.ts';
+import { type Predictions, packPredictions } from '../../../../shared/instruments/predictions/packing.ts';
+import { type Dataset, perSampleLoss, sampleSize } from '../framework/index.ts';
+
+const BATCH = 512;
+
+export type Task = PredictionsHeader['task'];
+
+export function taskOf(d: Dataset, outputUnits: number): Task {
+  if (d.classes === null) return 'regression';
+  return outputUnits === 1 ? 'binary' : 'multiclass';
+}
+
+export function confusionAndMetrics(labels: ArrayLike<number>, predicted: ArrayLike<number>, classes: number) {
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  for (let i = 0; i < labels.length; i++) confusion[labels[i]][predicted[i]]++;
+  const n = labels.length;
+  const perClass: ClassMetrics[] = confusion.map((row, c) => {
+    const tp = row[c];
+    const support = row.reduce((a, b) => a + b, 0);
+    const predictedC = confusion.reduce((a, r) => a + r[c], 0);
+    const tn = n - support - predictedC + tp;
+    return { precision: predictedC ? tp / predictedC : 0, recall: support ? tp / support : 0, accuracy: n ? (tp + tn) / n : 0, support };
+  });
+  return { confusion, perClass };
+}
+
+export async function predictSplit(
+  model: tf.LayersModel, d: Dataset, spec: RunSpec, split: 'validation' | 'test', epoch: number,
+): Promise<{ header: PredictionsHeader; packed: Float32Array; metrics: Record<string, number> }> {
+  const outUnits = model.outputs[0].shape[1] as number;
+  const task = taskOf(d, outUnits);
+  const classes = task === 'regression' ? 0 : d.classes!;
+  const k = task === 'regression' ? 0 : Math.min(spec.instruments.predictions.topK, classes);
+  const n = d.n, size = sampleSize(d.shape);
+  const th = spec.instruments.predictions.threshold;
+  const p: Predictions = {
+    predicted: new Float32Array(n), loss: new Float32Array(n), margin: new Float32Array(n), pGiven: new Float32Array(n), correct: new Float32Array(n),
+    topIndex: Array.from({ length: k }, () => new Float32Array(n)), topProb: Array.from({ length: k }, () => new Float32Array(n)),
+  };
+  const cols = 4 + 2 * k; // predicted, loss, margin, pGiven, top indices, top probabilities
+  for (let from = 0; from < n; from += BATCH) {
+    const count = Math.min(BATCH, n - from);
+    const t = tf.tidy(() => {
+      const x = tf.tensor(d.x.subarray(from * size, (from + count) * size), [count, ...d.shape]);
+      const y = tf.tensor1d(d.y.subarray(from, from + count));
+      const out = model.apply(x, { training: false }) as tf.Tensor2D;
+      const loss = perSampleLoss(spec.training.loss, y, out, d.classes);
+      if (task === 'regression') {
+        const pred = out.reshape([-1]);
+        return tf.stack([pred, loss, tf.sub(pred, y), tf.zerosLike(pred)], 1);
+      }
+      const probs = task === 'binary' ? tf.concat([tf.sub(1, out), out], 1) : out;
+      const { values, indices } = tf.topk(probs, Math.max(2, k));
+      const top1 = values.slice([0, 0], [-1, 1]).reshape([-1]);
+      const top2 = values.slice([0, 1], [-1, 1]).reshape([-1]);
+      const predicted = task === 'binary' ? tf.greater(out.reshape([-1]), th).toFloat() : indices.slice([0, 0], [-1, 1]).reshape([-1]).toFloat();
+      const pGiven = tf.sum(tf.mul(probs, tf.oneHot(y.toInt(), task === 'binary' ? 2 : classes)), 1);
+      return tf.concat([tf.stack([predicted, loss, tf.sub(top1, top2), pGiven], 1), indices.slice([0, 0], [-1, k]).toFloat(), values.slice([0, 0], [-1, k])], 1);
+    });
+    const v = await t.data();
+    t.dispose();
+    for (let i = 0; i < count; i++) {
+      const o = i * cols, s = from + i;
+      p.predicted[s] = v[o]; p.loss[s] = v[o + 1]; p.margin[s] = v[o + 2]; p.pGiven[s] = v[o + 3];
+      for (let j = 0; j < k; j++) { p.topIndex[j][s] = v[o + 4 + j]; p.topProb[j][s] = v[o + 4 + k + j]; }
+    }
+  }
+  let lossSum = 0, correct = 0;
+  // Regression: "correct" means within a tenth of the target's spread on this split.
+  let tol = 0;
+  if (task === 'regression') {
+    let m = 0, m2 = 0;
+    for (let i = 0; i < n; i++) { m += d.y[i]; m2 += d.y[i] * d.y[i]; }
+    tol = 0.1 * Math.sqrt(Math.max(0, m2 / n - (m / n) ** 2));
+  }
+  for (let i = 0; i < n; i++) {
+    lossSum += p.loss[i];
+    p.correct[i] = task === 'regression' ? (Math.abs(p.margin[i]) <= tol ? 1 : 0) : (p.predicted[i] === d.y[i] ? 1 : 0);
+    correct += p.correct[i];
+  }
+  const cm = task === 'regression' ? null : confusionAndMetrics(d.y, p.predicted, classes);
+  const header: PredictionsHeader = {
+    epoch, split, n, classes, k, task, loss: n ? lossSum / n : 0, accuracy: task === 'regression' ? null : n ? correct / n : 0,
+    confusion: cm?.confusion ?? null, perClass: cm?.perClass ?? null,
+  };
+  const metrics: Record<string, number> = { loss: header.loss };
+  if (header.accuracy !== null && spec.training.metrics.includes('accuracy')) metrics.accuracy = header.accuracy;
+  if (task === 'regression') {
+    let se = 0, ae = 0;
+    for (let i = 0; i < n; i++) { se += p.margin[i] ** 2; ae += Math.abs(p.margin[i]); }
+    if (spec.training.metrics.includes('mse')) metrics.mse = se / n;
+    if (spec.training.metrics.includes('mae')) metrics.mae = ae / n;
+  }
+  return { header, packed: packPredictions(p, n, k), metrics };
+}
+
+/** The split's inputs for display: bytes over their range for images, floats for tabular data. */
+export function samplesPayload(d: Dataset): { encoding: 'u8' | 'f32'; lo: number; hi: number; bytes: Uint8Array } {
+  if (d.shape.length !== 3) return { encoding: 'f32', lo: 0, hi: 0, bytes: new Uint8Array(d.x.buffer.slice(d.x.byteOffset, d.x.byteOffset + d.x.byteLength)) };
+  let lo = Infinity, hi = -Infinity;
+  for (const v of d.x) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  const bytes = new Uint8Array(d.x.length);
+  for (let i = 0; i < d.x.length; i++) bytes[i] = Math.round((d.x[i] - lo) * scale);
+  return { encoding: 'u8', lo, hi, bytes };
+}

@@ -1,0 +1,36 @@
+// Writing and reading the packed numbers of a payload: plain Float32Arrays, field after field,
+// null (a JSON NaN) written as NaN. Hot paths (every collection of every live run): no generic
+// key loops, the callers name their fields.
+import type { Histogram } from '../../../../shared/instruments/framework/summary.ts';
+
+/** Numbers a histogram takes when packed: lo, hi, then `bins` counts. */
+export const histSize = (bins: number) => bins + 2;
+
+export function writeHist(f: Float32Array, o: number, bins: number, h: Histogram | undefined): void {
+  f[o] = h?.lo ?? NaN;
+  f[o + 1] = h?.hi ?? NaN;
+  const c = h?.counts ?? [];
+  for (let b = 0; b < bins; b++) f[o + 2 + b] = b < c.length ? c[b] ?? NaN : 0;
+}
+
+/** A histogram as the views draw it: counts may be a view on packed numbers. */
+export interface HistView { lo: number; hi: number; counts: ArrayLike<number> }
+
+/** A histogram as a view on the packed numbers (no copy). */
+export function readHist(f: Float32Array, o: number, bins: number): HistView {
+  return { lo: f[o], hi: f[o + 1], counts: f.subarray(o + 2, o + 2 + bins) };
+}
+
+/** Where a collection of `step` goes in a list of steps kept in order (collections can arrive out of order). */
+export function insertIndex(steps: number[], step: number): number {
+  let at = steps.length;
+  while (at > 0 && steps[at - 1] > step) at--;
+  return at;
+}
+
+export function insertAt<T>(a: T[], at: number, v: T): void {
+  if (at === a.length) a.push(v); else a.splice(at, 0, v);
+}
+
+/** A number from JSON, where NaN was written as null. */
+export const n = (v: number | null | undefined): number => v ?? NaN;

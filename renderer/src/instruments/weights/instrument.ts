@@ -1,0 +1,12 @@
+// The weights instrument, renderer side: its numbers, packed for the run library and added to the
+// run's data.
+import { weights } from '../../../../shared/instruments/weights/definition.ts';
+import { defineRendererInstrument } from '../framework/index.ts';
+import { addWeights, packWeights, weightsStore } from './store.ts';
+
+export const weightsData = defineRendererInstrument({
+  definition: weights,
+  store: weightsStore,
+  pack: packWeights,
+  add: addWeights,
+});

@@ -1,0 +1,47 @@
+// The statistics worker and the inline reducer must produce the same numbers.
+import { describe, expect, it } from 'vitest';
+import { Trainer } from '../../../../main/engine/train/trainer.ts';
+import { acts, grads, ofType, tinySpec, wts } from '../../../helpers.ts';
+import type { RunEvent } from '../../../../shared/events.ts';
+
+async function collections(offThread: boolean, backend: 'cpu' | 'wasm') {
+  const s = tinySpec({
+    model: { layers: [{ type: 'dense', units: 12, activation: 'sigmoid' }, { type: 'batchnorm' }, { type: 'dense', units: 6, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
+    training: { epochs: 2, batchSize: 32, clip: { globalNorm: 0.5 } },
+    instruments: { every: 1 },
+  });
+  const trainer = new Trainer({ spec: s, baseDir: '.', backend, offThread });
+  const events: RunEvent[] = [];
+  trainer.on((e) => events.push(e));
+  await trainer.run();
+  return events;
+}
+
+describe.each(['cpu', 'wasm'] as const)('statistics reducer on %s', (backend) => {
+  it('the worker and the training thread agree, every step, every layer', async () => {
+    const worker = await collections(true, backend);
+    const inline = await collections(false, backend);
+    expect(ofType(worker, 'warning').map((w) => w.message)).toEqual([]); // the worker started: no fallback note
+    const a = ofType(worker, 'collection').sort((x, y) => x.step - y.step);
+    const b = ofType(inline, 'collection');
+    expect(a.map((c) => c.step)).toEqual(b.map((c) => c.step));
+    expect(a.length).toBe(ofType(inline, 'step').length);
+    const strip = (c: (typeof a)[number]) => ({ ...c, t: 0, costMs: 0 });
+    for (let i = 0; i < a.length; i++) {
+      const x = strip(a[i]), y = strip(b[i]);
+      expect(grads(x)).toEqual(grads(y));
+      expect(wts(x)).toEqual(wts(y));
+      // activations come from a copy of the model in the worker: equal to float precision
+      acts(x).layers.forEach((l, k) => {
+        const m = acts(y).layers[k];
+        expect(l.layer).toBe(m.layer);
+        expect(l.mean).toBeCloseTo(m.mean, 5);
+        expect(l.std).toBeCloseTo(m.std, 5);
+        expect(l.unitDead).toEqual(m.unitDead);
+        l.unitSaturated.forEach((u, j) => expect(u).toBeCloseTo(m.unitSaturated[j], 5));
+      });
+    }
+    // every collection but the first reuses the previous step's weights as its "before"
+    for (const c of a.slice(1)) for (const w of wts(c).variables) if (w.norm > 0) expect(w.updateRatio).toBeGreaterThan(0);
+  });
+});
