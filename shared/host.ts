@@ -3,13 +3,11 @@
 // that enters a host from a renderer is validated here before anything acts on it.
 import { z } from 'zod';
 import type { RunEvent } from './events.ts';
-import type { OverfitResult } from './overfit.ts';
-import type { InitExplorerResult } from './init-explorer.ts';
+import { ENGINE_COMMANDS, issueText, type EngineCommand } from './engine-service.ts';
+import type { ToolId } from './tools/registry.ts';
 
-/** Backprop against finite differences, per variable (trainscope gradcheck). */
-export interface GradcheckResult { passed: boolean; eps: number; samples: number; tolerance: number; variables: { variable: string; checked: number; maxRelError: number; medianRelError: number }[]; backend: string }
-
-export const HOST_PROTOCOL_VERSION = 1;
+/** 2: the debugging tools are one `tool` command and `tool-progress` / `tool-result` messages. */
+export const HOST_PROTOCOL_VERSION = 2;
 
 /** An example spec the user can start from (assets/specs). */
 export interface Preset { id: string; title: string; description: string; spec: unknown; demo: boolean }
@@ -19,19 +17,14 @@ export type EngineState =
   | { state: 'running'; runId: string; paused: boolean }
   | { state: 'crashed'; runId: string | null; reason: string };
 
-/** Renderer -> host. */
+/** Renderer -> host: a hello, or a command for the engine (shared/engine-service.ts). */
 export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hello'), v: z.number().int() }),
-  z.strictObject({ type: z.literal('start'), spec: z.unknown() }),
-  z.strictObject({ type: z.literal('pause') }),
-  z.strictObject({ type: z.literal('resume') }),
-  z.strictObject({ type: z.literal('stop') }),
-  z.strictObject({ type: z.literal('evaluate') }),
-  z.strictObject({ type: z.literal('overfit'), spec: z.unknown() }),
-  z.strictObject({ type: z.literal('gradcheck'), spec: z.unknown() }),
-  z.strictObject({ type: z.literal('init-explorer'), spec: z.unknown() }),
-]);
-export type HostCommand = z.infer<typeof commandSchema>;
+  ...Object.entries(ENGINE_COMMANDS).map(([type, shape]) => z.strictObject({ type: z.literal(type), ...shape })),
+] as unknown as [z.ZodObject, ...z.ZodObject[]]);
+export type HostCommand = { type: 'hello'; v: number } | EngineCommand;
+
+export interface ToolProgress { done: number; total: number; note?: string }
 
 /** Host -> renderer. */
 export type HostMessage =
@@ -39,18 +32,18 @@ export type HostMessage =
   | { type: 'events'; runId: string; events: RunEvent[] }
   | { type: 'engine'; engine: EngineState }
   | { type: 'started'; runId: string }
-  | { type: 'error'; message: string }
-  | { type: 'overfit'; result: OverfitResult }
-  | { type: 'gradcheck'; result: GradcheckResult }
-  | { type: 'init-explorer'; result: InitExplorerResult }
+  /** `tool`: the tool whose run failed (its panel stops waiting) */
+  | { type: 'error'; message: string; tool?: ToolId }
+  | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress }
+  /** a tool's result, checked against the tool's result schema by the host */
+  | { type: 'tool-result'; tool: ToolId; result: unknown }
   /** a file the user picked from the desktop app's menu: a spec to edit, a run log to import */
   | { type: 'file'; kind: 'spec' | 'run-log'; name: string; text: string };
 
 export function parseCommand(raw: unknown): { ok: true; command: HostCommand } | { ok: false; error: string } {
   const r = commandSchema.safeParse(raw);
-  if (r.success) return { ok: true, command: r.data };
-  const i = r.error.issues[0];
-  return { ok: false, error: `${i.path.join('.') || 'message'}: ${i.message}` };
+  if (r.success) return { ok: true, command: r.data as HostCommand };
+  return { ok: false, error: issueText(r.error) };
 }
 
 /** What a view holds to talk to the engine. Two implementations; views never know which. */

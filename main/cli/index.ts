@@ -1,68 +1,61 @@
-// `trainscope`: train, inspect, doctor, schema. Exit codes: 0 success, 1 the run failed or
-// diverged, 2 bad input (spec, data, arguments).
+// `trainscope`: train, inspect, the registered tools, doctor, schema, serve. Exit codes: 0
+// success, 1 the run failed or diverged (a tool: its check failed), 2 bad input (spec, data, arguments).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { InputError } from '../engine/errors.ts';
+import type { BackendChoice } from '../engine/backends/select.ts';
 import { trainCommand } from './commands/train.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { serveCommand } from './commands/serve.ts';
-import { overfitCommand } from './commands/overfit.ts';
-import { gradcheckCommand } from './commands/gradcheck.ts';
-import { initExplorerCommand } from './commands/init-explorer.ts';
+import { toolCommand, toolFlags } from './commands/tool.ts';
+import { ENGINE_TOOLS, engineTool } from '../engine/tools/registry.ts';
 import { specJsonSchema } from '../../shared/spec.ts';
+
+const BACKENDS = 'auto|node-gpu|node|wasm|cpu';
+const toolUsage = ENGINE_TOOLS.map((t) => {
+  const flags = toolFlags(t).map((f) => ` [--${f} N]`).join('');
+  return `  ${t.definition.id} <spec.json> [--json]${flags} [--backend ...]\n                        ${t.definition.summary}`;
+}).join('\n');
 
 const USAGE = `usage: trainscope <command> [options]
 
 commands:
-  train <spec.json> [--out DIR] [--backend auto|node-gpu|node|wasm|cpu]
+  train <spec.json> [--out DIR] [--backend ${BACKENDS}]
                         train a run described by a spec; writes a run folder under DIR (default ./runs)
   inspect <runDir> [--json]
                         summary of a run folder (status, backend, epochs, layers, final metrics)
-  overfit <spec.json> [--json] [--samples N] [--steps N] [--backend ...]
-                        can the model fit a small subset? exit 0 pass, 1 fail (with the likely reason), 2 bad input
-  gradcheck <spec.json> [--json] [--backend ...]
-                        backprop gradients against finite differences, per variable
-  init-explorer <spec.json> [--json] [--draws N] [--backend ...]
-                        activations through the model over many initialisations, Glorot vs He vs LeCun vs N(0,1)
+${toolUsage}
   doctor [--json]       which TensorFlow.js backends load here, and why the others do not
   schema                the JSON Schema of the run spec
   serve [--port N] [--runs DIR]
                         browser mode: the app on http://127.0.0.1 with a per-session token URL
 `;
 
+const COMMON = { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const TOOL_FLAGS = Object.fromEntries(ENGINE_TOOLS.flatMap(toolFlags).map((f) => [f, { type: 'string' as const }]));
+
+// The engine checks the name (selectBackend) before loading anything: one place says what is valid.
+const backendOf = (v: string | undefined) => (v ?? 'auto') as BackendChoice;
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true, strict: true,
-    options: { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' }, steps: { type: 'string' }, draws: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...COMMON, ...TOOL_FLAGS } });
+  const tool = command ? engineTool(command) : undefined;
+  if (tool) {
+    if (positionals.length !== 1) throw new InputError(command, `expects one spec file: trainscope ${command} <spec.json>`);
+    const own = new Set(toolFlags(tool));
+    const stray = Object.keys(TOOL_FLAGS).find((f) => !own.has(f) && (values as Record<string, unknown>)[f] !== undefined);
+    if (stray) throw new InputError(`--${stray}`, `is not an option of ${command}${own.size ? ` (its options: ${[...own].map((f) => `--${f}`).join(', ')})` : ''}`);
+    return toolCommand(tool, positionals[0], { json: Boolean(values.json), backend: backendOf(values.backend), flags: values as Record<string, string | undefined> });
+  }
   switch (command) {
     case 'train':
       if (positionals.length !== 1) throw new InputError('train', 'expects one spec file: trainscope train <spec.json>');
-      return trainCommand(positionals[0], { out: resolve(values.out ?? 'runs'), backend: (values.backend ?? 'auto') as never });
+      return trainCommand(positionals[0], { out: resolve(values.out ?? 'runs'), backend: backendOf(values.backend) });
     case 'inspect':
       if (positionals.length !== 1) throw new InputError('inspect', 'expects one run folder: trainscope inspect <runDir>');
       return inspectCommand(positionals[0], Boolean(values.json));
-    case 'overfit': {
-      if (positionals.length !== 1) throw new InputError('overfit', 'expects one spec file: trainscope overfit <spec.json>');
-      const int = (name: string, v: string | undefined) => {
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1) throw new InputError(`--${name}`, `"${v}" is not a positive whole number`);
-        return n;
-      };
-      return overfitCommand(positionals[0], { json: Boolean(values.json), backend: (values.backend ?? 'auto') as never, samples: int('samples', values.samples), steps: int('steps', values.steps) });
-    }
-    case 'init-explorer': {
-      if (positionals.length !== 1) throw new InputError('init-explorer', 'expects one spec file: trainscope init-explorer <spec.json>');
-      const draws = values.draws === undefined ? undefined : Number(values.draws);
-      if (draws !== undefined && !(Number.isInteger(draws) && draws > 0)) throw new InputError('--draws', `"${values.draws}" is not a positive whole number`);
-      return initExplorerCommand(positionals[0], { json: Boolean(values.json), backend: (values.backend ?? 'auto') as never, draws });
-    }
-    case 'gradcheck':
-      if (positionals.length !== 1) throw new InputError('gradcheck', 'expects one spec file: trainscope gradcheck <spec.json>');
-      return gradcheckCommand(positionals[0], { json: Boolean(values.json), backend: (values.backend ?? 'auto') as never });
     case 'doctor':
       return doctorCommand(Boolean(values.json));
     case 'serve': {
@@ -77,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command ? 0 : 2;
     default:
-      throw new InputError(command, `unknown command (commands: train, inspect, overfit, gradcheck, init-explorer, doctor, schema, serve)`);
+      throw new InputError(command, `unknown command (commands: train, inspect, ${ENGINE_TOOLS.map((t) => t.definition.id).join(', ')}, doctor, schema, serve)`);
   }
 }
 

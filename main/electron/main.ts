@@ -6,8 +6,8 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, utilityP
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
+import { dispatch } from '../../shared/engine-service.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
-import type { EngineReply } from '../engine/process/engine-process.ts';
 import { loadPresets } from '../engine/presets.ts';
 import { harden, trustedSender } from './security.ts';
 import { readRun, withData } from '../engine/run/run-folder.ts';
@@ -26,7 +26,7 @@ function spawnEngine(): EngineProcess {
   const child = utilityProcess.fork(ENGINE, [], { serviceName: 'Trainscope engine', stdio: 'inherit' });
   return {
     send: (m) => child.postMessage(m),
-    onMessage: (l) => child.on('message', (m) => l(m as EngineReply)),
+    onMessage: (l) => child.on('message', l),
     onExit: (l) => child.on('exit', (code) => l(code, null)),
     kill: () => { child.kill(); },
   };
@@ -87,15 +87,8 @@ app.whenReady().then(() => {
     const r = parseCommand(raw);
     if (!r.ok) { post({ type: 'error', message: r.error }); return; }
     const c = r.command;
-    switch (c.type) {
-      case 'hello': post({ type: 'welcome', v: HOST_PROTOCOL_VERSION, presets: loadPresets(SPECS), engine: supervisor.state, host: 'electron' }); break;
-      case 'start': supervisor.start(c.spec); break;
-      case 'pause': supervisor.pause(); break;
-      case 'resume': supervisor.resume(); break;
-      case 'stop': supervisor.stop(); break;
-      case 'evaluate': supervisor.evaluate(); break;
-      case 'overfit': case 'gradcheck': case 'init-explorer': supervisor.tool(c.type, c.spec); break;
-    }
+    if (c.type === 'hello') post({ type: 'welcome', v: HOST_PROTOCOL_VERSION, presets: loadPresets(SPECS), engine: supervisor.state, host: 'electron' });
+    else dispatch(supervisor, c);
   });
   window = new BrowserWindow({
     width: 1400, height: 900, title: 'Trainscope', backgroundColor: '#0d1117',

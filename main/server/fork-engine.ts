@@ -3,7 +3,6 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { EngineProcess } from '../engine/process/supervisor.ts';
-import type { EngineReply } from '../engine/process/engine-process.ts';
 
 export function forkEngine(): EngineProcess {
   const entry = new URL(`../engine/process/engine-process${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -12,7 +11,7 @@ export function forkEngine(): EngineProcess {
   const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   return {
     send: (m) => { if (child.connected) child.send(m); },
-    onMessage: (l) => child.on('message', (m) => l(m as EngineReply)),
+    onMessage: (l) => child.on('message', l),
     onExit: (l) => child.on('exit', (code, signal) => l(code, signal)),
     kill: () => { child.kill('SIGKILL'); },
   };

@@ -8,6 +8,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
+import { dispatch } from '../../shared/engine-service.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
 import { loadPresets } from '../engine/presets.ts';
 import { forkEngine } from './fork-engine.ts';
@@ -108,15 +109,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
       const r = parseCommand(raw);
       if (!r.ok) return send(ws, { type: 'error', message: r.error });
       const c = r.command;
-      switch (c.type) {
-        case 'hello': return send(ws, { type: 'welcome', v: HOST_PROTOCOL_VERSION, presets, engine: supervisor.state, host: 'browser' });
-        case 'start': return supervisor.start(c.spec);
-        case 'pause': return supervisor.pause();
-        case 'resume': return supervisor.resume();
-        case 'stop': return supervisor.stop();
-        case 'evaluate': return supervisor.evaluate();
-        case 'overfit': case 'gradcheck': case 'init-explorer': return supervisor.tool(c.type, c.spec);
-      }
+      if (c.type === 'hello') return send(ws, { type: 'welcome', v: HOST_PROTOCOL_VERSION, presets, engine: supervisor.state, host: 'browser' });
+      dispatch(supervisor, c);
     });
   });
 

@@ -1,8 +1,8 @@
 // The app's state: the host connection, the run library, the run on screen. Engine events go
 // into the run's data and the library as they arrive; views redraw at most once per frame.
-import type { EngineState, GradcheckResult, Host, HostMessage, Preset } from '../../shared/host.ts';
-import type { InitExplorerResult } from '../../shared/init-explorer.ts';
-import type { OverfitResult } from '../../shared/overfit.ts';
+import type { EngineState, Host, HostMessage, Preset } from '../../shared/host.ts';
+import { TOOL_IDS, type ToolId } from '../../shared/tools/registry.ts';
+import type { ToolState } from './tools/framework/tool.ts';
 import type { Finding, FixId } from '../../shared/diagnosis/finding.ts';
 import type { ViewApp } from './instruments/framework/instrument.ts';
 import { applyFix } from '../../shared/diagnosis/fixes.ts';
@@ -24,10 +24,8 @@ export class AppState implements ViewApp {
   error = $state<string | null>(null);
   /** a spec file opened from the menu or a file picker, for the New run editor */
   pendingSpec = $state<string | null>(null);
-  /** the latest overfit check: running, or its verdict */
-  overfit = $state<{ running: boolean; result: OverfitResult | null }>({ running: false, result: null });
-  /** the gradient check and the init explorer: which one runs, and their latest results */
-  tools = $state<{ running: 'gradcheck' | 'init-explorer' | null; gradcheck: GradcheckResult | null; initExplorer: InitExplorerResult | null }>({ running: null, gradcheck: null, initExplorer: null });
+  /** each tool: running (with its progress), and its latest result */
+  tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, progress: null, result: null }])) as Record<ToolId, ToolState>);
   /** a fix being tried: the variant's run, compared with the run it came from */
   trial = $state.raw<{ base: RunData; finding: Finding; fix: FixId; runId: string | null } | null>(null);
   private frame = 0;
@@ -79,21 +77,20 @@ export class AppState implements ViewApp {
         break;
       case 'engine':
         this.engine = m.engine;
-        if (m.engine.state === 'crashed') this.error = `engine: ${m.engine.reason}`;
+        if (m.engine.state === 'crashed') {
+          this.error = `engine: ${m.engine.reason}`;
+          for (const id of TOOL_IDS) if (this.tools[id].running) this.setTool(id, { running: false, progress: null });
+        }
         break;
       case 'error':
         this.error = m.message;
-        if (this.overfit.running) this.overfit = { running: false, result: null };
-        if (this.tools.running) this.tools = { ...this.tools, running: null };
+        if (m.tool) this.setTool(m.tool, { running: false, progress: null });
         break;
-      case 'overfit':
-        this.overfit = { running: false, result: m.result };
+      case 'tool-progress':
+        this.setTool(m.tool, { progress: m.progress });
         break;
-      case 'gradcheck':
-        this.tools = { ...this.tools, running: null, gradcheck: m.result };
-        break;
-      case 'init-explorer':
-        this.tools = { ...this.tools, running: null, initExplorer: m.result };
+      case 'tool-result':
+        this.setTool(m.tool, { running: false, progress: null, result: m.result });
         break;
       case 'file':
         if (m.kind === 'spec') { this.pendingSpec = m.text; this.tab = 'new'; }
@@ -149,16 +146,18 @@ export class AppState implements ViewApp {
     this.start(variant);
   }
 
-  runTool(type: 'gradcheck' | 'init-explorer', spec: unknown) {
-    this.error = null;
-    this.tools = { ...this.tools, running: type };
-    this.host.send({ type, spec });
+  private setTool(id: ToolId, change: Partial<ToolState>) {
+    this.tools = { ...this.tools, [id]: { ...this.tools[id], ...change } };
   }
 
-  checkOverfit(spec: unknown) {
+  /** Any tool running: the engine runs one thing at a time. */
+  get toolRunning(): boolean { return TOOL_IDS.some((id) => this.tools[id].running); }
+
+  /** A debugging tool on a spec (the spec in New run, or a run's own). */
+  runTool(id: ToolId, spec: unknown, options?: Record<string, unknown>) {
     this.error = null;
-    this.overfit = { running: true, result: null };
-    this.host.send({ type: 'overfit', spec });
+    this.setTool(id, { running: true, progress: null, result: null });
+    this.host.send({ type: 'tool', tool: id, spec, ...(options ? { options } : {}) });
   }
   pause() { this.host.send({ type: 'pause' }); }
   resume() { this.host.send({ type: 'resume' }); }

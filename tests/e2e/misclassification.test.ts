@@ -95,7 +95,7 @@ describe('misclassification browser', () => {
   it('the overfit check runs from the app and shows its verdict', async () => {
     const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(env.server().url);
-    await page.getByTestId('overfit-check').click();
+    await page.getByTestId('overfit').click();
     await expect.poll(async () => page.getByTestId('overfit-result').locator('b').first().textContent(), { timeout: 90_000 }).toBe('Overfit check: PASS');
     await page.close();
   });

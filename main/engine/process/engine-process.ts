@@ -1,49 +1,40 @@
 // The engine in a process of its own, started by a host (Electron's utility process, the
 // browser-mode server). A crash or a hang here never takes the window or the server with it.
-// It trains one run at a time, writes the run folder and streams events to the host in batches.
+// It serves the engine service's commands: trains one run at a time, writing the run folder and
+// streaming events to the host in batches, or runs one tool on a spec.
 import { basename } from 'node:path';
 import type { RunEvent } from '../../../shared/events.ts';
 import { validateSpec } from '../../../shared/spec.ts';
+import { dispatch, type EngineCommandOf, type EngineService } from '../../../shared/engine-service.ts';
+import { parseToolOptions } from '../../../shared/tools/framework/define.ts';
 import { Trainer } from '../train/trainer.ts';
 import { createRunDir, RunWriter } from '../run/run-folder.ts';
-import type { BackendChoice } from '../backends/select.ts';
 import { parentChannel } from './channel.ts';
-import { overfitCheck } from '../overfit/check.ts';
-import type { OverfitResult } from '../../../shared/overfit.ts';
-import type { GradcheckResult } from '../../../shared/host.ts';
-import type { InitExplorerResult } from '../../../shared/init-explorer.ts';
-import { gradcheck } from '../diagnosis/gradcheck.ts';
-import { initExplorer } from '../diagnosis/init-explorer.ts';
-
-export type EngineRequest =
-  | { type: 'start'; spec: unknown; runsDir: string; baseDir: string; backend?: BackendChoice }
-  | { type: 'overfit' | 'gradcheck' | 'init-explorer'; spec: unknown; baseDir: string; backend?: BackendChoice }
-  | { type: 'pause' } | { type: 'resume' } | { type: 'stop' } | { type: 'evaluate' };
-
-export type EngineReply =
-  | { type: 'ready' }
-  | { type: 'heartbeat' }
-  | { type: 'started'; runId: string; runDir: string }
-  | { type: 'events'; runId: string; events: RunEvent[] }
-  | { type: 'finished'; runId: string; status: string }
-  | { type: 'overfit'; result: OverfitResult }
-  | { type: 'gradcheck'; result: GradcheckResult }
-  | { type: 'init-explorer'; result: InitExplorerResult }
-  | { type: 'error'; message: string };
+import { parseEngineRequest, type EngineConfig, type EngineReply } from './protocol.ts';
+import { engineTool } from '../tools/registry.ts';
 
 const FLUSH_MS = 50; // events reach the renderer within a frame or three, in batches
 /** A heartbeat the host watches: it stops when a synchronous kernel hangs the event loop. */
 const HEARTBEAT_MS = 1000;
+/** Tool progress reaches the host at most this often. */
+const PROGRESS_MS = 100;
 
 const channel = parentChannel();
 const send = (m: EngineReply) => channel.send(m);
+let config: EngineConfig = { runsDir: 'runs', baseDir: process.cwd(), backend: 'auto' };
 let trainer: Trainer | null = null;
+let toolRunning: string | null = null;
 
-async function start(req: Extract<EngineRequest, { type: 'start' }>) {
-  if (trainer) { send({ type: 'error', message: 'a run is already in progress: stop it first' }); return; }
-  const v = validateSpec(req.spec);
-  if (!v.ok) { send({ type: 'error', message: `spec: ${v.issues[0].path}: ${v.issues[0].message}` }); return; }
-  const t = new Trainer({ spec: v.spec, baseDir: req.baseDir, backend: req.backend ?? 'auto' });
+function checkedSpec(raw: unknown): ReturnType<typeof validateSpec> & { message?: string } {
+  const v = validateSpec(raw);
+  return v.ok ? v : { ...v, message: `spec: ${v.issues[0].path}: ${v.issues[0].message}` };
+}
+
+async function start(c: EngineCommandOf<'start'>) {
+  if (trainer || toolRunning) { send({ type: 'error', message: trainer ? 'a run is already in progress: stop it first' : `the engine is busy with ${toolRunning}` }); return; }
+  const v = checkedSpec(c.spec);
+  if (!v.ok) { send({ type: 'error', message: v.message! }); return; }
+  const t = new Trainer({ spec: v.spec, baseDir: config.baseDir, backend: config.backend });
   trainer = t;
   try {
     await t.prepare();
@@ -52,7 +43,7 @@ async function start(req: Extract<EngineRequest, { type: 'start' }>) {
     send({ type: 'error', message: (e as Error).message });
     return;
   }
-  const runDir = createRunDir(req.runsDir, v.spec.name);
+  const runDir = createRunDir(config.runsDir, v.spec.name);
   const runId = basename(runDir);
   const writer = new RunWriter(runDir, v.spec);
   let batch: RunEvent[] = [];
@@ -76,36 +67,51 @@ async function start(req: Extract<EngineRequest, { type: 'start' }>) {
   }
 }
 
-let checking = false;
-/** The debugging tools that run on a spec without a run: overfit check, gradient check, init explorer. */
-async function tool(req: Extract<EngineRequest, { type: 'overfit' | 'gradcheck' | 'init-explorer' }>) {
-  if (trainer || checking) { send({ type: 'error', message: `the engine is busy: ${req.type} runs when no run is training` }); return; }
-  const v = validateSpec(req.spec);
-  if (!v.ok) { send({ type: 'error', message: `spec: ${v.issues[0].path}: ${v.issues[0].message}` }); return; }
-  checking = true;
-  const backend = req.backend ?? 'auto';
+/** A debugging tool on a spec, when no run trains and no other tool runs. */
+async function tool(c: EngineCommandOf<'tool'>) {
+  const id = c.tool;
+  if (trainer || toolRunning) { send({ type: 'error', tool: id, message: `the engine is busy: ${id} runs when no run is training and no other tool runs` }); return; }
+  const t = engineTool(id);
+  if (!t) { send({ type: 'error', tool: id, message: `${id}: no such tool in this engine` }); return; }
+  const v = checkedSpec(c.spec);
+  if (!v.ok) { send({ type: 'error', tool: id, message: v.message! }); return; }
+  const o = parseToolOptions(t.definition, c.options);
+  if (!o.ok) { send({ type: 'error', tool: id, message: o.error }); return; }
+  toolRunning = id;
+  let last = 0;
   try {
-    if (req.type === 'overfit') send({ type: 'overfit', result: await overfitCheck(v.spec, req.baseDir, { backend }) });
-    else if (req.type === 'gradcheck') send({ type: 'gradcheck', result: await gradcheck(v.spec, req.baseDir, { backend }) });
-    else send({ type: 'init-explorer', result: await initExplorer(v.spec, req.baseDir, { backend }) });
+    const result = await t.run(v.spec, {
+      baseDir: config.baseDir, backend: config.backend,
+      onProgress: (progress) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_MS && progress.done < progress.total) return;
+        last = now;
+        send({ type: 'tool-progress', tool: id, progress });
+      },
+    }, o.options);
+    send({ type: 'tool-result', tool: id, result });
   } catch (e) {
-    send({ type: 'error', message: `${req.type}: ${(e as Error).message}` });
+    send({ type: 'error', tool: id, message: `${id}: ${(e as Error).message}` });
   } finally {
-    checking = false;
+    toolRunning = null;
   }
 }
 
+const service: EngineService = {
+  start: (c) => void start(c),
+  tool: (c) => void tool(c),
+  pause: () => trainer?.pause(),
+  resume: () => trainer?.resume(),
+  stop: () => trainer?.stop(),
+  evaluate: () => trainer?.request('evaluate'),
+};
+
 channel.onMessage((raw) => {
-  const m = raw as EngineRequest;
-  switch (m?.type) {
-    case 'start': void start(m); break;
-    case 'overfit': case 'gradcheck': case 'init-explorer': void tool(m); break;
-    case 'pause': trainer?.pause(); break;
-    case 'resume': trainer?.resume(); break;
-    case 'stop': trainer?.stop(); break;
-    case 'evaluate': trainer?.request('evaluate'); break;
-    default: send({ type: 'error', message: `unknown engine request ${JSON.stringify((m as { type?: unknown })?.type)}` });
-  }
+  const r = parseEngineRequest(raw);
+  if (!r.ok) { send({ type: 'error', message: r.error }); return; }
+  const m = r.request;
+  if (m.type === 'configure') { const { type: _t, ...rest } = m; config = rest; return; }
+  dispatch(service, m);
 });
 setInterval(() => send({ type: 'heartbeat' }), HEARTBEAT_MS).unref();
 send({ type: 'ready' });

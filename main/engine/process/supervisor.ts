@@ -6,13 +6,15 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, type RunEndEvent } from '../../../shared/events.ts';
 import type { EngineState, HostMessage } from '../../../shared/host.ts';
-import type { EngineReply, EngineRequest } from './engine-process.ts';
+import { issueText, type EngineCommandOf, type EngineService } from '../../../shared/engine-service.ts';
+import { toolById } from '../../../shared/tools/registry.ts';
+import { parseEngineReply, type EngineReply, type EngineRequest } from './protocol.ts';
 import { EVENTS_FILE } from '../run/run-folder.ts';
 import type { BackendChoice } from '../backends/select.ts';
 
 export interface EngineProcess {
   send(m: EngineRequest): void;
-  onMessage(listener: (m: EngineReply) => void): void;
+  onMessage(listener: (m: unknown) => void): void;
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(): void;
 }
@@ -27,7 +29,8 @@ export interface SupervisorOptions {
   hangAfterMs?: number;
 }
 
-export class EngineSupervisor {
+/** Serves the engine service for a host: checks what may run now, forwards to the engine process. */
+export class EngineSupervisor implements EngineService {
   private proc: EngineProcess | null = null;
   private engineState: EngineState = { state: 'idle' };
   private run: { runId: string; runDir: string; steps: number; epochs: number; started: number } | null = null;
@@ -57,7 +60,10 @@ export class EngineSupervisor {
     const p = this.opts.spawn();
     this.expectedExit = false;
     this.lastHeard = Date.now();
-    p.onMessage((m) => this.onReply(m));
+    p.onMessage((raw) => {
+      const r = parseEngineReply(raw);
+      if (r.ok) this.onReply(r.reply); else this.emit({ type: 'error', message: r.error });
+    });
     p.onExit((code, signal) => {
       if (this.proc !== p) return;
       this.proc = null;
@@ -65,6 +71,7 @@ export class EngineSupervisor {
       if (!this.expectedExit) this.crashed(signal ? `the engine process was killed (${signal})` : `the engine process exited with code ${code}`);
     });
     this.proc = p;
+    p.send({ type: 'configure', runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend ?? 'auto' });
     return p;
   }
 
@@ -91,11 +98,17 @@ export class EngineSupervisor {
         this.setState({ state: 'idle' });
         break;
       case 'error':
-        this.emit({ type: 'error', message: m.message });
+        this.emit({ type: 'error', message: m.message, ...(m.tool ? { tool: m.tool } : {}) });
         break;
-      case 'overfit': case 'gradcheck': case 'init-explorer':
-        this.emit(m); // the tools' results pass through unchanged
+      case 'tool-progress':
+        this.emit(m);
         break;
+      case 'tool-result': {
+        // checked against the tool's own schema before any renderer sees it
+        const r = toolById(m.tool)!.result.safeParse(m.result);
+        this.emit(r.success ? { type: 'tool-result', tool: m.tool, result: r.data } : { type: 'error', tool: m.tool, message: `${m.tool}: result ${issueText(r.error)}` });
+        break;
+      }
       default:
         break;
     }
@@ -139,23 +152,23 @@ export class EngineSupervisor {
     this.watchdog = null;
   }
 
-  start(spec: unknown) {
+  start(c: EngineCommandOf<'start'>) {
     if (this.engineState.state === 'running') {
       this.emit({ type: 'error', message: 'a run is already in progress: stop it first' });
       return;
     }
     const p = this.ensureProcess();
     this.startWatchdog();
-    p.send({ type: 'start', spec, runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend });
+    p.send(c);
   }
 
-  /** A debugging tool on a spec (overfit check, gradient check, init explorer), in the engine process, not while a run trains. */
-  tool(type: 'overfit' | 'gradcheck' | 'init-explorer', spec: unknown) {
+  /** A debugging tool on a spec (overfit check, gradient check...), in the engine process, not while a run trains. */
+  tool(c: EngineCommandOf<'tool'>) {
     if (this.engineState.state === 'running') {
-      this.emit({ type: 'error', message: `${type} runs when no run is training` });
+      this.emit({ type: 'error', tool: c.tool, message: `${c.tool} runs when no run is training` });
       return;
     }
-    this.ensureProcess().send({ type, spec, baseDir: this.opts.baseDir, backend: this.opts.backend });
+    this.ensureProcess().send(c);
   }
 
   pause() { this.proc?.send({ type: 'pause' }); }

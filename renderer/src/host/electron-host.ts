@@ -1,7 +1,7 @@
 // The desktop Host: commands go through the preload's one function (`window.trainscope.send`),
 // validated in the main process; messages arrive on a MessagePort the preload forwards with
 // window.postMessage, since contextBridge cannot pass ports.
-import type { Host, HostCommand, HostMessage } from '../../../shared/host.ts';
+import { HOST_PROTOCOL_VERSION, type Host, type HostCommand, type HostMessage } from '../../../shared/host.ts';
 
 export interface PreloadBridge {
   send(command: HostCommand): void;
@@ -21,7 +21,7 @@ export class ElectronHost implements Host {
       const port = e.ports[0];
       port.onmessage = (ev) => { for (const l of this.listeners) l(ev.data as HostMessage); };
       port.start();
-      this.bridge.send({ type: 'hello', v: 1 });
+      this.bridge.send({ type: 'hello', v: HOST_PROTOCOL_VERSION });
     });
   }
 

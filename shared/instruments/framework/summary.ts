@@ -2,9 +2,9 @@
 // tensors (activations, gradients, weights). The schemas read payloads back from JSON, where
 // NaN and Infinity were written as null: they turn back into NaN rather than failing.
 import { z } from 'zod';
+import { num } from '../../json-number.ts';
 
-/** A number that JSON may have turned into null (NaN, Infinity): read back as NaN. */
-export const num = z.union([z.number(), z.null()]).transform((v) => v ?? NaN);
+export { num };
 
 export const histogramSchema = z.object({ lo: num, hi: num, counts: z.array(num) });
 /** Equal-width bins over [lo, hi]. */

@@ -32,7 +32,7 @@ describe('engine supervisor', () => {
     const procs: EngineProcess[] = [];
     const sup = new EngineSupervisor({ spawn: () => { spawned++; const p = forkEngine(); procs.push(p); return p; }, runsDir, baseDir: '.' });
     const { messages, events } = collect(sup);
-    sup.start(spec(200));
+    sup.start({ type: 'start', spec: spec(200) });
     await expect.poll(() => events().filter((e) => e.type === 'step').length, { timeout: 60_000 }).toBeGreaterThan(30);
     procs[0].kill();
     await expect.poll(() => sup.state.state, { timeout: 20_000 }).toBe('crashed');
@@ -47,7 +47,7 @@ describe('engine supervisor', () => {
     expect(summary.collections).toBeGreaterThan(0);
     expect(readFileSync(join(runsDir, runId, 'events.jsonl'), 'utf8')).toContain('"status":"failed"');
 
-    sup.start(spec(1));
+    sup.start({ type: 'start', spec: spec(1) });
     await expect.poll(() => messages.filter((m) => m.type === 'started').length, { timeout: 60_000 }).toBe(2);
     await expect.poll(() => events().filter((e) => e.type === 'run-end').length, { timeout: 60_000 }).toBe(2);
     expect(events().filter((e) => e.type === 'run-end').at(-1)).toMatchObject({ status: 'completed' });
@@ -68,7 +68,7 @@ describe('engine supervisor', () => {
     };
     const sup = new EngineSupervisor({ spawn: () => hung, runsDir, baseDir: '.', hangAfterMs: 300 });
     const { events } = collect(sup);
-    sup.start(spec(1));
+    sup.start({ type: 'start', spec: spec(1) });
     await expect.poll(() => sup.state.state, { timeout: 5_000 }).toBe('crashed');
     expect(killed).toBe(true);
     expect(events().find((e) => e.type === 'run-end')).toMatchObject({ status: 'failed', reason: 'the engine stopped responding for 0.3 s' });
@@ -78,9 +78,24 @@ describe('engine supervisor', () => {
   it('a bad spec is refused by the engine with a one-line error, and nothing runs', async () => {
     const sup = new EngineSupervisor({ spawn: forkEngine, runsDir: tmp(), baseDir: '.' });
     const { messages } = collect(sup);
-    sup.start({ data: { train: { type: 'synthetic', name: 'moons' } }, model: { layers: [] } });
+    sup.start({ type: 'start', spec: { data: { train: { type: 'synthetic', name: 'moons' } }, model: { layers: [] } } });
     await expect.poll(() => messages.find((m) => m.type === 'error'), { timeout: 30_000 }).toMatchObject({ message: expect.stringMatching(/^spec: model\.layers: /) });
     expect(messages.some((m) => m.type === 'started')).toBe(false);
+    sup.dispose();
+  });
+
+  it('runs a tool in the engine process: progress, then a result checked against the tool\'s schema; bad options are refused', async () => {
+    const sup = new EngineSupervisor({ spawn: forkEngine, runsDir: tmp(), baseDir: '.', backend: 'cpu' });
+    const { messages } = collect(sup);
+    sup.tool({ type: 'tool', tool: 'init-explorer', spec: spec(1), options: { draws: 3 } });
+    await expect.poll(() => messages.find((m) => m.type === 'tool-result'), { timeout: 60_000 }).toBeTruthy();
+    const result = messages.find((m) => m.type === 'tool-result') as { tool: string; result: { draws: number; initializers: unknown[] } };
+    expect(result.tool).toBe('init-explorer');
+    expect(result.result.draws).toBe(3);
+    expect(result.result.initializers).toHaveLength(4);
+    expect(messages.some((m) => m.type === 'tool-progress' && m.tool === 'init-explorer' && m.progress.total === 12)).toBe(true);
+    sup.tool({ type: 'tool', tool: 'overfit', spec: spec(1), options: { steps: -3 } });
+    await expect.poll(() => messages.find((m) => m.type === 'error'), { timeout: 30_000 }).toMatchObject({ tool: 'overfit', message: expect.stringMatching(/^overfit option --steps: /) });
     sup.dispose();
   });
 });

@@ -3,14 +3,15 @@
 // pooled into a histogram with its mean std, saturated and dead fractions. Shows at a glance
 // which choice keeps activations alive through depth (Glorot & Bengio 2010; He et al. 2015).
 import * as tf from '@tensorflow/tfjs';
-import type { RunSpec } from '../../../shared/spec.ts';
-import { EXPLORED_INITIALIZERS, type ExploredInitializer, type InitExplorerResult, type InitLayerStats } from '../../../shared/init-explorer.ts';
-import type { BackendChoice } from '../backends/select.ts';
-import { Trainer } from '../train/trainer.ts';
-import { ProbePass } from '../instruments/framework/probe.ts';
-import { layerActivationStats } from '../instruments/activations/statistics.ts';
-import { histogram } from '../stats/summarize.ts';
-import { sampleSize } from '../data/dataset.ts';
+import type { RunSpec } from '../../../../shared/spec.ts';
+import { EXPLORED_INITIALIZERS, type ExploredInitializer, type InitExplorerResult, type InitLayerStats } from '../../../../shared/tools/init-explorer/definition.ts';
+import type { ToolProgress } from '../../../../shared/host.ts';
+import type { BackendChoice } from '../../backends/select.ts';
+import { Trainer } from '../../train/trainer.ts';
+import { ProbePass } from '../../instruments/framework/probe.ts';
+import { layerActivationStats } from '../../instruments/activations/statistics.ts';
+import { histogram } from '../../stats/summarize.ts';
+import { sampleSize } from '../../data/dataset.ts';
 
 function initializerFor(kind: ExploredInitializer, seed: number) {
   switch (kind) {
@@ -22,7 +23,7 @@ function initializerFor(kind: ExploredInitializer, seed: number) {
 }
 
 export async function initExplorer(
-  spec: RunSpec, baseDir: string, opts: { backend?: BackendChoice; draws?: number; batch?: number; bins?: number; onProgress?: (done: number, total: number) => void } = {},
+  spec: RunSpec, baseDir: string, opts: { backend?: BackendChoice; draws?: number; batch?: number; bins?: number; onProgress?: (p: ToolProgress) => void } = {},
 ): Promise<InitExplorerResult> {
   const draws = opts.draws ?? 100, bins = opts.bins ?? 30;
   const trainer = new Trainer({ spec, baseDir, backend: opts.backend ?? 'auto' });
@@ -57,7 +58,7 @@ export async function initExplorer(
         for (let q = 0, p = offset; p < offset + size; p += stride, q++) keep[q] = values[p];
         pooled[i].values.push(keep);
       });
-      opts.onProgress?.(++done, draws * EXPLORED_INITIALIZERS.length);
+      opts.onProgress?.({ done: ++done, total: draws * EXPLORED_INITIALIZERS.length, note: kind });
     }
     const stats: InitLayerStats[] = layers.map((info, i) => {
       const all = new Float32Array(pooled[i].values.reduce((a, v) => a + v.length, 0));

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { overfitCheck } from '../../../main/engine/overfit/check.ts';
-import { loadSpecFile } from '../../../main/cli/spec-file.ts';
-import { spec as makeSpec } from '../../helpers.ts';
+import { overfitCheck } from '../../../../main/engine/tools/overfit/check.ts';
+import { loadSpecFile } from '../../../../main/cli/spec-file.ts';
+import { spec as makeSpec } from '../../../helpers.ts';
 
-const ROOT = join(__dirname, '../../..');
+const ROOT = join(__dirname, '../../../..');
 const BROKEN = join(ROOT, 'tests/fixtures/broken');
 const expected = JSON.parse(readFileSync(join(BROKEN, 'expected-reasons.json'), 'utf8')) as Record<string, string>;
 
@@ -18,11 +18,11 @@ describe('overfit check on the example specs', () => {
     const r = await overfitCheck(spec, baseDir, { backend: 'wasm' });
     expect(r.reason).toBeNull();
     expect(r.passed).toBe(true);
-    expect(r.final_accuracy).toBe(1);
-    expect(r.final_loss).toBeLessThan(spec.overfit.lossThreshold);
+    expect(r.finalAccuracy).toBe(1);
+    expect(r.finalLoss).toBeLessThan(spec.overfit.lossThreshold);
     expect(r.samples).toBe(spec.training.batchSize);
-    expect(r.initial_loss_ok).toBe(true);
-    expect(r.expected_initial_loss).toBeCloseTo(Math.log(spec.model.layers.at(-1)!.type === 'dense' ? (spec.model.layers.at(-1) as { units: number }).units : 0), 10);
+    expect(r.initialLossOk).toBe(true);
+    expect(r.expectedInitialLoss).toBeCloseTo(Math.log(spec.model.layers.at(-1)!.type === 'dense' ? (spec.model.layers.at(-1) as { units: number }).units : 0), 10);
   });
 });
 
@@ -30,7 +30,7 @@ describe('overfit check on broken specs', () => {
   const files = readdirSync(BROKEN).filter((f) => f.endsWith('.json') && f !== 'expected-reasons.json');
   it('has one broken spec per failure reason', () => {
     expect(new Set(Object.values(expected))).toEqual(new Set([
-      'learning_rate_too_high', 'learning_rate_too_low', 'dead_units', 'saturated_units', 'frozen_layers',
+      'lr_too_high', 'lr_too_low', 'dead_units', 'saturated_units', 'frozen_layers',
       'inputs_labels_misaligned', 'output_loss_mismatch', 'too_few_parameters',
     ]));
     expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual(Object.keys(expected).sort());
@@ -52,9 +52,9 @@ describe('overfit check on broken specs', () => {
       overfit: { maxSteps: 50 },
     });
     const r = await overfitCheck(s, '.', { backend: 'cpu' });
-    expect(r.expected_initial_loss).toBeCloseTo(Math.log(5), 10);
-    expect(r.initial_loss).toBeGreaterThan(2 * Math.log(5));
-    expect(r.initial_loss_ok).toBe(false);
+    expect(r.expectedInitialLoss).toBeCloseTo(Math.log(5), 10);
+    expect(r.initialLoss).toBeGreaterThan(2 * Math.log(5));
+    expect(r.initialLossOk).toBe(false);
     expect(r.evidence.some((e) => /initial loss .* expected about 1\.6094/.test(e))).toBe(true);
   });
 });
@@ -65,14 +65,17 @@ describe('trainscope overfit', () => {
     const pass = cli(join(ROOT, 'assets/specs/spirals-deep-tanh.json'), '--json', '--backend', 'cpu');
     expect(pass.status).toBe(0);
     const j = JSON.parse(pass.stdout);
-    for (const k of ['passed', 'reason', 'final_loss', 'final_accuracy', 'steps', 'initial_loss', 'expected_initial_loss']) expect(j).toHaveProperty(k);
-    expect(j.passed).toBe(true);
+    for (const k of ['passed', 'reason', 'finalLoss', 'finalAccuracy', 'steps', 'initialLoss', 'expectedInitialLoss']) expect(j).toHaveProperty(k);
+    expect(j).toMatchObject({ tool: 'overfit', v: 2, passed: true });
     const fail = cli(join(BROKEN, 'lr-too-low.json'), '--json', '--backend', 'cpu', '--steps', '100');
     expect(fail.status).toBe(1);
-    expect(JSON.parse(fail.stdout)).toMatchObject({ passed: false, reason: 'learning_rate_too_low', steps: 100 });
+    expect(JSON.parse(fail.stdout)).toMatchObject({ passed: false, reason: 'lr_too_low', steps: 100 });
     const bad = cli(join(BROKEN, 'nope.json'));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/nope\.json: file not found/);
-    expect(cli(join(BROKEN, 'lr-too-low.json'), '--steps', 'many').status).toBe(2);
+    const many = cli(join(BROKEN, 'lr-too-low.json'), '--steps', 'many');
+    expect([many.status, many.stderr.trim()]).toEqual([2, expect.stringMatching(/^trainscope: --steps: "many": .*number/)]);
+    const stray = cli(join(BROKEN, 'lr-too-low.json'), '--draws', '3');
+    expect([stray.status, stray.stderr.trim()]).toEqual([2, 'trainscope: --draws: is not an option of overfit (its options: --samples, --steps)']);
   });
 });

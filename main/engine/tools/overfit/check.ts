@@ -2,20 +2,20 @@
 // training loss of a handful of samples to ~0? Before training, the initial loss is compared
 // with its expected value; after, a verdict, and when it fails the likely reason with the
 // numbers that show it.
-import type { RunSpec } from '../../../shared/spec.ts';
-import type { CollectionEvent, RunEvent } from '../../../shared/events.ts';
-import type { BackendChoice } from '../backends/select.ts';
-import { Trainer } from '../train/trainer.ts';
-import { evaluate } from '../train/evaluate.ts';
-import { sampleSize } from '../data/dataset.ts';
+import type { RunSpec } from '../../../../shared/spec.ts';
+import type { CollectionEvent } from '../../../../shared/events.ts';
+import type { ToolProgress } from '../../../../shared/host.ts';
+import type { BackendChoice } from '../../backends/select.ts';
+import { Trainer } from '../../train/trainer.ts';
+import { evaluate } from '../../train/evaluate.ts';
+import { sampleSize } from '../../data/dataset.ts';
 import { overfitSpec, switchedOff } from './derive.ts';
-import { outputMismatch } from '../model/output-check.ts';
-import { expectedInitialLoss, initialLossOk } from '../diagnosis/expected-loss.ts';
-import { payloadData } from '../../../shared/instruments/framework/define.ts';
-import { activations } from '../../../shared/instruments/activations/definition.ts';
-import { weights } from '../../../shared/instruments/weights/definition.ts';
-
-import type { OverfitReason, OverfitResult } from '../../../shared/overfit.ts';
+import { outputMismatch } from '../../model/output-check.ts';
+import { expectedInitialLoss, initialLossOk } from '../../diagnosis/expected-loss.ts';
+import { payloadData } from '../../../../shared/instruments/framework/define.ts';
+import { activations } from '../../../../shared/instruments/activations/definition.ts';
+import { weights } from '../../../../shared/instruments/weights/definition.ts';
+import type { OverfitReason, OverfitResult } from '../../../../shared/tools/overfit/definition.ts';
 
 export type { OverfitReason, OverfitResult };
 
@@ -23,7 +23,7 @@ const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed
 
 export async function overfitCheck(
   spec: RunSpec, baseDir: string,
-  opts: { backend?: BackendChoice; samples?: number; maxSteps?: number; onEvent?: (e: RunEvent) => void } = {},
+  opts: { backend?: BackendChoice; samples?: number; maxSteps?: number; onProgress?: (p: ToolProgress) => void } = {},
 ): Promise<OverfitResult> {
   const samples = opts.samples ?? spec.overfit.samples ?? spec.training.batchSize;
   const maxSteps = opts.maxSteps ?? spec.overfit.maxSteps;
@@ -42,9 +42,13 @@ export async function overfitCheck(
   let maxRatio = { value: 0, step: -1 }; // the largest median update ratio of any collection
   let nonFinite: { step: number; value: number } | null = null;
   const threshold = spec.overfit.lossThreshold;
+  let total = 1;
   trainer.on((e) => {
-    opts.onEvent?.(e);
-    if (e.type === 'step') losses.push(e.loss);
+    if (e.type === 'run-start') total = e.totalSteps;
+    if (e.type === 'step') {
+      losses.push(e.loss);
+      opts.onProgress?.({ done: e.step + 1, total, note: `loss ${Number.isFinite(e.loss) ? e.loss.toFixed(4) : e.loss}` });
+    }
     if (e.type === 'collection') {
       last = !last || e.step >= last.step ? e : last;
       const r = (payloadData(e.payloads, weights)?.variables ?? []).map((v) => v.updateRatio).filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
@@ -64,9 +68,9 @@ export async function overfitCheck(
     ? final.loss <= spec.overfit.relativeThreshold * initial.loss
     : final.loss < threshold && finalAcc === 1);
   const result: OverfitResult = {
-    passed, reason: null, explanation: null, evidence: [], final_loss: final.loss, final_accuracy: finalAcc, steps: end.steps,
-    initial_loss: initial.loss, expected_initial_loss: expected, initial_loss_ok: initialOk, samples: train.n,
-    switched_off: switchedOff(spec), losses, backend: trainer.backend.name,
+    passed, reason: null, explanation: null, evidence: [], finalLoss: final.loss, finalAccuracy: finalAcc, steps: end.steps,
+    initialLoss: initial.loss, expectedInitialLoss: expected, initialLossOk: initialOk, samples: train.n,
+    switchedOff: switchedOff(spec), losses, backend: trainer.backend.name,
   };
   if (initialOk === false) result.evidence.push(`initial loss ${fmt(initial.loss)}, expected about ${fmt(expected!)} (-log(1/${classes})): the output layer's initial scale is off`);
   if (passed) return result;
@@ -89,7 +93,7 @@ export async function overfitCheck(
   //    a single step rewrites the weights). Cross-entropy is clipped, so a blow-up can look flat.
   if (nonFinite || maxLoss > 3 * initial.loss + 0.5 || maxRatio.value > 0.1) {
     const nf = nonFinite as { step: number; value: number } | null;
-    return fail('learning_rate_too_high', 'The loss diverges: lower the learning rate (by 10x), or clip gradients by norm.',
+    return fail('lr_too_high', 'The loss diverges: lower the learning rate (by 10x), or clip gradients by norm.',
       nf ? `the loss became ${nf.value} at step ${nf.step}` : maxLoss > 3 * initial.loss + 0.5 ? `the loss grew from ${fmt(initial.loss)} to ${fmt(maxLoss)}` : `median update ratio ${fmt(maxRatio.value)} at step ${maxRatio.step} (healthy: about 1e-3)`);
   }
   // 2. The output layer and the loss do not belong together.
@@ -121,7 +125,7 @@ export async function overfitCheck(
   if (stuck) {
     const ratios = wts.map((v) => v.updateRatio).filter((r): r is number => r !== null && Number.isFinite(r)).sort((a, b) => a - b);
     const median = ratios.length ? ratios[Math.floor(ratios.length / 2)] : NaN;
-    return fail('learning_rate_too_low', 'The weights barely change: raise the learning rate (by 10x) or use Adam.',
+    return fail('lr_too_low', 'The weights barely change: raise the learning rate (by 10x) or use Adam.',
       `the loss moved ${fmt(moved * 100)}% in ${end.steps} steps`, ...(Number.isFinite(median) ? [`median update ratio ${fmt(median)} (healthy: about 1e-3)`] : []));
   }
   // 7. It learns, but cannot get there: capacity, or the budget.

@@ -4,14 +4,13 @@
 // 1e-4..1e-3 is normal, above 1e-2 means the gradient is wrong (or a ReLU kink was crossed, which
 // is why the median error is reported beside the largest).
 import * as tf from '@tensorflow/tfjs';
-import type { RunSpec } from '../../../shared/spec.ts';
-import type { BackendChoice } from '../backends/select.ts';
-import { Trainer } from '../train/trainer.ts';
-import { perSampleLoss } from '../train/loss.ts';
-import { sampleSize } from '../data/dataset.ts';
-import { rng } from '../seed.ts';
-
-import type { GradcheckResult } from '../../../shared/host.ts';
+import type { RunSpec } from '../../../../shared/spec.ts';
+import type { BackendChoice } from '../../backends/select.ts';
+import { Trainer } from '../../train/trainer.ts';
+import { perSampleLoss } from '../../train/loss.ts';
+import { sampleSize } from '../../data/dataset.ts';
+import { rng } from '../../seed.ts';
+import type { GradcheckResult } from '../../../../shared/tools/gradcheck/definition.ts';
 
 export type VariableCheck = GradcheckResult['variables'][number];
 export type { GradcheckResult };

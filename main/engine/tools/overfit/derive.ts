@@ -2,7 +2,7 @@
 // regulariser switched off (dropout, noise, augmentation, L1/L2, early stopping), a constant
 // learning rate, and no held-out splits. A model that cannot fit that has a bug, not a
 // generalisation problem.
-import type { LayerSpec, RunSpec } from '../../../shared/spec.ts';
+import type { LayerSpec, RunSpec } from '../../../../shared/spec.ts';
 
 export function overfitSpec(spec: RunSpec, samples: number, maxSteps: number): RunSpec {
   const batchSize = Math.min(spec.training.batchSize, samples);

@@ -1,0 +1,48 @@
+// Every registered tool as a subcommand: `trainscope <tool> <spec.json> [--json] [--backend ...]
+// [--<option> N]`. Options come from the tool's option schema; --json prints the tool's result
+// with its id and format version; the exit code is the tool's verdict (0 pass, 1 fail).
+import type { BackendChoice } from '../../engine/backends/select.ts';
+import type { EngineTool } from '../../engine/tools/framework/tool.ts';
+import { parseToolOptions } from '../../../shared/tools/framework/define.ts';
+import { InputError } from '../../engine/errors.ts';
+import { loadSpecFile } from '../spec-file.ts';
+import { bar } from '../progress.ts';
+
+/** The flags a tool takes, from its option schema. */
+export function toolFlags(tool: EngineTool): string[] {
+  return Object.keys(tool.definition.options.shape);
+}
+
+/** CLI flag values (strings) as the tool's options: numbers where they look like numbers, then the schema decides. */
+export function toolOptions(tool: EngineTool, flags: Record<string, string | undefined>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const k of toolFlags(tool)) {
+    const v = flags[k];
+    if (v !== undefined) raw[k] = v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  const r = parseToolOptions(tool.definition, raw);
+  if (!r.ok) {
+    const key = Object.keys(raw).find((k) => r.error.includes(`--${k}`));
+    throw new InputError(key ? `--${key}` : tool.definition.id, key ? `"${flags[key]}": ${r.error.split(': ').slice(1).join(': ')}` : r.error);
+  }
+  return r.options;
+}
+
+export async function toolCommand(tool: EngineTool, specPath: string, opts: { json: boolean; backend: BackendChoice; flags: Record<string, string | undefined> }): Promise<number> {
+  const options = toolOptions(tool, opts.flags);
+  const { spec, baseDir } = loadSpecFile(specPath);
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  const r = await tool.run(spec, {
+    baseDir, backend: opts.backend,
+    onProgress: (p) => {
+      const now = Date.now();
+      if (!tty || (now - last < 100 && p.done < p.total)) return;
+      last = now;
+      process.stderr.write(`\r${tool.definition.title.toLowerCase()} ${bar(p.done / p.total)} ${p.done}/${p.total}${p.note ? ` ${p.note}` : ''}\x1b[K`);
+    },
+  }, options);
+  if (tty) process.stderr.write('\r\x1b[K');
+  process.stdout.write(opts.json ? `${JSON.stringify({ tool: tool.definition.id, v: tool.definition.version, ...(r as object) })}\n` : `${tool.report(r)}\n`);
+  return tool.definition.verdict?.(r) === false ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+// The messages between a host's supervisor and its engine process: the engine service's
+// commands (shared/engine-service.ts) plus the host's configuration one way, replies the other.
+// Both ends validate what they receive: a process boundary is a boundary even between our own.
+import { z } from 'zod';
+import type { RunEvent } from '../../../shared/events.ts';
+import type { ToolProgress } from '../../../shared/host.ts';
+import { engineCommandSchema, issueText, type EngineCommand } from '../../../shared/engine-service.ts';
+import { TOOL_IDS, type ToolId } from '../../../shared/tools/registry.ts';
+
+const BACKENDS = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
+
+/** Where runs go and relative data paths resolve, and which backend to use: the host's, sent once at start. */
+const configureSchema = z.strictObject({ type: z.literal('configure'), runsDir: z.string().min(1), baseDir: z.string().min(1), backend: z.enum(BACKENDS) });
+export type EngineConfig = Omit<z.output<typeof configureSchema>, 'type'>;
+
+export type EngineRequest = ({ type: 'configure' } & EngineConfig) | EngineCommand;
+
+export function parseEngineRequest(raw: unknown): { ok: true; request: EngineRequest } | { ok: false; error: string } {
+  const c = configureSchema.safeParse(raw);
+  if (c.success) return { ok: true, request: c.data };
+  const r = engineCommandSchema.safeParse(raw);
+  return r.success ? { ok: true, request: r.data as EngineCommand } : { ok: false, error: `engine request ${issueText(r.error)}` };
+}
+
+export type EngineReply =
+  | { type: 'ready' }
+  | { type: 'heartbeat' }
+  | { type: 'started'; runId: string; runDir: string }
+  | { type: 'events'; runId: string; events: RunEvent[] }
+  | { type: 'finished'; runId: string; status: string }
+  | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress }
+  | { type: 'tool-result'; tool: ToolId; result: unknown }
+  | { type: 'error'; message: string; tool?: ToolId };
+
+// The envelope of every reply; tool results are checked against their tool's schema by the supervisor.
+const replySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('heartbeat') }),
+  z.object({ type: z.literal('started'), runId: z.string(), runDir: z.string() }),
+  z.object({ type: z.literal('events'), runId: z.string(), events: z.array(z.looseObject({ type: z.string() })) }),
+  z.object({ type: z.literal('finished'), runId: z.string(), status: z.string() }),
+  z.object({ type: z.literal('tool-progress'), tool: z.enum(TOOL_IDS), progress: z.object({ done: z.number(), total: z.number(), note: z.string().optional() }) }),
+  z.object({ type: z.literal('tool-result'), tool: z.enum(TOOL_IDS), result: z.unknown() }),
+  z.object({ type: z.literal('error'), message: z.string(), tool: z.enum(TOOL_IDS).optional() }),
+]);
+
+export function parseEngineReply(raw: unknown): { ok: true; reply: EngineReply } | { ok: false; error: string } {
+  const r = replySchema.safeParse(raw);
+  return r.success ? { ok: true, reply: r.data as EngineReply } : { ok: false, error: `engine reply ${issueText(r.error)}` };
+}

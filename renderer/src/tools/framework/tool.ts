@@ -1,0 +1,25 @@
+// A tool, renderer side: its panel (the result, and progress while it runs) and where it is
+// offered. The buttons are generic: one per registered tool in New run, and on a run's
+// Overview for the tools that make sense on a run's own spec. Results arrive checked against
+// the tool's schema by the host.
+import type { Component } from 'svelte';
+import type { ToolProgress } from '../../../../shared/host.ts';
+import type { ToolDefinition, ToolResult } from '../../../../shared/tools/framework/define.ts';
+
+export interface ToolState<R = unknown> {
+  running: boolean;
+  progress: ToolProgress | null;
+  result: R | null;
+}
+
+export interface RendererTool<T extends ToolDefinition = ToolDefinition> {
+  readonly definition: T;
+  /** shows the result (nothing before there is one) */
+  readonly panel: Component<{ result: ToolResult<T> }>;
+  /** also offered on a run's Overview, with that run's spec */
+  readonly onRun?: boolean;
+}
+
+export function defineRendererTool<T extends ToolDefinition>(t: RendererTool<T>): RendererTool<T> {
+  return t;
+}

@@ -1,0 +1,6 @@
+// The gradient check in the app: in New run.
+import { gradcheckTool } from '../../../../shared/tools/gradcheck/definition.ts';
+import { defineRendererTool } from '../framework/tool.ts';
+import GradcheckPanel from './GradcheckPanel.svelte';
+
+export const gradcheckView = defineRendererTool({ definition: gradcheckTool, panel: GradcheckPanel });

@@ -1,0 +1,8 @@
+// The renderer's side of the tool registry: the same ids in the same order as
+// shared/tools/registry.ts (a test checks). Buttons and panels appear in this order.
+import type { RendererTool } from './framework/tool.ts';
+import { overfitView } from './overfit/tool.ts';
+import { gradcheckView } from './gradcheck/tool.ts';
+import { initExplorerView } from './init-explorer/tool.ts';
+
+export const RENDERER_TOOLS = [overfitView, gradcheckView, initExplorerView] as unknown as readonly RendererTool[];
