@@ -43,6 +43,12 @@ export function canSaturate(kind: UnitKind): kind is 'sigmoid' | 'tanh' {
   return kind === 'sigmoid' || kind === 'tanh';
 }
 
+/** Dense and convolution layers: the ones with a kernel, whose weights the initialiser, the
+ *  gradients and the update ratios are about. */
+export function isWeightedLayer(className: string): boolean {
+  return className === 'Dense' || className === 'Conv2D';
+}
+
 /** Layer names as a user reads them: the spec's name, or type_index counting from 1. */
 export function layerName(l: Pick<LayerSpec, 'type' | 'name'>, i: number): string {
   return l.name ?? `${l.type}_${i + 1}`;

@@ -2,6 +2,7 @@
 // gaussian noise for anything. Drawn from the run's seeded generator.
 import type { RunSpec } from '../../../shared/spec.ts';
 import { normal } from '../seed.ts';
+import { isImageShape } from './dataset.ts';
 
 export type AugmentSpec = RunSpec['data']['augment'];
 
@@ -11,7 +12,7 @@ export function isAugmenting(a: AugmentSpec): boolean {
 
 export function augmentBatch(buf: Float32Array, count: number, shape: number[], a: AugmentSpec, rand: () => number) {
   const size = shape.reduce((x, y) => x * y, 1);
-  if (shape.length === 3 && (a.flipHorizontal || a.flipVertical || a.shift > 0)) {
+  if (isImageShape(shape) && (a.flipHorizontal || a.flipVertical || a.shift > 0)) {
     const [h, w, c] = shape;
     const tmp = new Float32Array(size);
     for (let s = 0; s < count; s++) {

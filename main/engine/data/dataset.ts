@@ -21,6 +21,7 @@ export function sampleSize(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** Images are [height, width, channels]; tabular samples are flat. */
 export function isImageShape(shape: number[]): boolean {
   return shape.length === 3;
 }

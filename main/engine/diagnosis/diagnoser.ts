@@ -5,7 +5,7 @@
 import type { CollectionEvent, EpochEvent, InitEvent, RunEvent, RunStartEvent } from '../../../shared/events.ts';
 import type { DiagnosisSpec, RunSpec } from '../../../shared/spec.ts';
 import type { Finding, FindingKind, Remedy, Severity } from '../../../shared/diagnosis/finding.ts';
-import { canDie, canSaturate, initializerFamily, initializerFor, isKernel, layerName, type LayerInfo } from '../../../shared/layers.ts';
+import { canDie, canSaturate, initializerFamily, initializerFor, isKernel, isWeightedLayer, layerName, type LayerInfo } from '../../../shared/layers.ts';
 import { payloadData } from '../../../shared/instruments/framework/define.ts';
 import { activations, type LayerActivationStats } from '../../../shared/instruments/activations/definition.ts';
 import { gradients } from '../../../shared/instruments/gradients/definition.ts';
@@ -40,7 +40,7 @@ const R: Record<string, Remedy> = {
 
 /** Weighted layers (dense, conv) in order: where gradients and update ratios are read. */
 function weighted(layers: LayerInfo[]) {
-  return layers.filter((l) => l.variables.length > 0 && (l.className === 'Dense' || l.className === 'Conv2D'));
+  return layers.filter((l) => l.variables.length > 0 && isWeightedLayer(l.className));
 }
 
 export class Diagnoser {

@@ -7,4 +7,4 @@ export type { BatchInfo, EpochLogs, GradientsInfo, HookContext, TrainEnd, Traini
 export { moments, summarize, summarizeWithNorm, relativeChange } from '../../stats/summarize.ts';
 export { readFlat, readScalars } from '../../train/readback.ts';
 export { perSampleLoss } from '../../train/loss.ts';
-export { sampleSize, type Dataset } from '../../data/dataset.ts';
+export { isImageShape, sampleSize, type Dataset } from '../../data/dataset.ts';

@@ -47,15 +47,22 @@ export interface ProbeOutputs {
   output(layer: string): Float32Array;
 }
 
-/** The numbers of one collection, as far as the active instruments asked for them. */
-export interface ReduceInput {
+/** What the training thread reads back from the device at a collection step (what the active instruments need). */
+export interface CollectionInput {
   step: number;
   epoch: number;
+  /** raw gradients of the trainable variables, concatenated in order */
   grads: Float32Array | null;
   /** global gradient norm after clipping; null when no clipping is configured */
   clippedNorm: number | null;
+  /** all of the model's weights after the update (model.weights order) */
   weights: Float32Array | null;
+  /** the same before the update; null: they are the previous collection's `weights` (it was the step before) */
   before: Float32Array | null;
+}
+
+/** The numbers of one collection as a reduction sees them: paired with the weights before the update, and the probe pass. */
+export interface ReduceInput extends CollectionInput {
   probe: ProbeOutputs | null;
 }
 

@@ -6,21 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { Worker } from 'node:worker_threads';
 import { ProbePass } from './probe.ts';
-import type { EngineInstrument, ProbeOutputs, ReduceContext, ReduceInput } from './instrument.ts';
-import { type Reduced, readsOf, reduceAll } from './reduce.ts';
+import type { CollectionInput, EngineInstrument, ProbeOutputs, ReduceContext, ReduceInput } from './instrument.ts';
 
-/** What the training thread reads back from the device at a collection step. */
-export interface CollectionInput {
-  step: number;
-  epoch: number;
-  /** raw gradients of the trainable variables, concatenated in order */
-  grads: Float32Array | null;
-  clippedNorm: number | null;
-  /** all of the model's weights after the update (model.weights order) */
-  weights: Float32Array | null;
-  /** the same before the update; null: they are the previous collection's `weights` (it was the step before) */
-  before: Float32Array | null;
-}
+export type { CollectionInput };
+import { type Reduced, readsOf, reduceAll } from './reduce.ts';
 
 export interface Reducer {
   /** Inline reducers read the live model, so the caller must not update it until this resolves. */

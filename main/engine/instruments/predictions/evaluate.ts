@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../../../shared/spec.ts';
 import type { ClassMetrics, PredictionsHeader } from '../../../../shared/instruments/predictions/definition.ts';
 import { type Predictions, packPredictions } from '../../../../shared/instruments/predictions/packing.ts';
-import { type Dataset, perSampleLoss, sampleSize } from '../framework/index.ts';
+import { type Dataset, isImageShape, perSampleLoss, sampleSize } from '../framework/index.ts';
 
 const BATCH = 512;
 
@@ -102,7 +102,7 @@ export async function predictSplit(
 
 /** The split's inputs for display: bytes over their range for images, floats for tabular data. */
 export function samplesPayload(d: Dataset): { encoding: 'u8' | 'f32'; lo: number; hi: number; bytes: Uint8Array } {
-  if (d.shape.length !== 3) return { encoding: 'f32', lo: 0, hi: 0, bytes: new Uint8Array(d.x.buffer.slice(d.x.byteOffset, d.x.byteOffset + d.x.byteLength)) };
+  if (!isImageShape(d.shape)) return { encoding: 'f32', lo: 0, hi: 0, bytes: new Uint8Array(d.x.buffer.slice(d.x.byteOffset, d.x.byteOffset + d.x.byteLength)) };
   let lo = Infinity, hi = -Infinity;
   for (const v of d.x) { if (v < lo) lo = v; if (v > hi) hi = v; }
   const scale = hi > lo ? 255 / (hi - lo) : 0;

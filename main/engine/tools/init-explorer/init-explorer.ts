@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../../../shared/spec.ts';
 import { EXPLORED_INITIALIZERS, type ExploredInitializer, type InitExplorerResult, type InitLayerStats } from '../../../../shared/tools/init-explorer/definition.ts';
 import type { ToolProgress } from '../../../../shared/host.ts';
+import { isWeightedLayer } from '../../../../shared/layers.ts';
 import type { BackendChoice } from '../../backends/select.ts';
 import { Trainer } from '../../train/trainer.ts';
 import { ProbePass } from '../../instruments/framework/probe.ts';
@@ -33,7 +34,7 @@ export async function initExplorer(
   const batch = Math.min(opts.batch ?? 64, d.n);
   const probe = new ProbePass(model, layers.map((l) => l.name), tf.tensor(d.x.subarray(0, batch * sampleSize(d.shape)), [batch, ...d.shape]));
   // The kernels re-drawn for each initialisation; biases stay zero.
-  const kernels = model.layers.filter((l) => l.getClassName() === 'Dense' || l.getClassName() === 'Conv2D');
+  const kernels = model.layers.filter((l) => isWeightedLayer(l.getClassName()));
   const result: InitExplorerResult = { draws, batch, initializers: [] };
   let done = 0;
   for (const kind of EXPLORED_INITIALIZERS) {

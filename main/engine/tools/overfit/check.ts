@@ -13,6 +13,7 @@ import { overfitSpec, switchedOff } from './derive.ts';
 import { outputMismatch } from '../../model/output-check.ts';
 import { expectedInitialLoss, initialLossOk } from '../../diagnosis/expected-loss.ts';
 import { payloadData } from '../../../../shared/instruments/framework/define.ts';
+import { isWeightedLayer } from '../../../../shared/layers.ts';
 import { activations } from '../../../../shared/instruments/activations/definition.ts';
 import { weights } from '../../../../shared/instruments/weights/definition.ts';
 import type { OverfitReason, OverfitResult } from '../../../../shared/tools/overfit/definition.ts';
@@ -129,7 +130,7 @@ export async function overfitCheck(
       `the loss moved ${fmt(moved * 100)}% in ${end.steps} steps`, ...(Number.isFinite(median) ? [`median update ratio ${fmt(median)} (healthy: about 1e-3)`] : []));
   }
   // 7. It learns, but cannot get there: capacity, or the budget.
-  const widths = layers.filter((l) => l.className === 'Dense' || l.className === 'Conv2D').slice(0, -1).map((l) => l.units);
+  const widths = layers.filter((l) => isWeightedLayer(l.className)).slice(0, -1).map((l) => l.units);
   const narrowest = widths.length ? Math.min(...widths) : Infinity;
   if (classes !== null && (narrowest < classes || trainer.built.trainableParams < train.n)) {
     return fail('too_few_parameters', 'The model is too small to fit even this subset: add units or layers.',

@@ -3,6 +3,7 @@
 // learning rate, and no held-out splits. A model that cannot fit that has a bug, not a
 // generalisation problem.
 import type { LayerSpec, RunSpec } from '../../../../shared/spec.ts';
+import { isAugmenting } from '../../data/augment.ts';
 
 export function overfitSpec(spec: RunSpec, samples: number, maxSteps: number): RunSpec {
   const batchSize = Math.min(spec.training.batchSize, samples);
@@ -31,8 +32,7 @@ export function switchedOff(spec: RunSpec): string[] {
   const out: string[] = [];
   if (spec.model.layers.some((l) => l.type === 'dropout')) out.push('dropout');
   if (spec.model.layers.some((l) => l.type === 'gaussian_noise')) out.push('gaussian noise');
-  const a = spec.data.augment;
-  if (a.gaussianNoise > 0 || a.flipHorizontal || a.flipVertical || a.shift > 0) out.push('augmentation');
+  if (isAugmenting(spec.data.augment)) out.push('augmentation');
   if (spec.model.layers.some((l) => (l.type === 'dense' || l.type === 'conv2d') && (l.kernelRegularizer || l.biasRegularizer))) out.push('L1/L2');
   if (spec.training.earlyStopping) out.push('early stopping');
   if (spec.training.schedule.type !== 'constant') out.push('the learning-rate schedule');

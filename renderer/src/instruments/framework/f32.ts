@@ -1,7 +1,8 @@
 // Writing and reading the packed numbers of a payload: plain Float32Arrays, field after field,
 // null (a JSON NaN) written as NaN. Hot paths (every collection of every live run): no generic
 // key loops, the callers name their fields.
-import type { Histogram } from '../../../../shared/instruments/framework/summary.ts';
+import type { Histogram, TensorSummary } from '../../../../shared/instruments/framework/summary.ts';
+import type { RunLayout } from './layout.ts';
 
 /** Numbers a histogram takes when packed: lo, hi, then `bins` counts. */
 export const histSize = (bins: number) => bins + 2;
@@ -34,3 +35,26 @@ export function insertAt<T>(a: T[], at: number, v: T): void {
 
 /** A number from JSON, where NaN was written as null. */
 export const n = (v: number | null | undefined): number => v ?? NaN;
+
+/** Numbers per variable row: norm, mean, std, min, max, the instrument's own value, zeroFrac, nan, inf, count; then the histogram. */
+export const VARIABLE_ROW = 10;
+export const variableRowSize = (bins: number) => VARIABLE_ROW + histSize(bins);
+
+/**
+ * Per-variable statistics (gradients, weights) packed in the run's variable order, one row each
+ * from `head` on; a variable the payload lacks stays NaN. `own` is the instrument's own number.
+ */
+export function packVariableRows<V extends TensorSummary & { variable: string; norm: number }>(
+  f: Float32Array, head: number, layout: RunLayout, vars: V[], own: (v: V) => number | null,
+): void {
+  const bins = layout.bins, row = variableRowSize(bins);
+  const byName = new Map(vars.map((v) => [v.variable, v]));
+  layout.variables.forEach((ref, i) => {
+    const v = byName.get(ref.name);
+    if (!v) return;
+    const o = head + i * row;
+    f[o] = n(v.norm); f[o + 1] = n(v.mean); f[o + 2] = n(v.std); f[o + 3] = n(v.min); f[o + 4] = n(v.max);
+    f[o + 5] = n(own(v)); f[o + 6] = n(v.zeroFrac); f[o + 7] = n(v.nan); f[o + 8] = n(v.inf); f[o + 9] = n(v.count);
+    writeHist(f, o + VARIABLE_ROW, bins, v.hist);
+  });
+}

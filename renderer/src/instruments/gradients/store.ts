@@ -1,8 +1,8 @@
 // The gradients of a run per collection: the global norm before and after clipping, and each
 // layer's gradient norm (all its variables together). Packed for the run library as the two
-// global norms, then per trainable variable 10 statistics and the histogram.
+// global norms, then per trainable variable its statistics (its own value: max |g|) and histogram.
 import type { GradientsPayload } from '../../../../shared/instruments/gradients/definition.ts';
-import { histSize, insertAt, insertIndex, n, writeHist, type RunLayout, type StoreKey } from '../framework/index.ts';
+import { insertAt, insertIndex, n, packVariableRows, variableRowSize, type RunLayout, type StoreKey } from '../framework/index.ts';
 
 export interface GradientsStore {
   steps: number[];
@@ -12,7 +12,6 @@ export interface GradientsStore {
   layerNorm: number[][];
 }
 
-const ROW = 10; // norm, mean, std, min, max, maxAbs, zeroFrac, nan, inf, count
 const HEAD = 2; // globalNorm, globalNormClipped
 
 export const gradientsStore: StoreKey<GradientsStore> = {
@@ -21,19 +20,10 @@ export const gradientsStore: StoreKey<GradientsStore> = {
 };
 
 export function packGradients(data: GradientsPayload, layout: RunLayout): Float32Array {
-  const bins = layout.bins, row = ROW + histSize(bins);
-  const f = new Float32Array(HEAD + layout.variables.length * row).fill(NaN);
+  const f = new Float32Array(HEAD + layout.variables.length * variableRowSize(layout.bins)).fill(NaN);
   f[0] = n(data.globalNorm);
   f[1] = n(data.globalNormClipped);
-  const byName = new Map(data.variables.map((v) => [v.variable, v]));
-  layout.variables.forEach((ref, i) => {
-    const g = byName.get(ref.name);
-    if (!g) return;
-    const o = HEAD + i * row;
-    f[o] = n(g.norm); f[o + 1] = n(g.mean); f[o + 2] = n(g.std); f[o + 3] = n(g.min); f[o + 4] = n(g.max);
-    f[o + 5] = n(g.maxAbs); f[o + 6] = n(g.zeroFrac); f[o + 7] = n(g.nan); f[o + 8] = n(g.inf); f[o + 9] = n(g.count);
-    writeHist(f, o + ROW, bins, g.hist);
-  });
+  packVariableRows(f, HEAD, layout, data.variables, (g) => g.maxAbs);
   return f;
 }
 
@@ -42,7 +32,7 @@ export function addGradients(store: GradientsStore, step: number, f: Float32Arra
   insertAt(store.steps, at, step);
   insertAt(store.globalNorm, at, f[0]);
   insertAt(store.globalNormClipped, at, f[1]);
-  const row = ROW + histSize(layout.bins);
+  const row = variableRowSize(layout.bins);
   const sq = new Float64Array(layout.layers.length).fill(NaN);
   layout.variables.forEach((ref, i) => {
     const norm = f[HEAD + i * row];
