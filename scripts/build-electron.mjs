@@ -16,6 +16,6 @@ await build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: join(o
 await build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: join(out, 'preload.cjs'), format: 'cjs', external: ['electron'] });
 const esm = { ...common, format: 'esm', external, banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } };
 await build({ ...esm, entryPoints: ['main/engine/process/engine-process.ts'], outfile: join(out, 'engine-process.mjs') });
-await build({ ...esm, entryPoints: ['main/engine/instruments/stats-worker.ts'], outfile: join(out, 'stats-worker.js') });
-copyFileSync(join(root, 'main/engine/instruments/stats-worker-boot.mjs'), join(out, 'stats-worker-boot.mjs'));
+await build({ ...esm, entryPoints: ['main/engine/instruments/framework/stats-worker.ts'], outfile: join(out, 'stats-worker.js') });
+copyFileSync(join(root, 'main/engine/instruments/framework/stats-worker-boot.mjs'), join(out, 'stats-worker-boot.mjs'));
 console.log(`trainscope: desktop host bundled in ${out}`);

@@ -4,6 +4,7 @@ import type { RunSpec } from '../../../shared/spec.ts';
 import type { Metrics } from '../../../shared/events.ts';
 import { type Dataset, sampleSize } from '../data/dataset.ts';
 import { batchSums, metricsFromSums } from './loss.ts';
+import { readFlat } from './readback.ts';
 
 export async function evaluate(model: tf.LayersModel, d: Dataset, spec: RunSpec, batchSize = 512): Promise<Metrics | null> {
   if (d.n === 0) return null;
@@ -20,7 +21,6 @@ export async function evaluate(model: tf.LayersModel, d: Dataset, spec: RunSpec,
     total.dispose();
     total = next;
   }
-  const sums = await total.data();
-  total.dispose();
+  const sums = await readFlat(total);
   return metricsFromSums(sums, d.n, spec.training.metrics, d.classes);
 }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../../../shared/spec.ts';
 import type { ClassMetrics, PredictionsHeader } from '../../../../shared/instruments/predictions/definition.ts';
 import { type Predictions, packPredictions } from '../../../../shared/instruments/predictions/packing.ts';
-import { type Dataset, isImageShape, perSampleLoss, sampleSize } from '../framework/index.ts';
+import { type Dataset, isImageShape, perSampleLoss, readFlat, sampleSize } from '../framework/index.ts';
 
 const BATCH = 512;
 
@@ -63,8 +63,7 @@ export async function predictSplit(
       const pGiven = tf.sum(tf.mul(probs, tf.oneHot(y.toInt(), task === 'binary' ? 2 : classes)), 1);
       return tf.concat([tf.stack([predicted, loss, tf.sub(top1, top2), pGiven], 1), indices.slice([0, 0], [-1, k]).toFloat(), values.slice([0, 0], [-1, k])], 1);
     });
-    const v = await t.data();
-    t.dispose();
+    const v = await readFlat(t);
     for (let i = 0; i < count; i++) {
       const o = i * cols, s = from + i;
       p.predicted[s] = v[o]; p.loss[s] = v[o + 1]; p.margin[s] = v[o + 2]; p.pGiven[s] = v[o + 3];
