@@ -30,3 +30,13 @@ export function setLearningRate(opt: tf.Optimizer, lr: number) {
     o.learningRate = lr;
   }
 }
+
+/**
+ * Releases an optimiser's tensors. tfjs 4.22's MomentumOptimizer.dispose (momentum, nesterov)
+ * forgets the -lr scalar it inherits from SGD: one tensor leaked per run without this.
+ */
+export function disposeOptimizer(opt: tf.Optimizer) {
+  const c = (opt as unknown as { c?: tf.Tensor }).c;
+  opt.dispose();
+  if (c && !c.isDisposed) c.dispose();
+}

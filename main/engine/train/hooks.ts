@@ -8,6 +8,8 @@ import type { Metrics, RunEndEvent, RunEvent, RunEventBody } from '../../../shar
 import type { RunSpec } from '../../../shared/spec.ts';
 import type { BuiltModel } from '../model/build.ts';
 import type { Splits } from '../data/load.ts';
+import type { Dataset } from '../data/dataset.ts';
+import type { ReduceContext } from '../instruments/framework/instrument.ts';
 
 export interface BatchInfo {
   step: number;
@@ -50,6 +52,10 @@ export interface HookContext {
   readonly spec: RunSpec;
   readonly built: BuiltModel;
   readonly data: Splits;
+  /** the fixed probe batch the instruments measure on */
+  readonly probe: Dataset;
+  /** the model as the instruments see it: layers, variables, weight offsets, layer configurations, options */
+  readonly described: ReduceContext;
   readonly runDir: string | undefined;
   /** the global step about to run (or just run, inside batch moments) */
   readonly step: number;

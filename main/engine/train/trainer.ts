@@ -8,10 +8,10 @@ import type { RunSpec } from '../../../shared/spec.ts';
 import type { BackendInfo, Metrics, RunEndEvent, RunEvent, RunEventBody } from '../../../shared/events.ts';
 import { type BackendChoice, selectBackend } from '../backends/select.ts';
 import { prepareData, type Splits } from '../data/load.ts';
-import { gatherRows, sampleSize } from '../data/dataset.ts';
-import { augmentBatch, isAugmenting } from '../data/augment.ts';
+import { isAugmenting } from '../data/augment.ts';
+import { trainingBatch } from '../data/batches.ts';
 import { buildModel, type BuiltModel } from '../model/build.ts';
-import { makeOptimizer, setLearningRate } from '../optim/optimizers.ts';
+import { disposeOptimizer, makeOptimizer, setLearningRate } from '../optim/optimizers.ts';
 import { createSchedule, type Schedule } from '../optim/schedules.ts';
 import { rng, seedMathRandom, shuffleInPlace } from '../seed.ts';
 import { stampEvent } from '../run/run-folder.ts';
@@ -24,6 +24,8 @@ import { readScalars } from './readback.ts';
 import { diagnosisHook } from '../diagnosis/hook.ts';
 import { collectionHook } from '../instruments/framework/collection-hook.ts';
 import { ENGINE_INSTRUMENTS } from '../instruments/registry.ts';
+import { activeInstruments } from '../instruments/framework/instrument.ts';
+import { probeSet, reduceContext } from '../instruments/framework/context.ts';
 
 export interface TrainerOptions {
   spec: RunSpec;
@@ -107,7 +109,7 @@ export class Trainer {
     const { spec } = this;
     const hooks: (TrainingHook | null)[] = [];
     if (this.opts.instruments !== false) {
-      const active = ENGINE_INSTRUMENTS.filter((i) => (spec.instruments[i.definition.id as keyof RunSpec['instruments']] as { enabled: boolean }).enabled);
+      const active = activeInstruments(ENGINE_INSTRUMENTS, ctx.described);
       hooks.push(collectionHook(ctx, active, this.opts.offThread !== false));
       for (const i of active) hooks.push(i.hook?.(ctx, spec.instruments[i.definition.id as keyof RunSpec['instruments']] as never) ?? null);
     }
@@ -133,6 +135,8 @@ export class Trainer {
     const self = this;
     const ctx: HookContext = {
       spec, built: this.built, data: this.data, runDir: target.runDir,
+      probe: probeSet(this.data, spec.instruments.probeBatchSize),
+      described: reduceContext(model, this.built.layers, spec.instruments),
       get step() { return self.step; },
       emit: (body) => this.emit(body),
       requestStop: (status, reason) => { this.stopAsked = { status, reason }; },
@@ -141,7 +145,6 @@ export class Trainer {
     this.hooks = new HookList(this.hooksFor(ctx, schedule));
     const hooks = this.hooks;
     const augment = isAugmenting(spec.data.augment) ? spec.data.augment : null;
-    const size = sampleSize(train.shape);
     const order = Array.from({ length: train.n }, (_, i) => i);
 
     const started = Date.now();
@@ -171,15 +174,9 @@ export class Trainer {
           await hooks.call('onBatchBegin', this.step, epoch);
           if (this.stopRequested) { status = 'stopped'; reason = 'stopped by the user'; break epochs; }
           const count = Math.min(t.batchSize, train.n - b * t.batchSize);
-          // Fresh buffers per batch: the cpu backend keeps a reference to the array it is given.
-          const xb = new Float32Array(count * size), yb = new Float32Array(count);
-          gatherRows(train, order, b * t.batchSize, count, xb, yb);
-          if (augment) augmentBatch(xb, count, train.shape, augment, rand);
           lr = schedule.rate(this.step, epoch);
           setLearningRate(optimizer, lr);
-
-          const xs = tf.tensor(xb, [count, ...train.shape]);
-          const ys = tf.tensor1d(yb);
+          const { xs, ys } = trainingBatch(train, order, b * t.batchSize, count, augment, rand);
           const s = computeStep(model, vars, xs, ys, t, train.classes);
           let lossV = NaN, nonFinite = true;
           try {
@@ -249,7 +246,7 @@ export class Trainer {
     } finally {
       restoreRandom();
       await hooks.dispose().catch(() => undefined);
-      optimizer.dispose();
+      disposeOptimizer(optimizer);
     }
   }
 }

@@ -30,6 +30,8 @@ export interface InstrumentDefinition<
   readonly options: O;
   /** the payload of one collection; absent for instruments that record events of their own */
   readonly payload?: P;
+  /** the payload of its records outside collections (`instrument` events), same version */
+  readonly records?: z.ZodType;
   /** reads a payload written by an older version of this instrument (version `v`) */
   readonly upgrade?: (v: number, data: unknown) => z.output<P>;
 }
@@ -44,6 +46,7 @@ export function defineInstrument<const Id extends string, S extends z.ZodRawShap
   version: number;
   options: S;
   payload?: P;
+  records?: z.ZodType;
   upgrade?: (v: number, data: unknown) => z.output<P>;
 }) {
   return { ...d, options: z.strictObject({ ...commonOptions, ...d.options }).describe(d.description) };

@@ -72,6 +72,16 @@ describe('training loop behaviour (cpu)', () => {
     expect(tf.memory().numTensors).toBeLessThanOrEqual(baseline - trainer.built.model.weights.length + 0);
   });
 
+  it.each(['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'nadam', 'adamax'] as const)('the %s optimiser releases every tensor it made', async (type) => {
+    await tf.setBackend('cpu');
+    const trainer = new Trainer({ spec: tinySpec({ training: { epochs: 1, batchSize: 64, optimizer: { type } }, instruments: { every: 50 } }), baseDir: '.', backend: 'cpu' });
+    await trainer.prepare();
+    const baseline = tf.memory().numTensors;
+    await trainer.run();
+    expect(tf.memory().numTensors).toBe(baseline);
+    trainer.built.model.dispose();
+  });
+
   it('clipping caps the global norm actually applied', async () => {
     const s = tinySpec({ training: { epochs: 1, clip: { globalNorm: 0.01 } }, instruments: { every: 1 } });
     const { events } = await trainAll(s);

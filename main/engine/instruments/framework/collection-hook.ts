@@ -7,14 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { HookContext, TrainingHook, GradientsInfo, BatchInfo } from '../../train/hooks.ts';
 import type { EngineInstrument } from './instrument.ts';
 import { readsAtInit } from './instrument.ts';
-import { reduceContext } from './context.ts';
 import { createReducer, type CollectionInput, type Reducer } from './reducer.ts';
 import { readsOf, reduceAll, type Reduced } from './reduce.ts';
 import { ProbePass } from './probe.ts';
 import { allWeightsFlat, concatFlat } from './variables.ts';
 import { globalNorm } from '../../optim/clip.ts';
 import { readFlat } from '../../train/readback.ts';
-import { subset } from '../../data/dataset.ts';
 import { evaluate } from '../../train/evaluate.ts';
 import { expectedInitialLoss } from '../../diagnosis/expected-loss.ts';
 
@@ -27,11 +25,9 @@ export function collectionHook(ctx: HookContext, instruments: readonly EngineIns
   const reads = readsOf(instruments);
   const reducing = instruments.some((i) => i.reduce); // nothing to collect when every such instrument is switched off
   const readWeights = reads.weights || reads.before || reads.probe;
-  const { validation, train } = ctx.data;
-  const probeSource = validation.n > 0 ? validation : train;
-  const probeSet = subset(probeSource, Array.from({ length: Math.min(spec.instruments.probeBatchSize, probeSource.n) }, (_, i) => i));
+  const probeSet = ctx.probe;
   const probeShape = [probeSet.n, ...probeSet.shape];
-  const rctx = reduceContext(model, built.layers, spec.instruments);
+  const rctx = ctx.described;
   const gradNames = model.trainableWeights.map((w) => w.name);
   let reducer: Reducer | null = null;
   let inFlight: Promise<void>[] = [];

@@ -6,6 +6,8 @@ import type { LayerInfo } from '../../../../shared/layers.ts';
 import type { InstrumentsSpec } from '../../../../shared/spec.ts';
 import type { ReduceContext, WeightRef } from './instrument.ts';
 import { trackedVariables } from './variables.ts';
+import { subset, type Dataset } from '../../data/dataset.ts';
+import type { Splits } from '../../data/load.ts';
 
 const sizeOf = (shape: (number | null)[]) => shape.reduce<number>((a, b) => a * (b ?? 1), 1);
 
@@ -25,13 +27,23 @@ export function reduceContext(model: tf.LayersModel, layers: LayerInfo[], instru
     const inbound = l.inboundNodes[0]?.inboundLayers[0];
     inputOf[l.name] = inbound && inbound.getClassName() !== 'InputLayer' ? inbound.name : null;
   }
+  const layerConfig: Record<string, Record<string, unknown>> = {};
+  for (const l of model.layers) layerConfig[l.name] = JSON.parse(JSON.stringify(l.getConfig())); // plain data: it goes to a worker
   const options: Record<string, unknown> = { ...instruments };
   return {
     layers,
     trainable: trackedVariables(model, layers).map(({ name, layer, size, weightOffset }) => ({ name, layer, size, weightOffset })),
     weights,
     inputOf,
+    layerConfig,
     histogramBins: instruments.histogramBins,
     options,
   };
+}
+
+/** The fixed probe batch the instruments measure on: the first probeBatchSize validation samples
+ *  (training samples when there is no validation split). */
+export function probeSet(data: Splits, probeBatchSize: number): Dataset {
+  const source = data.validation.n > 0 ? data.validation : data.train;
+  return subset(source, Array.from({ length: Math.min(probeBatchSize, source.n) }, (_, i) => i));
 }

@@ -33,6 +33,8 @@ export interface ReduceContext {
   weights: WeightRef[];
   /** the layer whose output feeds each layer; null: the model's input */
   inputOf: Record<string, string | null>;
+  /** each layer's configuration as tfjs serialises it (epsilon, momentum, strides...) */
+  layerConfig: Record<string, Record<string, unknown>>;
   histogramBins: number;
   /** each instrument's options (its section of spec.instruments), by id */
   options: Record<string, unknown>;
@@ -68,6 +70,8 @@ export interface ReduceInput extends CollectionInput {
 
 export interface EngineInstrument<D extends InstrumentDefinition = InstrumentDefinition> {
   readonly definition: D;
+  /** false: this run's model gives it nothing to record (no batch-norm layer...): it reads nothing and records nothing */
+  appliesTo?(ctx: ReduceContext): boolean;
   readonly reads?: Reads;
   /** Pure: no tensors, no I/O. Runs in the statistics worker. */
   reduce?(input: ReduceInput, ctx: ReduceContext, options: OptionsOf<D>): PayloadOf<D>;
@@ -77,6 +81,11 @@ export interface EngineInstrument<D extends InstrumentDefinition = InstrumentDef
 
 export function defineEngineInstrument<D extends InstrumentDefinition>(i: EngineInstrument<D>): EngineInstrument<D> {
   return i;
+}
+
+/** The instruments that record in a run: switched on in the spec, and with something to record in its model. */
+export function activeInstruments(all: readonly EngineInstrument[], ctx: ReduceContext): EngineInstrument[] {
+  return all.filter((i) => (ctx.options[i.definition.id] as { enabled: boolean }).enabled && (i.appliesTo?.(ctx) ?? true));
 }
 
 /** Does this instrument take part in the init snapshot (before any step: no gradients, no update)? */
