@@ -5,9 +5,10 @@
 import { activations } from './activations/definition.ts';
 import { gradients } from './gradients/definition.ts';
 import { weights } from './weights/definition.ts';
+import { batchnorm } from './batchnorm/definition.ts';
 import { predictions } from './predictions/definition.ts';
 
-export const INSTRUMENTS = [activations, gradients, weights, predictions] as const;
+export const INSTRUMENTS = [activations, gradients, weights, batchnorm, predictions] as const;
 
 export type InstrumentId = (typeof INSTRUMENTS)[number]['id'];
 export type RegisteredInstrument = (typeof INSTRUMENTS)[number];

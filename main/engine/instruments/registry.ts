@@ -5,8 +5,9 @@ import type { EngineInstrument } from './framework/instrument.ts';
 import { activationsInstrument } from './activations/instrument.ts';
 import { gradientsInstrument } from './gradients/instrument.ts';
 import { weightsInstrument } from './weights/instrument.ts';
+import { batchnormInstrument } from './batchnorm/instrument.ts';
 import { predictionsInstrument } from './predictions/instrument.ts';
 
 export const ENGINE_INSTRUMENTS: readonly EngineInstrument[] = [
-  activationsInstrument, gradientsInstrument, weightsInstrument, predictionsInstrument,
+  activationsInstrument, gradientsInstrument, weightsInstrument, batchnormInstrument, predictionsInstrument,
 ] as readonly EngineInstrument[];

@@ -4,6 +4,7 @@ import type { RendererInstrument } from './framework/instrument.ts';
 import { activationsData } from './activations/instrument.ts';
 import { gradientsData } from './gradients/instrument.ts';
 import { weightsData } from './weights/instrument.ts';
+import { batchnormData } from './batchnorm/instrument.ts';
 import { predictionsData } from './predictions/instrument.ts';
 
-export const RENDERER_INSTRUMENTS = [activationsData, gradientsData, weightsData, predictionsData] as unknown as readonly RendererInstrument[];
+export const RENDERER_INSTRUMENTS = [activationsData, gradientsData, weightsData, batchnormData, predictionsData] as unknown as readonly RendererInstrument[];

@@ -4,6 +4,7 @@ import type { InstrumentViews } from './framework/instrument.ts';
 import { activationsViews } from './activations/views.ts';
 import { gradientsViews } from './gradients/views.ts';
 import { weightsViews } from './weights/views.ts';
+import { batchnormViews } from './batchnorm/views.ts';
 import { predictionsViews } from './predictions/views.ts';
 
-export const INSTRUMENT_VIEWS: readonly InstrumentViews[] = [activationsViews, gradientsViews, weightsViews, predictionsViews];
+export const INSTRUMENT_VIEWS: readonly InstrumentViews[] = [activationsViews, gradientsViews, weightsViews, batchnormViews, predictionsViews];
