@@ -5,8 +5,9 @@
 import { overfitTool } from './overfit/definition.ts';
 import { gradcheckTool } from './gradcheck/definition.ts';
 import { initExplorerTool } from './init-explorer/definition.ts';
+import { lrFindTool } from './lr-find/definition.ts';
 
-export const TOOLS = [overfitTool, gradcheckTool, initExplorerTool] as const;
+export const TOOLS = [overfitTool, gradcheckTool, initExplorerTool, lrFindTool] as const;
 
 export type ToolId = (typeof TOOLS)[number]['id'];
 export const TOOL_IDS = TOOLS.map((t) => t.id) as [ToolId, ...ToolId[]];

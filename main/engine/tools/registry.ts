@@ -5,8 +5,9 @@ import type { EngineTool } from './framework/tool.ts';
 import { overfitEngineTool } from './overfit/tool.ts';
 import { gradcheckEngineTool } from './gradcheck/tool.ts';
 import { initExplorerEngineTool } from './init-explorer/tool.ts';
+import { lrFindEngineTool } from './lr-find/tool.ts';
 
-export const ENGINE_TOOLS = [overfitEngineTool, gradcheckEngineTool, initExplorerEngineTool] as unknown as readonly EngineTool[];
+export const ENGINE_TOOLS = [overfitEngineTool, gradcheckEngineTool, initExplorerEngineTool, lrFindEngineTool] as unknown as readonly EngineTool[];
 
 export function engineTool(id: string): EngineTool | undefined {
   return ENGINE_TOOLS.find((t) => t.definition.id === id);

@@ -4,5 +4,6 @@ import type { RendererTool } from './framework/tool.ts';
 import { overfitView } from './overfit/tool.ts';
 import { gradcheckView } from './gradcheck/tool.ts';
 import { initExplorerView } from './init-explorer/tool.ts';
+import { lrFindView } from './lr-find/tool.ts';
 
-export const RENDERER_TOOLS = [overfitView, gradcheckView, initExplorerView] as unknown as readonly RendererTool[];
+export const RENDERER_TOOLS = [overfitView, gradcheckView, initExplorerView, lrFindView] as unknown as readonly RendererTool[];
