@@ -2,12 +2,13 @@
 // with every figure and its target. Speed targets live here, never in timed unit tests.
 import { benchEngine, benchEvalOverhead } from './engine.ts';
 import { benchBrowser } from './browser.ts';
+import { benchBnFold, benchLrFind } from './plugins.ts';
 import { runSuite } from '../main/engine/diagnosis/suite.ts';
 import { join } from 'node:path';
 
 const TARGETS = {
   overhead_default: '<= 1.05', overhead_every_step: '<= 1.15', cnn_wasm_vs_cpu: '>= 20', eval_overhead: '<= 1.15',
-  diagnosis_recall: 'high (1.0)', diagnosis_false_alarms: 'low (0)',
+  diagnosis_recall: 'high (1.0)', diagnosis_false_alarms: 'low (0)', lr_find_ms: 'informational', bn_fold_max_abs_err: '<= 1e-5',
   heatmap_draw_ms: '< 16', live_frame_p95_ms: '< 20', dexie_ingest_100k_ms: '< 1000', run_open_ms: '< 1000',
 };
 
@@ -19,7 +20,7 @@ async function benchDiagnosis() {
   return { diagnosis_recall: r.recall, diagnosis_false_alarms: r.falseAlarms };
 }
 
-const engine = only === 'browser' ? {} : { ...(await benchEngine()), ...(await benchEvalOverhead()), ...(await benchDiagnosis()) };
+const engine = only === 'browser' ? {} : { ...(await benchEngine()), ...(await benchEvalOverhead()), ...(await benchDiagnosis()), ...(await benchLrFind()), ...(await benchBnFold()) };
 if (only !== 'engine') process.stderr.write('renderer benchmarks in Chromium...\n');
 const browser = only === 'engine' ? {} : await benchBrowser();
 const result = { ...engine, ...browser, targets: TARGETS };
