@@ -2,11 +2,12 @@
 // the run's data.
 import { activations } from '../../../../shared/instruments/activations/definition.ts';
 import { defineRendererInstrument } from '../framework/index.ts';
-import { activationsStore, addActivations, packActivations } from './store.ts';
+import { activationsSize, activationsStore, addActivations, packActivations } from './store.ts';
 
 export const activationsData = defineRendererInstrument({
   definition: activations,
   store: activationsStore,
+  packedSize: activationsSize,
   pack: packActivations,
   add: addActivations,
 });

@@ -3,7 +3,7 @@
 // saturated fractions and dead flags.
 import type { ActivationsPayload } from '../../../../shared/instruments/activations/definition.ts';
 import { canDie, canSaturate, type LayerInfo } from '../../../../shared/layers.ts';
-import { histSize, insertAt, insertIndex, n, readHist, writeHist, type HistView, type RunLayout, type StoreKey } from '../framework/index.ts';
+import { histSize, inLayoutOrder, insertAt, insertIndex, n, readHist, writeHist, type HistView, type RunLayout, type StoreKey } from '../framework/index.ts';
 
 export interface ActivationSeries {
   saturatedFrac: number[];
@@ -32,24 +32,23 @@ export const activationsStore: StoreKey<ActivationsStore> = {
   }),
 };
 
-export function packActivations(data: ActivationsPayload, layout: RunLayout): Float32Array {
+export const activationsSize = (layout: RunLayout) => layout.layers.reduce((a, l) => a + layerSize(l, layout.bins), 0);
+
+export function packActivations(data: ActivationsPayload, layout: RunLayout, f: Float32Array): void {
   const bins = layout.bins;
-  const f = new Float32Array(layout.layers.reduce((a, l) => a + layerSize(l, bins), 0)).fill(NaN);
-  const byName = new Map(data.layers.map((l) => [l.layer, l]));
+  const at = inLayoutOrder(data.layers, layout.layers, (l) => l.layer);
   let o = 0;
-  for (const info of layout.layers) {
-    const l = byName.get(info.name);
-    const u = info.unitIndex.length;
-    if (l) {
-      f[o] = n(l.mean); f[o + 1] = n(l.std); f[o + 2] = n(l.min); f[o + 3] = n(l.max); f[o + 4] = n(l.zeroFrac);
-      f[o + 5] = n(l.saturatedFrac); f[o + 6] = n(l.deadFrac); f[o + 7] = n(l.nan); f[o + 8] = n(l.inf); f[o + 9] = n(l.count);
-      writeHist(f, o + ROW, bins, l.hist);
-      const s = o + ROW + histSize(bins);
-      for (let k = 0; k < u; k++) { f[s + k] = n(l.unitSaturated[k]); f[s + u + k] = n(l.unitDead[k]); }
-    }
-    o += layerSize(info, bins);
-  }
-  return f;
+  layout.layers.forEach((info, i) => {
+    const l = at(i);
+    const u = info.unitIndex.length, size = layerSize(info, bins);
+    if (!l) { f.fill(NaN, o, o + size); o += size; return; }
+    f[o] = n(l.mean); f[o + 1] = n(l.std); f[o + 2] = n(l.min); f[o + 3] = n(l.max); f[o + 4] = n(l.zeroFrac);
+    f[o + 5] = n(l.saturatedFrac); f[o + 6] = n(l.deadFrac); f[o + 7] = n(l.nan); f[o + 8] = n(l.inf); f[o + 9] = n(l.count);
+    writeHist(f, o + ROW, bins, l.hist);
+    const s = o + ROW + histSize(bins);
+    for (let k = 0; k < u; k++) { f[s + k] = n(l.unitSaturated[k]); f[s + u + k] = n(l.unitDead[k]); }
+    o += size;
+  });
 }
 
 export function addActivations(store: ActivationsStore, step: number, f: Float32Array, layout: RunLayout) {

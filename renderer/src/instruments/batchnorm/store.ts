@@ -55,15 +55,17 @@ export const batchnormStore: StoreKey<BatchNormStore> = {
   }),
 };
 
-export function packBatchNorm(data: BatchNormPayload, layout: RunLayout): Float32Array {
+export const batchNormSize = (layout: RunLayout) => bnLayers(layout.layers).reduce((a, { info }) => a + layerSize(info), 0);
+
+export function packBatchNorm(data: BatchNormPayload, layout: RunLayout, f: Float32Array): void {
   const layers = bnLayers(layout.layers);
-  const f = new Float32Array(layers.reduce((a, { info }) => a + layerSize(info), 0)).fill(NaN);
   const byName = new Map(data.layers.map((l) => [l.layer, l]));
   let o = 0;
   for (const { info } of layers) {
     const l = byName.get(info.name);
     const u = info.unitIndex.length;
-    if (l) {
+    if (!l) f.fill(NaN, o, o + layerSize(info));
+    else {
       SUMMARY.forEach((k, i) => { f[o + i] = n(l[k]); });
       CHANNEL.forEach((k, b) => {
         const s = o + SUMMARY.length + b * u, v = l[k];
@@ -72,7 +74,6 @@ export function packBatchNorm(data: BatchNormPayload, layout: RunLayout): Float3
     }
     o += layerSize(info);
   }
-  return f;
 }
 
 export function addBatchNorm(store: BatchNormStore, step: number, f: Float32Array, layout: RunLayout) {

@@ -48,13 +48,27 @@ export function packVariableRows<V extends TensorSummary & { variable: string; n
   f: Float32Array, head: number, layout: RunLayout, vars: V[], own: (v: V) => number | null,
 ): void {
   const bins = layout.bins, row = variableRowSize(bins);
-  const byName = new Map(vars.map((v) => [v.variable, v]));
-  layout.variables.forEach((ref, i) => {
-    const v = byName.get(ref.name);
-    if (!v) return;
+  const refs = layout.variables;
+  const at = inLayoutOrder(vars, refs, (v) => v.variable);
+  for (let i = 0; i < refs.length; i++) {
+    const v = at(i);
     const o = head + i * row;
+    if (!v) { f.fill(NaN, o, o + row); continue; }
     f[o] = n(v.norm); f[o + 1] = n(v.mean); f[o + 2] = n(v.std); f[o + 3] = n(v.min); f[o + 4] = n(v.max);
     f[o + 5] = n(own(v)); f[o + 6] = n(v.zeroFrac); f[o + 7] = n(v.nan); f[o + 8] = n(v.inf); f[o + 9] = n(v.count);
     writeHist(f, o + VARIABLE_ROW, bins, v.hist);
-  });
+  }
+}
+
+/**
+ * The payload's entry for each of the run's layers or variables, by position: payloads list
+ * them in the run's order, so the name check is all it costs; a lookup by name otherwise.
+ * (This runs for every collection of every live run: no map unless the orders differ.)
+ */
+export function inLayoutOrder<T>(items: T[], refs: { name: string }[], name: (t: T) => string): (i: number) => T | undefined {
+  let same = items.length === refs.length;
+  for (let i = 0; same && i < refs.length; i++) same = name(items[i]) === refs[i].name;
+  if (same) return (i) => items[i];
+  const byName = new Map(items.map((t) => [name(t), t]));
+  return (i) => byName.get(refs[i].name);
 }

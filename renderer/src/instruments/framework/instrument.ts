@@ -64,8 +64,10 @@ export interface RendererInstrument<D extends InstrumentDefinition = InstrumentD
   readonly packVersion?: number;
   /** a run's data of this instrument */
   readonly store?: StoreKey<S>;
-  /** numbers only, in one Float32Array: the run library stores them as they are */
-  pack?(data: PayloadOf<D>, layout: RunLayout): Float32Array;
+  /** how many numbers one collection packs to: fixed for a run, by its layout */
+  packedSize?(layout: RunLayout): number;
+  /** one collection's payload as numbers, written into `f` (packedSize of them, zeroed): the run library stores them as they are */
+  pack?(data: PayloadOf<D>, layout: RunLayout, f: Float32Array): void;
   /** one collection's packed numbers into the store; collections may arrive out of step order */
   add?(store: S, step: number, f: Float32Array, layout: RunLayout): void;
   /** an event of this instrument's own (type 'instrument'), already upgraded to this version */

@@ -44,25 +44,26 @@ const memo = new WeakMap<object, PackResult>();
 export function packCollection(e: Pick<CollectionEvent, 'epoch' | 'costMs' | 'payloads'>, layout: RunLayout): PackResult {
   const hit = memo.get(e);
   if (hit) return hit;
-  const ids: string[] = [], versions: number[] = [], parts: Float32Array[] = [];
+  const ids: string[] = [], versions: number[] = [], offsets = [0];
+  const parts: { inst: RendererInstrument; data: unknown }[] = [];
   const problems: string[] = [];
   let raw: Payloads | undefined;
   for (const [id, payload] of Object.entries(e.payloads ?? {})) {
     const inst = byId.get(id);
-    const r = inst?.pack ? readPayload({ [id]: payload }, inst.definition) : null;
-    if (!inst?.pack || !r || r.status !== 'ok') {
+    const r = inst?.pack && inst.packedSize ? readPayload({ [id]: payload }, inst.definition) : null;
+    if (!inst || !r || r.status !== 'ok') {
       (raw ??= {})[id] = payload;
       problems.push(whyUnreadable(id, payload));
       continue;
     }
     ids.push(id);
     versions.push(inst.packVersion ?? 1);
-    parts.push(inst.pack(r.data as never, layout));
+    offsets.push(offsets[offsets.length - 1] + inst.packedSize!(layout));
+    parts.push({ inst, data: r.data });
   }
-  const offsets = [0];
-  for (const p of parts) offsets.push(offsets[offsets.length - 1] + p.length);
+  // One buffer for every instrument: each packs into its own view of it.
   const f = new Float32Array(offsets[offsets.length - 1]);
-  parts.forEach((p, i) => f.set(p, offsets[i]));
+  parts.forEach(({ inst, data }, i) => inst.pack!(data as never, layout, f.subarray(offsets[i], offsets[i + 1])));
   const result = { packed: { epoch: e.epoch, costMs: e.costMs, ids, versions, offsets, f, ...(raw ? { raw } : {}) }, problems };
   memo.set(e, result);
   return result;

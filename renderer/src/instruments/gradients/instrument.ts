@@ -2,11 +2,12 @@
 // the run's data.
 import { gradients } from '../../../../shared/instruments/gradients/definition.ts';
 import { defineRendererInstrument } from '../framework/index.ts';
-import { addGradients, gradientsStore, packGradients } from './store.ts';
+import { addGradients, gradientsSize, gradientsStore, packGradients } from './store.ts';
 
 export const gradientsData = defineRendererInstrument({
   definition: gradients,
   store: gradientsStore,
+  packedSize: gradientsSize,
   pack: packGradients,
   add: addGradients,
 });

@@ -19,12 +19,12 @@ export const gradientsStore: StoreKey<GradientsStore> = {
   create: (layout) => ({ steps: [], globalNorm: [], globalNormClipped: [], layerNorm: layout.layers.map(() => []) }),
 };
 
-export function packGradients(data: GradientsPayload, layout: RunLayout): Float32Array {
-  const f = new Float32Array(HEAD + layout.variables.length * variableRowSize(layout.bins)).fill(NaN);
+export const gradientsSize = (layout: RunLayout) => HEAD + layout.variables.length * variableRowSize(layout.bins);
+
+export function packGradients(data: GradientsPayload, layout: RunLayout, f: Float32Array): void {
   f[0] = n(data.globalNorm);
   f[1] = n(data.globalNormClipped);
   packVariableRows(f, HEAD, layout, data.variables, (g) => g.maxAbs);
-  return f;
 }
 
 export function addGradients(store: GradientsStore, step: number, f: Float32Array, layout: RunLayout) {

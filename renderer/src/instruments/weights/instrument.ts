@@ -2,11 +2,12 @@
 // run's data.
 import { weights } from '../../../../shared/instruments/weights/definition.ts';
 import { defineRendererInstrument } from '../framework/index.ts';
-import { addWeights, packWeights, weightsStore } from './store.ts';
+import { addWeights, packWeights, weightsSize, weightsStore } from './store.ts';
 
 export const weightsData = defineRendererInstrument({
   definition: weights,
   store: weightsStore,
+  packedSize: weightsSize,
   pack: packWeights,
   add: addWeights,
 });

@@ -21,10 +21,10 @@ export const weightsStore: StoreKey<WeightsStore> = {
   create: (layout) => ({ steps: [], updateRatio: layout.layers.map(() => []), kernelHist: layout.layers.map(() => []) }),
 };
 
-export function packWeights(data: WeightsPayload, layout: RunLayout): Float32Array {
-  const f = new Float32Array(layout.variables.length * variableRowSize(layout.bins)).fill(NaN);
+export const weightsSize = (layout: RunLayout) => layout.variables.length * variableRowSize(layout.bins);
+
+export function packWeights(data: WeightsPayload, layout: RunLayout, f: Float32Array): void {
   packVariableRows(f, 0, layout, data.variables, (w) => w.updateRatio);
-  return f;
 }
 
 export function addWeights(store: WeightsStore, step: number, f: Float32Array, layout: RunLayout) {
