@@ -22,8 +22,11 @@ export function toolOptions(tool: EngineTool, flags: Record<string, string | und
   }
   const r = parseToolOptions(tool.definition, raw);
   if (!r.ok) {
+    const message = r.error.split(': ').slice(1).join(': ');
+    // A rule across options names its flags itself; a bad value is named with its flag.
+    if (message.includes('--')) throw new InputError(tool.definition.id, message);
     const key = Object.keys(raw).find((k) => r.error.includes(`--${k}`));
-    throw new InputError(key ? `--${key}` : tool.definition.id, key ? `"${flags[key]}": ${r.error.split(': ').slice(1).join(': ')}` : r.error);
+    throw new InputError(key ? `--${key}` : tool.definition.id, key ? `"${flags[key]}": ${message}` : r.error);
   }
   return r.options;
 }
