@@ -10,11 +10,16 @@ export const ENGINE_COMMANDS = {
   start: { spec: z.unknown() },
   pause: {},
   resume: {},
+  /** stops the training run, or the tool that runs */
   stop: {},
   /** per-sample predictions of the training run with its current weights, at its next step */
   evaluate: {},
   /** a debugging tool on a spec (overfit check, gradient check...), not while a run trains */
-  tool: { tool: z.enum(TOOL_IDS), spec: z.unknown(), options: z.record(z.string(), z.unknown()).optional() },
+  tool: {
+    tool: z.enum(TOOL_IDS), spec: z.unknown(), options: z.record(z.string(), z.unknown()).optional(),
+    /** chosen by the renderer that asks: the replies carry it, so a refusal reaches the one who asked */
+    requestId: z.string().max(64).optional(),
+  },
 } satisfies Record<string, z.ZodRawShape>;
 
 type Commands = typeof ENGINE_COMMANDS;

@@ -229,19 +229,24 @@ export function parseEvent(raw: unknown): ParsedEvent {
 
 /** An event of an older protocol in today's form (run folders and run libraries keep old ones). */
 export function upgradeEvent(e: Record<string, unknown> | RunEvent): RunEvent {
+  if (typeof e !== 'object' || e === null) return e as unknown as RunEvent; // not an event: the caller's check says so
   return (e.v as number) < 2 ? fromV1(e as Record<string, unknown>) : (e as RunEvent);
+}
+
+/** The fields a protocol-1 event has, as version-1 payloads (a missing field is no payload, not an empty one). */
+function payloadsOf(fields: Record<string, unknown>): Record<string, Payload> {
+  return Object.fromEntries(Object.entries(fields).filter(([, data]) => data !== undefined && data !== null).map(([id, data]) => [id, { v: 1, data }]));
 }
 
 /** Protocol 1 named the three collection instruments as fields; they are payloads since 2. */
 function fromV1(e: Record<string, unknown>): RunEvent {
-  const v1 = (data: unknown): Payload => ({ v: 1, data });
   if (e.type === 'collection') {
     const { activations, gradients, weights, ...rest } = e;
-    return { ...rest, payloads: { activations: v1(activations), gradients: v1(gradients), weights: v1(weights) } } as unknown as RunEvent;
+    return { ...rest, payloads: payloadsOf({ activations, gradients, weights }) } as unknown as RunEvent;
   }
   if (e.type === 'init') {
     const { activations, ...rest } = e;
-    return { ...rest, payloads: { activations: v1(activations) } } as unknown as RunEvent;
+    return { ...rest, payloads: payloadsOf({ activations }) } as unknown as RunEvent;
   }
   if (e.type === 'finding') {
     const f = e.finding as Record<string, unknown> | undefined;

@@ -27,16 +27,20 @@ export type HostCommand = { type: 'hello'; v: number } | EngineCommand;
 export interface ToolProgress { done: number; total: number; note?: string }
 
 /** Host -> renderer. */
+/** A tool the engine runs now, and who asked for it. */
+export interface ToolRun { tool: ToolId; requestId?: string }
+
 export type HostMessage =
-  | { type: 'welcome'; v: number; presets: Preset[]; engine: EngineState; host: 'electron' | 'browser' }
+  /** `tool`: the tool running when this renderer connected */
+  | { type: 'welcome'; v: number; presets: Preset[]; engine: EngineState; host: 'electron' | 'browser'; tool: ToolRun | null }
   | { type: 'events'; runId: string; events: RunEvent[] }
   | { type: 'engine'; engine: EngineState }
   | { type: 'started'; runId: string }
-  /** `tool`: the tool whose run failed (its panel stops waiting) */
-  | { type: 'error'; message: string; tool?: ToolId }
-  | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress }
+  /** `tool`, `requestId`: the tool request that failed or was refused (its panel stops waiting) */
+  | { type: 'error'; message: string; tool?: ToolId; requestId?: string }
+  | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress; requestId?: string }
   /** a tool's result, checked against the tool's result schema by the host */
-  | { type: 'tool-result'; tool: ToolId; result: unknown }
+  | { type: 'tool-result'; tool: ToolId; result: unknown; requestId?: string }
   /** a file the user picked from the desktop app's menu: a spec to edit, a run log to import */
   | { type: 'file'; kind: 'spec' | 'run-log'; name: string; text: string };
 

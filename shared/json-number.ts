@@ -2,5 +2,5 @@
 // from JSON (run logs, tool results, host messages) turn null back into NaN instead of failing.
 import { z } from 'zod';
 
-// (NaN itself is accepted too: zod's number() refuses it, and payloads in memory hold it)
-export const num = z.union([z.number(), z.nan(), z.null()]).transform((v) => v ?? NaN);
+// (NaN and +-Infinity are accepted too: zod's number() refuses them, and results in memory hold them)
+export const num = z.union([z.custom<number>((v) => typeof v === 'number'), z.null()]).transform((v) => v ?? NaN);

@@ -104,6 +104,11 @@ const GUARDS: Array<{ name: string; file: string; source: string; bad: string[] 
   { name: 'a commented-out import is not an import', file: 'renderer/src/x.ts', source: "// import { readFileSync } from 'node:fs';\n/* import 'ws'; */\nconst url = 'http://example.com';", bad: [] },
   { name: 'the server never imports the CLI', file: 'main/server/x.ts', source: "import { main } from '../cli/index.ts';", bad: ['../cli/index.ts'] },
   { name: 'the CLI may import the server', file: 'main/cli/x.ts', source: "import { serve } from '../server/serve.ts';", bad: [] },
+  { name: 'an import squeezed without spaces', file: 'main/engine/instruments/batchnorm/x.ts', source: "import{Trainer}from'../../train/trainer.ts';export*from'../activations/y.ts';", bad: ['../../train/trainer.ts', '../activations/y.ts'] },
+  { name: '.svelte: a dynamic import in the markup', file: 'renderer/src/views/X.svelte', source: "<script lang=\"ts\">let a = 1;</script>\n{#await import('node:fs') then fs}<p>{a}</p>{/await}\n<button onclick={() => import('ws')}>x</button>", bad: ['node:fs', 'ws'] },
+  { name: 'a dependency located by require.resolve', file: 'renderer/src/x.ts', source: "const p = createRequire(import.meta.url).resolve('electron');", bad: ['electron'] },
+  { name: 'engine tool slice: an instrument slice, another tool', file: 'main/engine/tools/lr-find/x.ts', source: "import '../../instruments/activations/statistics.ts';\nimport '../overfit/check.ts';\nimport '../../train/trainer.ts';\nimport '../../instruments/framework/probe.ts';", bad: ['../../instruments/activations/statistics.ts', '../overfit/check.ts'] },
+  { name: 'renderer tool slice: the app state', file: 'renderer/src/tools/lr-find/X.svelte', source: "<script lang=\"ts\">\n  import type { AppState } from '../../app-state.svelte.ts';\n  import LineChart from '../../charts/LineChart.svelte';\n</script>", bad: ['../../app-state.svelte.ts'] },
   { name: 'files outside every rule are not checked', file: 'tests/x.ts', source: "import { app } from 'electron';", bad: [] },
 ];
 

@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
     if (stray) throw new InputError(`--${stray}`, `is not an option of ${command}${own.size ? ` (its options: ${[...own].map((f) => `--${f}`).join(', ')})` : ''}`);
     return toolCommand(tool, positionals[0], { json: Boolean(values.json), backend: backendOf(values.backend), flags: values as Record<string, string | undefined> });
   }
+  const strayToolFlag = Object.keys(TOOL_FLAGS).find((f) => (values as Record<string, unknown>)[f] !== undefined);
+  if (strayToolFlag) throw new InputError(`--${strayToolFlag}`, `is an option of ${ENGINE_TOOLS.filter((t) => toolFlags(t).includes(strayToolFlag)).map((t) => t.definition.id).join(', ')}, not of ${command ?? 'trainscope'}`);
   switch (command) {
     case 'train':
       if (positionals.length !== 1) throw new InputError('train', 'expects one spec file: trainscope train <spec.json>');

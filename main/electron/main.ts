@@ -87,7 +87,7 @@ app.whenReady().then(() => {
     const r = parseCommand(raw);
     if (!r.ok) { post({ type: 'error', message: r.error }); return; }
     const c = r.command;
-    if (c.type === 'hello') post({ type: 'welcome', v: HOST_PROTOCOL_VERSION, presets: loadPresets(SPECS), engine: supervisor.state, host: 'electron' });
+    if (c.type === 'hello') post({ type: 'welcome', v: HOST_PROTOCOL_VERSION, presets: loadPresets(SPECS), engine: supervisor.state, host: 'electron', tool: supervisor.toolRun });
     else dispatch(supervisor, c);
   });
   window = new BrowserWindow({

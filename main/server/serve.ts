@@ -109,7 +109,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
       const r = parseCommand(raw);
       if (!r.ok) return send(ws, { type: 'error', message: r.error });
       const c = r.command;
-      if (c.type === 'hello') return send(ws, { type: 'welcome', v: HOST_PROTOCOL_VERSION, presets, engine: supervisor.state, host: 'browser' });
+      if (c.type === 'hello') return send(ws, { type: 'welcome', v: HOST_PROTOCOL_VERSION, presets, engine: supervisor.state, host: 'browser', tool: supervisor.toolRun });
       dispatch(supervisor, c);
     });
   });

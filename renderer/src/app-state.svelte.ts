@@ -25,7 +25,7 @@ export class AppState implements ViewApp {
   /** a spec file opened from the menu or a file picker, for the New run editor */
   pendingSpec = $state<string | null>(null);
   /** each tool: running (with its progress), and its latest result */
-  tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, progress: null, result: null }])) as Record<ToolId, ToolState>);
+  tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, requestId: null, progress: null, result: null }])) as Record<ToolId, ToolState>);
   /** a fix being tried: the variant's run, compared with the run it came from */
   trial = $state.raw<{ base: RunData; finding: Finding; fix: FixId; runId: string | null } | null>(null);
   private frame = 0;
@@ -44,6 +44,8 @@ export class AppState implements ViewApp {
       this.connected = true;
       this.presets = welcome.presets;
       this.engine = welcome.engine;
+      // a tool another window started is running: this one waits for it too
+      if (welcome.tool) this.setTool(welcome.tool.tool, { running: true, requestId: welcome.tool.requestId ?? null });
       if (welcome.engine.state === 'running') await this.follow(welcome.engine.runId);
     } catch (e) {
       this.error = (e as Error).message;
@@ -83,11 +85,13 @@ export class AppState implements ViewApp {
         }
         break;
       case 'error':
+        // A refusal of another window's request says nothing about this window's tool.
+        if (m.tool && m.requestId && m.requestId !== this.tools[m.tool].requestId) break;
         this.error = m.message;
         if (m.tool) this.setTool(m.tool, { running: false, progress: null });
         break;
       case 'tool-progress':
-        this.setTool(m.tool, { progress: m.progress });
+        if (!m.requestId || m.requestId === this.tools[m.tool].requestId) this.setTool(m.tool, { running: true, progress: m.progress });
         break;
       case 'tool-result':
         this.setTool(m.tool, { running: false, progress: null, result: m.result });
@@ -156,11 +160,13 @@ export class AppState implements ViewApp {
   /** A debugging tool on a spec (the spec in New run, or a run's own). */
   runTool(id: ToolId, spec: unknown, options?: Record<string, unknown>) {
     this.error = null;
-    this.setTool(id, { running: true, progress: null, result: null });
-    this.host.send({ type: 'tool', tool: id, spec, ...(options ? { options } : {}) });
+    const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    this.setTool(id, { running: true, requestId, progress: null, result: null });
+    this.host.send({ type: 'tool', tool: id, spec, requestId, ...(options ? { options } : {}) });
   }
   pause() { this.host.send({ type: 'pause' }); }
   resume() { this.host.send({ type: 'resume' }); }
+  /** Stops the training run, or the tool that runs. */
   stop() { this.host.send({ type: 'stop' }); }
   /** Per-sample predictions of the training run with its current weights. */
   evaluateNow() { this.host.send({ type: 'evaluate' }); }

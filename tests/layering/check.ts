@@ -8,9 +8,11 @@ import type { Rule } from './rules.ts';
 
 // Each pattern runs over the masked source and stops right before the specifier's opening quote.
 const SPECIFIER_BEFORE = [
-  /(?<![\w$.])(?:import|export)\s+(?:type\s+)?[\w$\s{},*]*?\bfrom\s*(?=['"])/g, // import … from, export … from
+  // (no space needed before a brace or a star: minified and hand-squeezed code writes import{a}from'b')
+  /(?<![\w$.])(?:import|export)(?:\s+|(?=[{*]))(?:type\s+)?[\w$\s{},*]*?\bfrom\s*(?=['"])/g, // import … from, export … from
   /(?<![\w$.])import\s*(?=['"])/g, // side-effect import
   /(?<![\w$.])(?:import|require)\s*\(\s*(?=['"`])/g, // import('a'), require('a')
+  /\.resolve\s*\(\s*(?=['"`])/g, // require.resolve('a'), createRequire(...).resolve('a'): a dependency located by path
 ];
 // Worker entry points are loaded by URL, not by import, but they are a dependency all the same.
 const URL_BEFORE = /(?<![\w$.])new\s+URL\s*\(\s*(?=['"`])/g;
@@ -37,7 +39,11 @@ function scriptImports(src: string): string[] {
 export function imports(source: string, fileName: string): string[] {
   if (!fileName.endsWith('.svelte')) return scriptImports(source);
   const markup = source.replace(/<!--[\s\S]*?-->/g, '');
-  return [...markup.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script\s*>/gi)].flatMap((m) => scriptImports(m[1]));
+  const scripts = [...markup.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script\s*>/gi)].flatMap((m) => scriptImports(m[1]));
+  // expressions in the markup ({#await import('./x.ts')}, onclick={() => import('y')}) are code too
+  const template = markup.replace(/<script\b[^>]*>[\s\S]*?<\/script\s*>/gi, '').replace(/<style\b[^>]*>[\s\S]*?<\/style\s*>/gi, '');
+  const expressions = [...template.matchAll(/\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/g)].flatMap((m) => scriptImports(m[1]));
+  return [...scripts, ...expressions];
 }
 
 const segments = (path: string) => path.split('/').filter(Boolean);

@@ -29,7 +29,7 @@ export const RULES: readonly Rule[] = [
     dir: 'main/engine',
     mayImport: ['main/engine', 'shared'],
     // tsx/*: the statistics worker's boot file loads TypeScript sources when the engine runs from them (CLI from a clone, tests)
-    bare: ['node:*', '@tensorflow/*', 'zod', 'jpeg-js', 'pngjs', 'mnist', 'tsx/*'],
+    bare: ['node:*', '@tensorflow/*', 'zod', 'jpeg-js', 'pngjs', 'mnist', 'mnist/*', 'tsx/*'],
     why: 'the training engine runs in a plain Node process under every host, so it never knows which host started it',
   },
   {
@@ -47,7 +47,8 @@ export const RULES: readonly Rule[] = [
   {
     dir: 'main/server',
     mayImport: ['main/server', 'main/engine', 'shared'],
-    bare: ['ws', 'node:*'],
+    // tsx: the engine process is forked with tsx's loader when the server runs from TypeScript sources
+    bare: ['ws', 'node:*', 'tsx'],
     why: 'the browser-mode host serves the renderer over a WebSocket; it never imports Electron or the CLI',
   },
   {
@@ -67,5 +68,26 @@ export const RULES: readonly Rule[] = [
     mayImport: ['renderer/src/instruments/<slice>', 'renderer/src/instruments/framework', 'renderer/src/charts', 'shared/instruments/<slice>', 'shared/instruments/framework', 'shared/*'],
     bare: ['svelte', 'svelte/*', 'd3'],
     why: "an instrument view gets its data through the renderer's instrument framework and draws with the shared charts, never through the app state",
+  },
+  {
+    dir: 'shared/tools/<slice>',
+    mayImport: ['shared/tools/<slice>', 'shared/tools/framework', 'shared/*'],
+    bare: ['zod'],
+    why: "a tool's options and result schema build only on the tool framework and the shared basics, so a tool can be added or removed on its own",
+  },
+  {
+    dir: 'main/engine/tools/<slice>',
+    mayImport: [
+      'main/engine/tools/<slice>', 'main/engine/tools/framework', 'main/engine/*', 'main/engine/backends', 'main/engine/data', 'main/engine/model',
+      'main/engine/optim', 'main/engine/train', 'main/engine/stats', 'main/engine/diagnosis', 'main/engine/run', 'main/engine/instruments/framework', 'shared',
+    ],
+    bare: ['@tensorflow/*', 'node:*'],
+    why: 'a tool trains with the engine as a run does, but never reaches into an instrument or another tool: removing either must not break it',
+  },
+  {
+    dir: 'renderer/src/tools/<slice>',
+    mayImport: ['renderer/src/tools/<slice>', 'renderer/src/tools/framework', 'renderer/src/charts', 'shared/tools/<slice>', 'shared/tools/framework', 'shared/*'],
+    bare: ['svelte', 'svelte/*', 'd3'],
+    why: "a tool's panel shows its result with the shared charts, never through the app state",
   },
 ];

@@ -98,6 +98,22 @@ describe('run library', () => {
     await expect(lib.importLog('{"v":1}\n')).rejects.toThrow(/no run-start event/);
   });
 
+  it('an imported log with a damaged payload keeps the rest of the event and says what it left out', async () => {
+    const lib = library();
+    const text = events.map((e, i) => {
+      if (e.type !== 'collection' || i !== events.findIndex((x) => x.type === 'collection')) return JSON.stringify(e);
+      return JSON.stringify({ ...e, payloads: { ...e.payloads, gradients: { v: 1, data: { globalNorm: 1 } } } }); // no variables
+    }).join('\n');
+    const r = await lib.importLog(text);
+    expect(r.skipped).toBe(0);
+    expect(r.firstProblem).toMatch(/^line \d+: gradients: \w+: .*; left out$/);
+    const back = (await lib.open(r.runId))!;
+    expect(back.status).toBe('completed');
+    const collections = events.filter((e) => e.type === 'collection').length;
+    expect(back.store(activationsStore)!.steps).toHaveLength(collections);
+    expect(back.store(gradientsStore)!.steps).toHaveLength(collections - 1);
+  });
+
   it('a storage error is reported and nothing is lost: the next flush writes it', async () => {
     const lib = library();
     const errors: string[] = [];

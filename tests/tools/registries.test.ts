@@ -25,4 +25,15 @@ describe('tool registries', () => {
     expect(engineCommandSchema.safeParse({ type: 'start', spec: {}, extra: 1 }).success).toBe(false);
     expect(engineCommandSchema.safeParse({ type: 'format-disk' }).success).toBe(false);
   });
+
+  it('results may hold NaN and Infinity (a loss that blew up): the hosts\' check accepts them', async () => {
+    const { overfitTool } = await import('../../shared/tools/overfit/definition.ts');
+    const r = { passed: false, reason: 'lr_too_high', explanation: 'x', evidence: [], finalLoss: NaN, finalAccuracy: null, steps: 3, initialLoss: 2, expectedInitialLoss: null, initialLossOk: null, samples: 8, switchedOff: [], losses: [2, Infinity, -Infinity, NaN], backend: 'cpu' };
+    const parsed = overfitTool.result.safeParse(r);
+    expect(parsed.success).toBe(true);
+    expect(parsed.success && parsed.data.losses).toEqual([2, Infinity, -Infinity, NaN]);
+    // through JSON (browser mode, the CLI) they are nulls, read back as NaN
+    const viaJson = overfitTool.result.safeParse(JSON.parse(JSON.stringify(r)));
+    expect(viaJson.success && viaJson.data.losses).toEqual([2, NaN, NaN, NaN]);
+  });
 });

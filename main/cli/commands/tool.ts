@@ -18,7 +18,8 @@ export function toolOptions(tool: EngineTool, flags: Record<string, string | und
   const raw: Record<string, unknown> = {};
   for (const k of toolFlags(tool)) {
     const v = flags[k];
-    if (v !== undefined) raw[k] = v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+    // a decimal number (1e-3 too) is a number; anything else (0x10, 'many') stays text and the schema says why
+    if (v !== undefined) raw[k] = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v.trim()) ? Number(v) : v;
   }
   const r = parseToolOptions(tool.definition, raw);
   if (!r.ok) {
@@ -46,6 +47,6 @@ export async function toolCommand(tool: EngineTool, specPath: string, opts: { js
     },
   }, options);
   if (tty) process.stderr.write('\r\x1b[K');
-  process.stdout.write(opts.json ? `${JSON.stringify({ tool: tool.definition.id, v: tool.definition.version, ...(r as object) })}\n` : `${tool.report(r)}\n`);
+  process.stdout.write(opts.json ? `${JSON.stringify(Object.assign({ tool: tool.definition.id, v: tool.definition.version }, r, { tool: tool.definition.id, v: tool.definition.version }))}\n` : `${tool.report(r)}\n`);
   return tool.definition.verdict?.(r) === false ? 1 : 0;
 }

@@ -23,7 +23,7 @@ const channel = parentChannel();
 const send = (m: EngineReply) => channel.send(m);
 let config: EngineConfig = { runsDir: 'runs', baseDir: process.cwd(), backend: 'auto' };
 let trainer: Trainer | null = null;
-let toolRunning: string | null = null;
+let toolRunning: { id: string; abort: AbortController } | null = null;
 
 function checkedSpec(raw: unknown): ReturnType<typeof validateSpec> & { message?: string } {
   const v = validateSpec(raw);
@@ -69,29 +69,31 @@ async function start(c: EngineCommandOf<'start'>) {
 
 /** A debugging tool on a spec, when no run trains and no other tool runs. */
 async function tool(c: EngineCommandOf<'tool'>) {
-  const id = c.tool;
-  if (trainer || toolRunning) { send({ type: 'error', tool: id, message: `the engine is busy: ${id} runs when no run is training and no other tool runs` }); return; }
+  const id = c.tool, requestId = c.requestId;
+  const fail = (message: string) => send({ type: 'error', tool: id, ...(requestId ? { requestId } : {}), message });
+  if (trainer || toolRunning) { fail(`the engine is busy: ${id} runs when no run is training and no other tool runs`); return; }
   const t = engineTool(id);
-  if (!t) { send({ type: 'error', tool: id, message: `${id}: no such tool in this engine` }); return; }
+  if (!t) { fail(`${id}: no such tool in this engine`); return; }
   const v = checkedSpec(c.spec);
-  if (!v.ok) { send({ type: 'error', tool: id, message: v.message! }); return; }
+  if (!v.ok) { fail(v.message!); return; }
   const o = parseToolOptions(t.definition, c.options);
-  if (!o.ok) { send({ type: 'error', tool: id, message: o.error }); return; }
-  toolRunning = id;
+  if (!o.ok) { fail(o.error); return; }
+  const abort = new AbortController();
+  toolRunning = { id, abort };
   let last = 0;
   try {
     const result = await t.run(v.spec, {
-      baseDir: config.baseDir, backend: config.backend,
+      baseDir: config.baseDir, backend: config.backend, signal: abort.signal,
       onProgress: (progress) => {
         const now = Date.now();
         if (now - last < PROGRESS_MS && progress.done < progress.total) return;
         last = now;
-        send({ type: 'tool-progress', tool: id, progress });
+        send({ type: 'tool-progress', tool: id, progress, ...(requestId ? { requestId } : {}) });
       },
     }, o.options);
-    send({ type: 'tool-result', tool: id, result });
+    send({ type: 'tool-result', tool: id, result, ...(requestId ? { requestId } : {}) });
   } catch (e) {
-    send({ type: 'error', tool: id, message: `${id}: ${(e as Error).message}` });
+    fail(`${id}: ${(e as Error).message}`);
   } finally {
     toolRunning = null;
   }
@@ -102,7 +104,7 @@ const service: EngineService = {
   tool: (c) => void tool(c),
   pause: () => trainer?.pause(),
   resume: () => trainer?.resume(),
-  stop: () => trainer?.stop(),
+  stop: () => { trainer?.stop(); toolRunning?.abort.abort(); },
   evaluate: () => trainer?.request('evaluate'),
 };
 

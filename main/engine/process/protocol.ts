@@ -28,9 +28,9 @@ export type EngineReply =
   | { type: 'started'; runId: string; runDir: string }
   | { type: 'events'; runId: string; events: RunEvent[] }
   | { type: 'finished'; runId: string; status: string }
-  | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress }
-  | { type: 'tool-result'; tool: ToolId; result: unknown }
-  | { type: 'error'; message: string; tool?: ToolId };
+  | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress; requestId?: string }
+  | { type: 'tool-result'; tool: ToolId; result: unknown; requestId?: string }
+  | { type: 'error'; message: string; tool?: ToolId; requestId?: string };
 
 // The envelope of every reply; tool results are checked against their tool's schema by the supervisor.
 const replySchema = z.discriminatedUnion('type', [
@@ -39,9 +39,9 @@ const replySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), runId: z.string(), runDir: z.string() }),
   z.object({ type: z.literal('events'), runId: z.string(), events: z.array(z.looseObject({ type: z.string() })) }),
   z.object({ type: z.literal('finished'), runId: z.string(), status: z.string() }),
-  z.object({ type: z.literal('tool-progress'), tool: z.enum(TOOL_IDS), progress: z.object({ done: z.number(), total: z.number(), note: z.string().optional() }) }),
-  z.object({ type: z.literal('tool-result'), tool: z.enum(TOOL_IDS), result: z.unknown() }),
-  z.object({ type: z.literal('error'), message: z.string(), tool: z.enum(TOOL_IDS).optional() }),
+  z.object({ type: z.literal('tool-progress'), tool: z.enum(TOOL_IDS), progress: z.object({ done: z.number(), total: z.number(), note: z.string().optional() }), requestId: z.string().optional() }),
+  z.object({ type: z.literal('tool-result'), tool: z.enum(TOOL_IDS), result: z.unknown(), requestId: z.string().optional() }),
+  z.object({ type: z.literal('error'), message: z.string(), tool: z.enum(TOOL_IDS).optional(), requestId: z.string().optional() }),
 ]);
 
 export function parseEngineReply(raw: unknown): { ok: true; reply: EngineReply } | { ok: false; error: string } {

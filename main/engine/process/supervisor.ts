@@ -5,7 +5,7 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, type RunEndEvent } from '../../../shared/events.ts';
-import type { EngineState, HostMessage } from '../../../shared/host.ts';
+import type { EngineState, HostMessage, ToolRun } from '../../../shared/host.ts';
 import { issueText, type EngineCommandOf, type EngineService } from '../../../shared/engine-service.ts';
 import { toolById } from '../../../shared/tools/registry.ts';
 import { parseEngineReply, type EngineReply, type EngineRequest } from './protocol.ts';
@@ -38,10 +38,13 @@ export class EngineSupervisor implements EngineService {
   private lastHeard = Date.now();
   private watchdog: NodeJS.Timeout | null = null;
   private expectedExit = false;
+  private running: ToolRun | null = null;
 
   constructor(private readonly opts: SupervisorOptions) {}
 
   get state(): EngineState { return this.engineState; }
+  /** the tool the engine runs now, for renderers that connect meanwhile */
+  get toolRun(): ToolRun | null { return this.running; }
 
   subscribe(listener: (m: HostMessage) => void) {
     this.listeners.push(listener);
@@ -98,15 +101,18 @@ export class EngineSupervisor implements EngineService {
         this.setState({ state: 'idle' });
         break;
       case 'error':
-        this.emit({ type: 'error', message: m.message, ...(m.tool ? { tool: m.tool } : {}) });
+        if (m.tool && this.running?.requestId === m.requestId) this.running = null;
+        this.emit({ type: 'error', message: m.message, ...(m.tool ? { tool: m.tool } : {}), ...(m.requestId ? { requestId: m.requestId } : {}) });
         break;
       case 'tool-progress':
         this.emit(m);
         break;
       case 'tool-result': {
+        this.running = null;
         // checked against the tool's own schema before any renderer sees it
         const r = toolById(m.tool)!.result.safeParse(m.result);
-        this.emit(r.success ? { type: 'tool-result', tool: m.tool, result: r.data } : { type: 'error', tool: m.tool, message: `${m.tool}: result ${issueText(r.error)}` });
+        const requestId = m.requestId ? { requestId: m.requestId } : {};
+        this.emit(r.success ? { type: 'tool-result', tool: m.tool, result: r.data, ...requestId } : { type: 'error', tool: m.tool, message: `${m.tool}: result ${issueText(r.error)}`, ...requestId });
         break;
       }
       default:
@@ -128,6 +134,9 @@ export class EngineSupervisor implements EngineService {
       if (existsSync(log)) appendFileSync(log, `\n${JSON.stringify(end)}\n`);
       this.emit({ type: 'events', runId: run.runId, events: [end] });
     }
+    const tool = this.running;
+    this.running = null;
+    if (tool) this.emit({ type: 'error', tool: tool.tool, message: `${tool.tool}: ${reason}`, ...(tool.requestId ? { requestId: tool.requestId } : {}) });
     this.setState({ state: 'crashed', runId: run?.runId ?? null, reason });
     this.emit({ type: 'error', message: `${reason}; the recorded data is kept and the next run starts a fresh engine` });
   }
@@ -164,10 +173,10 @@ export class EngineSupervisor implements EngineService {
 
   /** A debugging tool on a spec (overfit check, gradient check...), in the engine process, not while a run trains. */
   tool(c: EngineCommandOf<'tool'>) {
-    if (this.engineState.state === 'running') {
-      this.emit({ type: 'error', tool: c.tool, message: `${c.tool} runs when no run is training` });
-      return;
-    }
+    const refuse = (message: string) => this.emit({ type: 'error', tool: c.tool, message, ...(c.requestId ? { requestId: c.requestId } : {}) });
+    if (this.engineState.state === 'running') { refuse(`${c.tool} runs when no run is training`); return; }
+    if (this.running) { refuse(`${c.tool} waits: the engine is running ${this.running.tool}`); return; }
+    this.running = { tool: c.tool, ...(c.requestId ? { requestId: c.requestId } : {}) };
     this.ensureProcess().send(c);
   }
 

@@ -83,8 +83,11 @@ export class Trainer {
 
   /** A request for the hooks, acted on at the next step ('evaluate': per-sample predictions with the current weights). */
   request(name: string) {
-    this.hooks.request(name);
+    if (this.running) this.hooks.request(name);
+    else this.pendingRequests.push(name); // before the run's hooks exist: they get it when they do
   }
+  private pendingRequests: string[] = [];
+  private running = false;
 
   stop() {
     this.stopRequested = true;
@@ -144,6 +147,8 @@ export class Trainer {
     const schedule = createSchedule(t.schedule, t.optimizer.learningRate, ctx);
     this.hooks = new HookList(this.hooksFor(ctx, schedule));
     const hooks = this.hooks;
+    this.running = true;
+    for (const r of this.pendingRequests.splice(0)) hooks.request(r);
     const augment = isAugmenting(spec.data.augment) ? spec.data.augment : null;
     const order = Array.from({ length: train.n }, (_, i) => i);
 

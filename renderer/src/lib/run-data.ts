@@ -95,7 +95,9 @@ export class RunData {
         const r = inst ? readPayload({ [e.instrument]: e.payload }, inst.definition) : null;
         const store = inst?.addRecord && inst.store ? this.store(inst.store) : null;
         if (inst?.addRecord && store && r?.status === 'ok') inst.addRecord(store, e, r.data);
-        else this.warnOnce(`${e.instrument}: a record this Trainscope cannot show (${r?.status === 'newer' ? `format v${r.v} is newer` : 'unknown instrument'})`);
+        else if (r?.status === 'newer') this.warnOnce(`${e.instrument}: a record of a newer format (v${r.v}) this Trainscope cannot show`);
+        else if (!inst) this.warnOnce(`${e.instrument}: a record of an instrument this Trainscope does not know`);
+        // a known instrument's record before the run's start is known: nothing to show it in yet
         break;
       }
       case 'epoch':

@@ -94,14 +94,19 @@ export class TrainscopeDB extends Dexie {
     // v3: instruments are plugins; a collection holds each instrument's own packed numbers. Older
     // records are repacked, and older events (protocol 1) upgraded, so every run stays readable.
     this.version(3).upgrade(async (tx) => {
-      const starts = new Map((await tx.table('runs').toArray() as RunRecord[]).map((r) => [r.id, upgradeEvent(r.start) as RunStartEvent]));
+      // One damaged record must not make the library unopenable: what cannot be read is left as it is.
+      const starts = new Map<string, RunStartEvent>();
+      for (const r of await tx.table('runs').toArray() as RunRecord[]) if (r?.start?.model) starts.set(r.id, upgradeEvent(r.start) as RunStartEvent);
       await tx.table('steps').toCollection().modify((rec: StepRecord) => {
         if (!isV2(rec.c)) return;
         const start = starts.get(rec.runId);
-        if (!start) { delete rec.c; return; }
-        rec.c = packCollection({ epoch: rec.c.epoch, costMs: rec.c.costMs, payloads: payloadsFromV2(rec.c, start) }, layoutOf(start)).packed;
+        try {
+          rec.c = start ? packCollection({ epoch: rec.c.epoch, costMs: rec.c.costMs, payloads: payloadsFromV2(rec.c, start) }, layoutOf(start)).packed : undefined;
+        } catch {
+          rec.c = undefined; // a record that does not match its run's layout: its step's loss stays
+        }
       });
-      await tx.table('events').toCollection().modify((rec: EventRecord) => { rec.event = upgradeEvent(rec.event); });
+      await tx.table('events').toCollection().modify((rec: EventRecord) => { if (rec.event) rec.event = upgradeEvent(rec.event); });
     });
   }
 }

@@ -8,6 +8,8 @@ import { base64ToBytes, base64ToF32 } from '../../../shared/base64.ts';
 import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
 import { packCollection } from '../instruments/framework/payloads.ts';
 import { layoutOf, type RunLayout } from '../instruments/framework/layout.ts';
+import { readPayload, type Payloads } from '../../../shared/instruments/framework/define.ts';
+import { INSTRUMENTS } from '../../../shared/instruments/registry.ts';
 
 function headerOf(e: PredictionsEvent): PredictionsHeader {
   const { epoch, split, n, classes, k, task, loss, accuracy, confusion, perClass } = e;
@@ -15,6 +17,23 @@ function headerOf(e: PredictionsEvent): PredictionsHeader {
 }
 
 const FLUSH_MS = 300;
+
+/** Removes the payloads that do not match their instrument's schema; says why for each. */
+function dropInvalidPayloads(payloads: Payloads): string[] {
+  const problems: string[] = [];
+  for (const def of INSTRUMENTS) {
+    if (!payloads[def.id] || !def.payload) continue;
+    try {
+      const r = readPayload(payloads, def, true);
+      if (r.status === 'ok') payloads[def.id] = { v: def.version, data: r.data };
+    } catch (e) {
+      const issue = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+      problems.push(`${def.id}: ${issue ? `${issue.path.join('.') || 'data'}: ${issue.message}` : (e as Error).message}; left out`);
+      delete payloads[def.id];
+    }
+  }
+  return problems;
+}
 
 function bestOf(run: RunRecord, e: RunEvent) {
   if (e.type === 'epoch') {
@@ -154,7 +173,7 @@ export class RunLibrary {
       }
       if (s.c) data.addPacked(s.step, s.c);
     }
-    data.ingest(events.map((e) => e.event));
+    data.ingest(events.map((e) => e.event).filter((e) => typeof e?.type === 'string')); // a damaged record is left out, not fatal
     const [predictions, samples] = await Promise.all([
       this.db.predictions.where('runId').equals(runId).toArray(),
       this.db.samples.where('runId').equals(runId).toArray(),
@@ -202,9 +221,13 @@ export class RunLibrary {
       let raw: unknown;
       try { raw = JSON.parse(line); } catch { raw = undefined; }
       const r = raw === undefined ? { ok: false as const, error: 'not JSON' } : parseEvent(raw);
-      if (r.ok) { events.push(r.event); return; }
-      skipped++;
-      firstProblem ??= `line ${i + 1}: ${r.error}`;
+      if (!r.ok) { skipped++; firstProblem ??= `line ${i + 1}: ${r.error}`; return; }
+      // A file is foreign input: each payload is checked against its instrument's schema, and one
+      // that does not match is dropped (the rest of the event stays) rather than misread.
+      if (r.event.type === 'collection' || r.event.type === 'init') {
+        for (const problem of dropInvalidPayloads(r.event.payloads)) firstProblem ??= `line ${i + 1}: ${problem}`;
+      }
+      events.push(r.event);
     });
     const start = events.find((e): e is RunStartEvent => e.type === 'run-start');
     if (!start) throw new Error(`events.jsonl: no run-start event: not a Trainscope run log${firstProblem ? ` (${firstProblem})` : ''}`);

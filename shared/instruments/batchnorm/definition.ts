@@ -9,8 +9,14 @@ import { num } from '../framework/summary.ts';
 /** The epsilon of a BN layer whose configuration does not say (tfjs' and the spec's default). */
 export const DEFAULT_EPSILON = 1e-3;
 
-/** The fold check passes when the folded layer's outputs are within this of BN(layer(x)) (absolute). */
+/** The fold check passes when the folded layer's outputs are within this of BN(layer(x)), relative to
+ *  the outputs' scale (absolute for outputs up to 1): float32 rounding, nothing more. */
 export const FOLD_TOLERANCE = 1e-5;
+
+/** Does a foldable layer's fold check pass? */
+export function foldPasses(l: { maxAbsErr: number; maxAbsOut: number }): boolean {
+  return l.maxAbsErr <= FOLD_TOLERANCE * Math.max(1, l.maxAbsOut);
+}
 
 const layerStats = z.object({
   layer: z.string(),

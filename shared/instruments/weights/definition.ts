@@ -10,7 +10,7 @@ const variableStats = z.object({
   norm: num,
   /** |W_after - W_before| / |W_before| for this step's update; ~1e-3 is the usual healthy scale.
    *  null when |W_before| is 0 (zero-initialised biases at the first step): the ratio is undefined. */
-  updateRatio: z.number().nullable(),
+  updateRatio: z.union([z.custom<number>((v) => typeof v === 'number'), z.null()]), // null stays null: undefined, not NaN
 });
 
 export const weights = defineInstrument({

@@ -61,7 +61,8 @@ export const lrFindTool = (() => {
   // (a refinement keeps the object, its shape and its strictness).
   const options = d.options.superRefine((o, ctx) => {
     const lo = o.minLr ?? LR_FIND_DEFAULTS.minLr, hi = o.maxLr ?? LR_FIND_DEFAULTS.maxLr;
-    if (!(lo < hi)) ctx.addIssue({ code: 'custom', path: ['minLr'], message: `--minLr (${lo}) must be below --maxLr (${hi})` });
+    // a range test reads the loss across decades of rates: over less than one, the "steepest fall" is ordinary training progress
+    if (!(hi >= 10 * lo)) ctx.addIssue({ code: 'custom', path: ['minLr'], message: `--maxLr (${hi}) must be at least 10x --minLr (${lo}): the test spans decades of learning rates` });
   });
   return { ...d, options };
 })();

@@ -98,4 +98,19 @@ describe('engine supervisor', () => {
     await expect.poll(() => messages.find((m) => m.type === 'error'), { timeout: 30_000 }).toMatchObject({ tool: 'overfit', message: expect.stringMatching(/^overfit option --steps: /) });
     sup.dispose();
   });
+
+  it('one tool at a time: a second request is refused to whoever sent it, Stop ends the running one, and a renderer connecting meanwhile learns it runs', async () => {
+    const sup = new EngineSupervisor({ spawn: forkEngine, runsDir: tmp(), baseDir: '.', backend: 'cpu' });
+    const { messages } = collect(sup);
+    sup.tool({ type: 'tool', tool: 'lr-find', spec: spec(1), options: { steps: 2000, stopFactor: 1e12 }, requestId: 'a' });
+    await expect.poll(() => messages.some((m) => m.type === 'tool-progress' && m.requestId === 'a'), { timeout: 60_000 }).toBe(true);
+    expect(sup.toolRun).toEqual({ tool: 'lr-find', requestId: 'a' });
+    sup.tool({ type: 'tool', tool: 'init-explorer', spec: spec(1), requestId: 'b' });
+    expect(messages.find((m) => m.type === 'error')).toMatchObject({ tool: 'init-explorer', requestId: 'b', message: expect.stringMatching(/running lr-find/) });
+    sup.stop();
+    await expect.poll(() => messages.find((m) => m.type === 'error' && m.requestId === 'a'), { timeout: 30_000 }).toMatchObject({ tool: 'lr-find', message: 'lr-find: stopped by the user' });
+    expect(sup.toolRun).toBeNull();
+    expect(messages.some((m) => m.type === 'tool-result')).toBe(false);
+    sup.dispose();
+  });
 });

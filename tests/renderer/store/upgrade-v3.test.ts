@@ -66,4 +66,19 @@ describe('run library schema v3', () => {
     const rec = await lib.db.steps.where('[runId+step]').between(['old', -Infinity], ['old', Infinity]).filter((s) => !!s.c).first();
     expect(rec!.c!.ids).toEqual(['activations', 'gradients', 'weights']);
   });
+
+  it('a damaged record (a run without its start, an empty event) does not make the library unopenable', async () => {
+    await writeV2('upgrade-v3-damaged');
+    const db = new Dexie('upgrade-v3-damaged');
+    db.version(2).stores({ runs: 'id, createdAt', steps: '[runId+step]', events: '[runId+seq]', predictions: '[runId+split+epoch], runId', samples: '[runId+split], runId', marks: '[runId+split+index], runId' });
+    await db.table('runs').put({ id: 'broken', name: 'broken', title: 'broken', createdAt: 1, status: 'running', backend: 'cpu', end: null, best: {}, steps: 1 });
+    await db.table('steps').put({ runId: 'broken', step: 0, epoch: 0, loss: 1, lr: 0.1, t: 0, c: { epoch: 0, costMs: 0, f: new Float32Array(3), dead: new Uint8Array(0), globalNorm: 1, globalNormClipped: 1 } });
+    await db.table('events').put({ runId: 'old', seq: 999, event: null });
+    db.close();
+    const lib = new RunLibrary(new TrainscopeDB('upgrade-v3-damaged'));
+    expect((await lib.list()).map((r) => r.id).sort()).toEqual(['broken', 'old']);
+    const back = (await lib.open('old'))!;
+    expect(back.store(activationsStore)!.steps.length).toBeGreaterThan(0);
+    expect((await lib.db.steps.get(['broken', 0]))!.c).toBeUndefined(); // nothing to read it against: its loss stays
+  });
 });

@@ -27,7 +27,8 @@ function foldHook(ctx: HookContext, options: OptionsOf<typeof batchnorm>): Train
       probe = tf.tensor(ctx.probe.x, [ctx.probe.n, ...ctx.probe.shape]); // the same probe batch as the collections
     },
     async onEpochEnd(logs) { await check(logs.epoch, false); },
-    async onFinalModel(end) { await check(end.finalEpoch, true); },
+    // a diverged model's weights are not finite: there is nothing to fold
+    async onFinalModel(end) { if (end.status !== 'diverged') await check(end.finalEpoch, true); },
     dispose() { probe?.dispose(); probe = null; },
   };
 }

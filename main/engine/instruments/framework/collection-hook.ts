@@ -62,9 +62,11 @@ export function collectionHook(ctx: HookContext, instruments: readonly EngineIns
 
     async onTrainBegin() {
       const init = await initSnapshot();
-      const made = await createReducer(model, rctx, tf.tensor(probeSet.x, probeShape), instruments, offThread);
-      reducer = made.reducer;
-      if (made.why) ctx.emit({ type: 'warning', step: 0, message: made.why });
+      if (reducing) { // with every collection instrument off there is no worker to start
+        const made = await createReducer(model, rctx, tf.tensor(probeSet.x, probeShape), instruments, offThread);
+        reducer = made.reducer;
+        if (made.why) ctx.emit({ type: 'warning', step: 0, message: made.why });
+      }
       ctx.emit({ type: 'init', ...init });
     },
 

@@ -5,6 +5,7 @@ export { defineEngineInstrument } from './instrument.ts';
 export type { EngineInstrument, ProbeOutputs, Reads, ReduceContext, ReduceInput, VariableRef, WeightRef } from './instrument.ts';
 export type { BatchInfo, EpochLogs, GradientsInfo, HookContext, TrainEnd, TrainingHook } from '../../train/hooks.ts';
 export { moments, summarize, summarizeWithNorm, relativeChange } from '../../stats/summarize.ts';
+export { layerActivationStats } from '../../stats/unit-stats.ts';
 export { readFlat, readScalars } from '../../train/readback.ts';
 export { perSampleLoss } from '../../train/loss.ts';
 export { isImageShape, sampleSize, type Dataset } from '../../data/dataset.ts';

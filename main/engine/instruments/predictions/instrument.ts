@@ -12,18 +12,19 @@ import { predictSplit, samplesPayload } from './evaluate.ts';
 function predictionsHook(ctx: HookContext, options: OptionsOf<typeof predictions>): TrainingHook | null {
   const splits = options.splits.filter((s) => ctx.data[s].n > 0);
   if (!splits.length) return null;
-  const predicted = new Set<number>(); // epochs whose predictions were emitted
+  const predicted = new Set<number>(); // epochs whose end-of-epoch weights were predicted
   let requested = false;
 
-  /** Predictions of every split; the validation metrics when validation is among them. */
-  async function emitPredictions(epoch: number): Promise<Metrics | undefined> {
+  /** Predictions of every split; the validation metrics when validation is among them. `atEnd`:
+   *  of the epoch's final weights (an on-demand evaluation mid-epoch is not, and must not stand in for them). */
+  async function emitPredictions(epoch: number, atEnd = true): Promise<Metrics | undefined> {
     let valMetrics: Metrics | undefined;
     for (const split of splits) {
       const r = await predictSplit(ctx.built.model, ctx.data[split], ctx.spec, split, epoch);
       if (split === 'validation') valMetrics = r.metrics;
       ctx.emit({ type: 'predictions', step: ctx.step, ...r.header, data: f32ToBase64(r.packed) });
     }
-    predicted.add(epoch);
+    if (atEnd) predicted.add(epoch);
     return valMetrics;
   }
 
@@ -40,7 +41,7 @@ function predictionsHook(ctx: HookContext, options: OptionsOf<typeof predictions
     async onBatchBegin(_step, epoch) {
       if (!requested) return;
       requested = false;
-      await emitPredictions(epoch);
+      await emitPredictions(epoch, false);
     },
     onEpochEvaluate(epoch) {
       return options.every > 0 && (epoch + 1) % options.every === 0 ? emitPredictions(epoch) : undefined;

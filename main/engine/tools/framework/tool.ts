@@ -11,6 +11,13 @@ export interface ToolContext {
   backend: BackendChoice;
   /** called as the work goes; hosts throttle what they forward */
   onProgress?: (p: ToolProgress) => void;
+  /** aborted when the user stops the tool: long tools check it between steps and throw `stopped()` */
+  signal?: AbortSignal;
+}
+
+/** The error a tool throws when it was stopped. */
+export function stopped(): Error {
+  return new Error('stopped by the user');
 }
 
 export interface EngineTool<T extends ToolDefinition = ToolDefinition> {

@@ -10,9 +10,10 @@ import { isWeightedLayer } from '../../../../shared/layers.ts';
 import type { BackendChoice } from '../../backends/select.ts';
 import { Trainer } from '../../train/trainer.ts';
 import { ProbePass } from '../../instruments/framework/probe.ts';
-import { layerActivationStats } from '../../instruments/activations/statistics.ts';
+import { layerActivationStats } from '../../stats/unit-stats.ts';
 import { histogram } from '../../stats/summarize.ts';
 import { sampleSize } from '../../data/dataset.ts';
+import { stopped } from '../framework/tool.ts';
 
 function initializerFor(kind: ExploredInitializer, seed: number) {
   switch (kind) {
@@ -24,7 +25,7 @@ function initializerFor(kind: ExploredInitializer, seed: number) {
 }
 
 export async function initExplorer(
-  spec: RunSpec, baseDir: string, opts: { backend?: BackendChoice; draws?: number; batch?: number; bins?: number; onProgress?: (p: ToolProgress) => void } = {},
+  spec: RunSpec, baseDir: string, opts: { backend?: BackendChoice; draws?: number; batch?: number; bins?: number; onProgress?: (p: ToolProgress) => void; signal?: AbortSignal } = {},
 ): Promise<InitExplorerResult> {
   const draws = opts.draws ?? 100, bins = opts.bins ?? 30;
   const trainer = new Trainer({ spec, baseDir, backend: opts.backend ?? 'auto' });
@@ -40,6 +41,8 @@ export async function initExplorer(
   for (const kind of EXPLORED_INITIALIZERS) {
     const pooled: { values: Float32Array[]; std: number; sat: number; dead: number }[] = layers.map(() => ({ values: [], std: 0, sat: 0, dead: 0 }));
     for (let k = 0; k < draws; k++) {
+      await new Promise<void>((r) => setImmediate(r)); // let the host's messages in (a stop)
+      if (opts.signal?.aborted) { probe.dispose(); model.dispose(); throw stopped(); }
       for (const [j, layer] of kernels.entries()) {
         const w = layer.getWeights();
         const fresh = w.map((t, i) => (i === 0 ? initializerFor(kind, spec.seed * 7919 + k * 131 + j).apply(t.shape) : tf.zerosLike(t)));

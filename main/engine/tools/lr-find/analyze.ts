@@ -131,8 +131,10 @@ export function analyzeRange(input: {
       ? `only ${m} steps before the loss blew up: too few to read a slope; start the range lower (minLr) or take more steps`
       : `the smoothed loss never fell by ${MIN_FALL * 100}% (from ${fmtLoss(start)} to at best ${fmtLoss(minimum.loss)}): no suggestion; start the range lower, or check the data and the model (the overfit check) first`);
   }
-  notes.push(`minimum of the smoothed loss ${fmtLoss(minimum.loss)} at lr ${fmtLr(minimum.lr)}`);
-  notes.push(diverged
+  if (Number.isFinite(minimum.loss)) notes.push(`minimum of the smoothed loss ${fmtLoss(minimum.loss)} at lr ${fmtLr(minimum.lr)}`);
+  notes.push(diverged && diverged.step === 0
+    ? `the loss was not finite at the very first step (lr ${fmtLr(diverged.lr)}): the data or the model is broken, not the rate; the overfit check says more`
+    : diverged
     ? `the loss blew up at lr ${fmtLr(diverged.lr)} (step ${diverged.step}); rates at and above it diverge, at least on a model already partly trained by the test`
     : `the loss did not blow up up to lr ${fmtLr(m ? lrs[m - 1] : NaN)}: the divergence point lies above the range`);
   // cross-entropy saturates (and a network whose units die falls back to chance): a blow-up can stay under the stop factor

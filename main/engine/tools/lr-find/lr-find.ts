@@ -15,6 +15,7 @@ import { disposeOptimizer, makeOptimizer, setLearningRate } from '../../optim/op
 import { isAugmenting } from '../../data/augment.ts';
 import { trainingBatch } from '../../data/batches.ts';
 import { rng, seedMathRandom, shuffleInPlace } from '../../seed.ts';
+import { stopped } from '../framework/tool.ts';
 import { analyzeRange, DivergenceWatch, fmtLr, rangeLr, watchBeta } from './analyze.ts';
 
 export interface LrFindOptions {
@@ -24,6 +25,7 @@ export interface LrFindOptions {
   maxLr?: number;
   stopFactor?: number;
   onProgress?: (p: ToolProgress) => void;
+  signal?: AbortSignal;
 }
 
 export async function lrFind(spec: RunSpec, baseDir: string, opts: LrFindOptions = {}): Promise<LrFindResult> {
@@ -49,6 +51,7 @@ export async function lrFind(spec: RunSpec, baseDir: string, opts: LrFindOptions
   let from = train.n; // the next batch's first row in `order`; a new epoch (reshuffled) when too few are left
   try {
     for (let i = 0; i < steps; i++) {
+      if (opts.signal?.aborted) throw stopped();
       if (from + batchSize > train.n) { shuffleInPlace(order, rand); from = 0; }
       const { xs, ys } = trainingBatch(train, order, from, batchSize, augment, rand);
       from += batchSize;

@@ -10,6 +10,7 @@ import { Trainer } from '../../train/trainer.ts';
 import { evaluate } from '../../train/evaluate.ts';
 import { sampleSize } from '../../data/dataset.ts';
 import { overfitSpec, switchedOff } from './derive.ts';
+import { stopped } from '../framework/tool.ts';
 import { outputMismatch } from '../../model/output-check.ts';
 import { expectedInitialLoss, initialLossOk } from '../../diagnosis/expected-loss.ts';
 import { payloadData } from '../../../../shared/instruments/framework/define.ts';
@@ -24,7 +25,7 @@ const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed
 
 export async function overfitCheck(
   spec: RunSpec, baseDir: string,
-  opts: { backend?: BackendChoice; samples?: number; maxSteps?: number; onProgress?: (p: ToolProgress) => void } = {},
+  opts: { backend?: BackendChoice; samples?: number; maxSteps?: number; onProgress?: (p: ToolProgress) => void; signal?: AbortSignal } = {},
 ): Promise<OverfitResult> {
   const samples = opts.samples ?? spec.overfit.samples ?? spec.training.batchSize;
   const maxSteps = opts.maxSteps ?? spec.overfit.maxSteps;
@@ -60,7 +61,10 @@ export async function overfitCheck(
     // Done as soon as the epoch's (training-mode) loss is well under the bar: no need to spend the budget.
     if (e.type === 'epoch' && e.train.loss < threshold / 2 && (classes === null || e.train.accuracy === 1)) trainer.stop();
   });
-  const end = await trainer.run();
+  const onAbort = () => trainer.stop();
+  opts.signal?.addEventListener('abort', onAbort);
+  const end = await trainer.run().finally(() => opts.signal?.removeEventListener('abort', onAbort));
+  if (opts.signal?.aborted) { model.dispose(); throw stopped(); } // a verdict on a cut-short run would mislead
   const final = end.status === 'diverged' ? { loss: NaN, accuracy: NaN } : (await evaluate(model, train, derived))!;
   model.dispose();
 

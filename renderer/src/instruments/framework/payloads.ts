@@ -44,27 +44,44 @@ const memo = new WeakMap<object, PackResult>();
 export function packCollection(e: Pick<CollectionEvent, 'epoch' | 'costMs' | 'payloads'>, layout: RunLayout): PackResult {
   const hit = memo.get(e);
   if (hit) return hit;
-  const ids: string[] = [], versions: number[] = [], offsets = [0];
-  const parts: { inst: RendererInstrument; data: unknown }[] = [];
   const problems: string[] = [];
   let raw: Payloads | undefined;
+  const keep = (id: string, why: string) => { (raw ??= {})[id] = e.payloads[id]; problems.push(why); };
+  const parts: { id: string; inst: RendererInstrument; data: unknown; size: number }[] = [];
   for (const [id, payload] of Object.entries(e.payloads ?? {})) {
     const inst = byId.get(id);
     const r = inst?.pack && inst.packedSize ? readPayload({ [id]: payload }, inst.definition) : null;
-    if (!inst || !r || r.status !== 'ok') {
-      (raw ??= {})[id] = payload;
-      problems.push(whyUnreadable(id, payload));
-      continue;
-    }
-    ids.push(id);
-    versions.push(inst.packVersion ?? 1);
-    offsets.push(offsets[offsets.length - 1] + inst.packedSize!(layout));
-    parts.push({ inst, data: r.data });
+    if (!inst || !r || r.status !== 'ok') keep(id, whyUnreadable(id, payload));
+    else parts.push({ id, inst, data: r.data, size: inst.packedSize!(layout) });
   }
-  // One buffer for every instrument: each packs into its own view of it.
-  const f = new Float32Array(offsets[offsets.length - 1]);
-  parts.forEach(({ inst, data }, i) => inst.pack!(data as never, layout, f.subarray(offsets[i], offsets[i + 1])));
-  const result = { packed: { epoch: e.epoch, costMs: e.costMs, ids, versions, offsets, f, ...(raw ? { raw } : {}) }, problems };
+  // One buffer for every instrument: each packs into its own view of it. Data that does not have
+  // the shape its version promises (a damaged or foreign log) is kept as it came, not shown.
+  const packs = (f: Float32Array, list: typeof parts) => {
+    let o = 0;
+    for (const p of list) { p.inst.pack!(p.data as never, layout, f.subarray(o, o + p.size)); o += p.size; }
+  };
+  const bufferOf = (list: typeof parts) => new Float32Array(list.reduce((a, p) => a + p.size, 0));
+  let f = bufferOf(parts);
+  try {
+    packs(f, parts);
+  } catch {
+    const good = parts.filter((p) => {
+      try { p.inst.pack!(p.data as never, layout, new Float32Array(p.size)); return true; } catch (err) {
+        keep(p.id, `${p.id}: its numbers could not be read (${(err as Error).message}); kept in the library, not shown`);
+        return false;
+      }
+    });
+    parts.splice(0, parts.length, ...good);
+    f = bufferOf(parts);
+    packs(f, parts);
+  }
+  const offsets = [0];
+  for (const p of parts) offsets.push(offsets[offsets.length - 1] + p.size);
+  const packed: PackedCollection = {
+    epoch: e.epoch, costMs: e.costMs, ids: parts.map((p) => p.id), versions: parts.map((p) => p.inst.packVersion ?? 1), offsets, f,
+    ...(raw ? { raw } : {}),
+  };
+  const result = { packed, problems };
   memo.set(e, result);
   return result;
 }

@@ -33,10 +33,12 @@ export function addGradients(store: GradientsStore, step: number, f: Float32Arra
   insertAt(store.globalNorm, at, f[0]);
   insertAt(store.globalNormClipped, at, f[1]);
   const row = variableRowSize(layout.bins);
-  const sq = new Float64Array(layout.layers.length).fill(NaN);
+  const sq = new Float64Array(layout.layers.length);
+  const has = new Uint8Array(layout.layers.length); // a layer without variables has no norm (NaN); a NaN norm stays NaN
   layout.variables.forEach((ref, i) => {
     const norm = f[HEAD + i * row];
-    sq[ref.layerIndex] = (Number.isNaN(sq[ref.layerIndex]) ? 0 : sq[ref.layerIndex]) + norm * norm;
+    sq[ref.layerIndex] += norm * norm;
+    has[ref.layerIndex] = 1;
   });
-  store.layerNorm.forEach((col, i) => insertAt(col, at, Math.sqrt(sq[i])));
+  store.layerNorm.forEach((col, i) => insertAt(col, at, has[i] ? Math.sqrt(sq[i]) : NaN));
 }

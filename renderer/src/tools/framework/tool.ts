@@ -8,6 +8,8 @@ import type { ToolDefinition, ToolResult } from '../../../../shared/tools/framew
 
 export interface ToolState<R = unknown> {
   running: boolean;
+  /** the request this renderer sent (or, when it connected mid-run, the one it found running) */
+  requestId: string | null;
   progress: ToolProgress | null;
   result: R | null;
 }

@@ -137,4 +137,16 @@ describe('batchnorm instrument: a model without BN', () => {
     expect(ofType(ev, 'instrument')).toEqual([]);
     expect(batchnormInstrument.hook!({ spec: s, built: trainer.built, data: trainer.data } as never, { ...s.instruments.batchnorm, fold: false })).toBeNull();
   });
+
+  it('a diverged run gets no fold check of its final (non-finite) weights', async () => {
+    // regression on unscaled inputs at a huge rate: the loss overflows within a few steps
+    const wild = spec({
+      data: { train: { type: 'csv', path: 'tests/fixtures/diagnosis/regression.csv', label: 'y', task: 'regression' }, normalize: 'none', validation: 0.2 },
+      model: { layers: [{ type: 'dense', units: 8, useBias: false }, { type: 'batchnorm' }, { type: 'dense', units: 1 }] },
+      training: { epochs: 3, batchSize: 16, loss: 'mse', metrics: ['mae'], optimizer: { type: 'sgd', learningRate: 10 } },
+    });
+    const { events: ev } = await trainAll(wild);
+    expect(ofType(ev, 'run-end')[0].status).toBe('diverged');
+    expect(ofType(ev, 'instrument').filter((e) => (e.payload.data as FoldRecord).final)).toEqual([]);
+  });
 });

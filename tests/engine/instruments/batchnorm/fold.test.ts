@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { foldBatchNorm, foldCheck, foldPlan } from '../../../../main/engine/instruments/batchnorm/fold.ts';
-import { FOLD_TOLERANCE } from '../../../../shared/instruments/batchnorm/definition.ts';
+import { FOLD_TOLERANCE, foldPasses } from '../../../../shared/instruments/batchnorm/definition.ts';
 import { Trainer } from '../../../../main/engine/train/trainer.ts';
 import type { LayerInfo } from '../../../../shared/layers.ts';
 import { spec } from '../../../helpers.ts';
@@ -76,5 +76,14 @@ describe('fold check on a hand-built model', () => {
     expect(r.maxAbsErr).toBeLessThanOrEqual(FOLD_TOLERANCE);
     expect(r.maxAbsOut).toBeGreaterThan(1);
     expect(wrongEps[0].maxAbsErr).toBeGreaterThan(0.1); // the channel with variance 0.01 depends on epsilon
+  });
+
+  it('passes by float32 rounding relative to the outputs\' scale, absolute below 1', () => {
+    expect(foldPasses({ maxAbsErr: 5e-7, maxAbsOut: 1.5 })).toBe(true);
+    expect(foldPasses({ maxAbsErr: 5e-6, maxAbsOut: 0.01 })).toBe(true);
+    expect(foldPasses({ maxAbsErr: 2e-5, maxAbsOut: 0.5 })).toBe(false);
+    expect(foldPasses({ maxAbsErr: 1e-3, maxAbsOut: 1e4 })).toBe(true); // 1e-7 of outputs around 1e4: rounding
+    expect(foldPasses({ maxAbsErr: 1, maxAbsOut: 1e4 })).toBe(false);
+    expect(foldPasses({ maxAbsErr: NaN, maxAbsOut: 1 })).toBe(false);
   });
 });

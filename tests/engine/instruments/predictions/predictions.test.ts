@@ -129,4 +129,30 @@ describe('predictions on demand', () => {
     // and the end-of-run predictions for the final weights (every: 0)
     expect(preds.slice(2).map((p) => p.epoch)).toEqual([1, 1]);
   });
+
+  it('an evaluation in the last epoch does not stand in for the final weights\' predictions', async () => {
+    const s = tinySpec({ training: { epochs: 2, batchSize: 16 }, instruments: { predictions: { every: 0, splits: ['validation'] } } });
+    const trainer = new Trainer({ spec: s, baseDir: '.', backend: 'cpu' });
+    const events: Parameters<Parameters<Trainer['on']>[0]>[0][] = [];
+    let total = 0;
+    trainer.on((e) => {
+      events.push(e);
+      if (e.type === 'run-start') total = e.totalSteps;
+      if (e.type === 'step' && e.step === total - 3) trainer.request('evaluate');
+    });
+    await trainer.run();
+    const preds = ofType(events, 'predictions');
+    expect(preds.map((p) => [p.epoch, p.step])).toEqual([[1, total - 2], [1, total]]); // mid-epoch, then the final weights
+  });
+
+  it('a request made before the run starts is acted on once it does', async () => {
+    const s = tinySpec({ training: { epochs: 1, batchSize: 16 }, instruments: { predictions: { every: 0, splits: ['validation'] } } });
+    const trainer = new Trainer({ spec: s, baseDir: '.', backend: 'cpu' });
+    await trainer.prepare();
+    trainer.request('evaluate');
+    const events: Parameters<Parameters<Trainer['on']>[0]>[0][] = [];
+    trainer.on((e) => events.push(e));
+    await trainer.run();
+    expect(ofType(events, 'predictions').map((p) => p.step)[0]).toBe(0);
+  });
 });

@@ -195,13 +195,16 @@ describe("the spec's learning rate against the test", () => {
 });
 
 describe('options and result format', () => {
-  it('every option is optional; minLr must be below maxLr, and the message names both flags', () => {
+  it('every option is optional; maxLr must be at least 10x minLr, and the message names both flags', () => {
     expect(lrFindTool.options.safeParse({}).success).toBe(true);
     expect(lrFindTool.options.safeParse({ steps: 60, minLr: 1e-5, maxLr: 1, stopFactor: 3 }).success).toBe(true);
     const bad = parseToolOptions(lrFindTool, { minLr: 1, maxLr: 0.1 });
-    expect(bad).toEqual({ ok: false, error: 'lr-find option --minLr: --minLr (1) must be below --maxLr (0.1)' });
+    expect(bad).toEqual({ ok: false, error: 'lr-find option --minLr: --maxLr (0.1) must be at least 10x --minLr (1): the test spans decades of learning rates' });
     // against the default of the other one
-    expect(parseToolOptions(lrFindTool, { maxLr: 1e-7 })).toMatchObject({ ok: false, error: expect.stringMatching(/--minLr \(0\.000001\) must be below --maxLr \(1e-7\)/) });
+    expect(parseToolOptions(lrFindTool, { maxLr: 1e-7 })).toMatchObject({ ok: false, error: expect.stringMatching(/--maxLr \(1e-7\) must be at least 10x --minLr \(0\.000001\)/) });
+    // a range narrower than a decade would read ordinary training progress as the steepest fall
+    expect(parseToolOptions(lrFindTool, { minLr: 1e-3, maxLr: 1.0001e-3 }).ok).toBe(false);
+    expect(parseToolOptions(lrFindTool, { minLr: 1e-3, maxLr: 1e-2 }).ok).toBe(true);
     expect(parseToolOptions(lrFindTool, { steps: 5 })).toMatchObject({ ok: false, error: expect.stringMatching(/^lr-find option --steps: /) });
     expect(parseToolOptions(lrFindTool, { stopFactor: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/^lr-find option --stopFactor: /) });
     expect(lrFindTool.options.safeParse({ nonsense: 1 }).success).toBe(false);

@@ -179,9 +179,9 @@ describe('trainscope lr-find', () => {
 
   it('bad options: exit 2 and one line naming the flag', () => {
     const order = cli(SPEC, '--minLr', '1', '--maxLr', '0.1');
-    expect([order.status, order.stderr.trim()]).toEqual([2, 'trainscope: lr-find: --minLr (1) must be below --maxLr (0.1)']);
+    expect([order.status, order.stderr.trim()]).toEqual([2, 'trainscope: lr-find: --maxLr (0.1) must be at least 10x --minLr (1): the test spans decades of learning rates']);
     const onlyMax = cli(SPEC, '--maxLr', '1e-7');
-    expect([onlyMax.status, onlyMax.stderr.trim()]).toEqual([2, 'trainscope: lr-find: --minLr (0.000001) must be below --maxLr (1e-7)']);
+    expect([onlyMax.status, onlyMax.stderr.trim()]).toEqual([2, 'trainscope: lr-find: --maxLr (1e-7) must be at least 10x --minLr (0.000001): the test spans decades of learning rates']);
     const steps = cli(SPEC, '--steps', '5');
     expect(steps.status).toBe(2);
     expect(steps.stderr.trim()).toMatch(/^trainscope: --steps: "5": .*10/);

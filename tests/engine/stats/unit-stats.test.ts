@@ -1,8 +1,8 @@
 // Per-layer and per-unit activation statistics (saturated, dead) against hand-worked cases.
 import { describe, expect, it } from 'vitest';
-import { layerActivationStats } from '../../../../main/engine/instruments/activations/statistics.ts';
-import type { LayerInfo } from '../../../../shared/layers.ts';
-import { spec } from '../../../helpers.ts';
+import { layerActivationStats } from '../../../main/engine/stats/unit-stats.ts';
+import type { LayerInfo } from '../../../shared/layers.ts';
+import { spec } from '../../helpers.ts';
 
 describe('per-unit activation statistics', () => {
   const options = spec({ data: { train: { type: 'synthetic', name: 'moons' } }, model: { layers: [{ type: 'dense', units: 2 }] }, instruments: { histogramBins: 10 } }).instruments.activations;
