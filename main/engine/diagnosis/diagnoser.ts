@@ -3,7 +3,7 @@
 // that show it and the remedies that usually work. It only reads what the instruments already
 // computed, so it adds nothing measurable to a training step.
 import type { CollectionEvent, EpochEvent, InitEvent, RunEvent, RunStartEvent } from '../../../shared/events.ts';
-import type { DiagnosisSpec, RunSpec } from '../../../shared/spec.ts';
+import type { DiagnosisSpec } from '../../../shared/spec.ts';
 import type { Finding, FindingKind, Remedy, Severity } from '../../../shared/diagnosis/finding.ts';
 import { canDie, canSaturate, initializerFamily, initializerFor, isKernel, isWeightedLayer, layerName, type LayerInfo } from '../../../shared/layers.ts';
 import { payloadData } from '../../../shared/instruments/framework/define.ts';
@@ -47,7 +47,6 @@ export class Diagnoser {
   readonly findings: Finding[] = [];
   private seen = new Set<string>();
   private start: RunStartEvent | null = null;
-  private spec: RunSpec | null = null;
   private t: DiagnosisSpec | null = null;
   private firstNorm: number | null = null;
   private streak = new Map<string, number>();
@@ -115,7 +114,6 @@ export class Diagnoser {
 
   private onStart(e: RunStartEvent) {
     this.start = e;
-    this.spec = e.spec;
     this.t = e.spec.diagnosis;
     if (!this.t.enabled) return;
     const d = e.data;

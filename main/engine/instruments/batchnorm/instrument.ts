@@ -10,7 +10,7 @@ import { batchNormStats, bnRefs } from './statistics.ts';
 import { foldCheck } from './fold.ts';
 
 function foldHook(ctx: HookContext, options: OptionsOf<typeof batchnorm>): TrainingHook | null {
-  const { built, spec } = ctx;
+  const { built } = ctx;
   if (!options.fold) return null;
   let probe: tf.Tensor | null = null;
 

@@ -9,7 +9,7 @@ export class ProbePass {
   private readonly offsets = new Map<string, [number, number]>();
   private readonly input: Promise<Float32Array>;
 
-  constructor(model: tf.LayersModel, private readonly layerNames: string[], private readonly probe: tf.Tensor) {
+  constructor(model: tf.LayersModel, layerNames: string[], private readonly probe: tf.Tensor) {
     // Shares the model's layers and weights; it must never be disposed (that would dispose them).
     this.probeModel = tf.model({ inputs: model.inputs, outputs: layerNames.map((n) => model.getLayer(n).output as tf.SymbolicTensor) });
     let offset = 0;
