@@ -9,6 +9,7 @@ import { unpackPredictions, type Predictions } from '../../../shared/instruments
 import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
 import { readPayload } from '../../../shared/instruments/framework/define.ts';
 import type { Finding } from '../../../shared/diagnosis/finding.ts';
+import type { Diagnosis } from '../../../shared/diagnosis/diagnosis.ts';
 import { layoutOf, type RunLayout } from '../instruments/framework/layout.ts';
 import type { StoreKey } from '../instruments/framework/instrument.ts';
 import { packCollection, rendererInstrument, unpackCollection, whyUnreadable, type PackedCollection } from '../instruments/framework/payloads.ts';
@@ -36,6 +37,8 @@ export class RunData {
   collectionSteps: number[] = [];
   warnings: string[] = [];
   findings: Finding[] = [];
+  /** the latest diagnosis: the cause, the groups and the vitals (null until the engine names one) */
+  diagnosis: Diagnosis | null = null;
   /** wall-clock of the first and latest step, for samples/s and ETA */
   firstStepAt = 0;
   lastStepAt = 0;
@@ -113,7 +116,13 @@ export class RunData {
         this.warnings.push(e.message);
         break;
       case 'finding':
-        if (!this.findings.some((f) => f.id === e.finding.id)) this.findings.push(e.finding);
+        { // a finding is re-sent when a layer joins its group or its numbers grow: the latest wins
+          const i = this.findings.findIndex((f) => f.id === e.finding.id);
+          if (i >= 0) this.findings[i] = e.finding; else this.findings.push(e.finding);
+        }
+        break;
+      case 'diagnosis':
+        this.diagnosis = e.diagnosis;
         break;
       case 'predictions':
         if (e.data) this.addPredictions(e, base64ToF32(e.data));

@@ -1,0 +1,49 @@
+// A sparkline of one layer's metric over the run: an SVG path, the threshold's height, and the
+// last point. Percentages use a fixed 0..100% axis (a share reads honestly only against the
+// whole); numbers that span decades use a log axis; the threshold is always inside the domain.
+import { scaleLinear, scaleLog } from 'd3';
+import type { Metric } from '../../../shared/diagnosis/finding.ts';
+
+export interface Spark {
+  /** the line (SVG path data), broken where a value is not finite */
+  path: string;
+  /** y of the threshold, or null without one */
+  thresholdY: number | null;
+  last: { x: number; y: number } | null;
+  /** the points where the values are not finite, drawn as marks on the top edge */
+  nonFinite: number[];
+  log: boolean;
+}
+
+export function sparkline(series: number[], steps: number[], metric: Pick<Metric, 'format' | 'threshold'> | null, width: number, height: number, pad = 2): Spark {
+  const n = Math.min(series.length, steps.length || series.length);
+  const xs = steps.length >= n ? steps.slice(0, n) : series.map((_, i) => i);
+  const ys = series.slice(0, n);
+  const finite = ys.filter(Number.isFinite);
+  const t = metric?.threshold ?? null;
+  const all = t !== null && Number.isFinite(t) ? [...finite, t] : finite;
+  const positive = all.length > 0 && all.every((v) => v > 0);
+  const lo = Math.min(...all), hi = Math.max(...all);
+  const log = metric?.format !== 'pct' && positive && hi / lo > 100;
+  const y = metric?.format === 'pct'
+    ? scaleLinear().domain([0, Math.max(1, hi)])
+    : log ? scaleLog().domain([lo, hi]) : scaleLinear().domain(all.length ? [Math.min(0, lo), hi === lo ? hi + 1 : hi] : [0, 1]);
+  y.range([height - pad, pad]);
+  const x0 = xs[0] ?? 0, x1 = xs[n - 1] ?? 1;
+  const x = scaleLinear().domain(x0 === x1 ? [x0 - 1, x1 + 1] : [x0, x1]).range([pad, width - pad]);
+  let path = '';
+  let pen = false;
+  const nonFinite: number[] = [];
+  let last: Spark['last'] = null;
+  for (let i = 0; i < n; i++) {
+    const v = ys[i];
+    if (!Number.isFinite(v)) { pen = false; nonFinite.push(x(xs[i])); continue; }
+    const px = x(xs[i]), py = y(v);
+    path += `${pen ? 'L' : 'M'}${px.toFixed(1)},${py.toFixed(1)}`;
+    pen = true;
+    last = { x: px, y: py };
+  }
+  // A single point is a dot, not an invisible zero-length line: a short tick makes it show.
+  if (n === 1 && last) path += `h0.01`;
+  return { path, thresholdY: t !== null && Number.isFinite(t) ? y(t) : null, last, nonFinite, log };
+}
