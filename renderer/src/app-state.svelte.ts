@@ -7,9 +7,11 @@ import type { Finding, FixId } from '../../shared/diagnosis/finding.ts';
 import type { ViewApp } from './instruments/framework/instrument.ts';
 import { applyFix } from '../../shared/diagnosis/fixes.ts';
 import type { RunEvent } from '../../shared/events.ts';
+import type { RunSpec } from '../../shared/spec.ts';
+import { adoptedSpec } from './diagnosis/verdict.ts';
 import { RunData } from './lib/run-data.ts';
 import { RunLibrary } from './store/library.ts';
-import type { RunRecord } from './store/db.ts';
+import type { RunRecord, VariantOf } from './store/db.ts';
 
 export class AppState implements ViewApp {
   connected = $state(false);
@@ -28,6 +30,8 @@ export class AppState implements ViewApp {
   tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, requestId: null, progress: null, result: null }])) as Record<ToolId, ToolState>);
   /** a fix being tried: the variant's run, compared with the run it came from */
   trial = $state.raw<{ base: RunData; finding: Finding; fix: FixId; runId: string | null } | null>(null);
+  /** a variant adopted with "Use this spec": the next run started from New run is recorded as its variant */
+  adopted = $state.raw<VariantOf | null>(null);
   private frame = 0;
 
   constructor(readonly host: Host, readonly library: RunLibrary) {
@@ -65,7 +69,13 @@ export class AppState implements ViewApp {
   private onMessage(m: HostMessage) {
     switch (m.type) {
       case 'started':
-        if (this.trial && this.trial.runId === null) this.trial = { ...this.trial, runId: m.runId };
+        if (this.trial && this.trial.runId === null) {
+          this.trial = { ...this.trial, runId: m.runId };
+          void this.library.setVariantOf(m.runId, { runId: this.trial.base.runId, fix: this.trial.fix });
+        } else if (this.adopted) {
+          void this.library.setVariantOf(m.runId, this.adopted);
+          this.adopted = null;
+        }
         this.current = new RunData(m.runId);
         this.tab = 'overview';
         this.bump();
@@ -140,14 +150,31 @@ export class AppState implements ViewApp {
     this.error = null;
     this.host.send({ type: 'start', spec });
   }
-  /** Runs the spec of the current run with one remedy applied, for a short budget, to compare. */
-  tryFix(finding: Finding, fix: FixId) {
+  /**
+   * Runs the spec of the current run with one remedy applied, for a short budget, to compare. The
+   * remedy goes to `target`'s layers (a cause's), else the finding's; the verdict judges the finding.
+   */
+  tryFix(finding: Finding, fix: FixId, target: Pick<Finding, 'layers'> = finding) {
     const base = this.current;
     if (!base?.start) return;
-    const variant = applyFix(base.start.spec, fix, finding);
+    const variant = applyFix(base.start.spec, fix, target);
     variant.training = { ...variant.training, epochs: Math.min(2, variant.training.epochs) };
     this.trial = { base, finding, fix, runId: null };
+    this.adopted = null;
     this.start(variant);
+  }
+
+  /**
+   * "Use this spec": the trial's variant, trained as long as the original, goes into New run's
+   * editor; the run started from it is recorded in the library as a variant of the original.
+   */
+  applyVariant() {
+    const t = this.trial, run = this.current;
+    if (!t || !run?.start || run.runId !== t.runId || !t.base.start) return;
+    const spec: RunSpec = adoptedSpec(run.start.spec, t.base.start.spec);
+    this.pendingSpec = JSON.stringify(spec, null, 2);
+    this.adopted = { runId: t.base.runId, fix: t.fix };
+    this.tab = 'new';
   }
 
   private setTool(id: ToolId, change: Partial<ToolState>) {

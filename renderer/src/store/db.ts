@@ -1,6 +1,7 @@
 // The run library in IndexedDB (Dexie). Schema versions are listed in order; a new version adds
 // its stores and an upgrade function, and old databases migrate on open.
 import Dexie, { type Table } from 'dexie';
+import type { FixId } from '../../../shared/diagnosis/finding.ts';
 import { upgradeEvent, type RunEndEvent, type RunEvent, type RunStartEvent, type SamplesEvent } from '../../../shared/events.ts';
 import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
 import { packCollection, type PackedCollection } from '../instruments/framework/payloads.ts';
@@ -19,7 +20,12 @@ export interface RunRecord {
   end: RunEndEvent | null;
   best: Record<string, number>;
   steps: number;
+  /** a run made from another by a remedy: a fix trial, or a spec adopted from one (not indexed: no schema change) */
+  variantOf?: VariantOf;
 }
+
+/** The run a variant was made from, and the remedy that made it. */
+export interface VariantOf { runId: string; fix: FixId }
 
 /** One record per (run, step): the loss and learning rate, and the collection when there was one
  *  (every instrument's numbers packed by the instrument, see instruments/framework/payloads.ts). */

@@ -3,7 +3,7 @@
 // every FLUSH_MS); a storage error (quota, a blocked upgrade) is reported, never swallowed.
 import { parseEvent, type PredictionsEvent, type RunEvent, type RunStartEvent } from '../../../shared/events.ts';
 import { RunData } from '../lib/run-data.ts';
-import { TrainscopeDB, type EventRecord, type MarkRecord, type PredictionRecord, type RunRecord, type SampleRecord, type StepRecord } from './db.ts';
+import { TrainscopeDB, type EventRecord, type MarkRecord, type PredictionRecord, type RunRecord, type SampleRecord, type StepRecord, type VariantOf } from './db.ts';
 import { base64ToBytes, base64ToF32 } from '../../../shared/base64.ts';
 import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
 import { packCollection } from '../instruments/framework/payloads.ts';
@@ -55,6 +55,8 @@ export class RunLibrary {
   private live = new Map<string, Live>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** variants announced before their run's start event arrived */
+  private variants = new Map<string, VariantOf>();
   onError: (message: string) => void = () => {};
   onChange: () => void = () => {};
 
@@ -69,7 +71,7 @@ export class RunLibrary {
     for (const e of events) {
       if (e.type === 'run-start') {
         l = {
-          run: { id: runId, name: e.spec.name, title: e.spec.name, createdAt: e.t, status: 'running', backend: e.backend.name, start: e, end: null, best: {}, steps: 0 },
+          run: { id: runId, name: e.spec.name, title: e.spec.name, createdAt: e.t, status: 'running', backend: e.backend.name, start: e, end: null, best: {}, steps: 0, ...(this.variants.has(runId) ? { variantOf: this.variants.get(runId) } : {}) },
           steps: new Map(), dirty: new Set(), events: [], seq: 0, layout: layoutOf(e), predictions: [], samples: [],
         };
         this.live.set(runId, l);
@@ -182,6 +184,18 @@ export class RunLibrary {
     for (const s of samples) data.samples[s.split] = s;
     if (!run.end && !this.live.has(runId)) data.status = 'interrupted';
     return data;
+  }
+
+  /** Records that a run is a variant of another (made by a remedy); its row may not exist yet. */
+  async setVariantOf(runId: string, variantOf: VariantOf) {
+    this.variants.set(runId, variantOf);
+    const l = this.live.get(runId);
+    if (l) l.run.variantOf = variantOf;
+    try {
+      if (await this.db.runs.update(runId, { variantOf })) this.onChange();
+    } catch (e) {
+      this.onError(`the run library could not link ${runId} to ${variantOf.runId}: ${(e as Error).message}`);
+    }
   }
 
   async rename(runId: string, title: string) {
