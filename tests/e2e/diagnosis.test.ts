@@ -76,6 +76,7 @@ describe('diagnosis in the app', () => {
     expect(adopted.training.epochs).toBe(3);
     expect(adopted.name).toBe('lr-too-high-lower-lr');
     expect(await page.getByTestId('spec-issue').count()).toBe(0);
+    expect(await page.getByTestId('adopted-note').textContent()).toMatch(/variant of lr-too-high with learning rate \/ 10/);
 
     // the library links the trial's run to its original, and opens the original from there
     await page.getByTestId('tab-library').click();

@@ -1,6 +1,6 @@
 // A sparkline of one layer's metric over the run: an SVG path, the threshold's height, and the
-// last point. Percentages use a fixed 0..100% axis (a share reads honestly only against the
-// whole); numbers that span decades use a log axis; the threshold is always inside the domain.
+// last point. The axis starts at 0 (percentages end at 100% at most) and leaves room above the
+// largest value; numbers that span decades use a log axis; the threshold is always inside.
 import { scaleLinear, scaleLog } from 'd3';
 import type { Metric } from '../../../shared/diagnosis/finding.ts';
 
@@ -25,9 +25,15 @@ export function sparkline(series: number[], steps: number[], metric: Pick<Metric
   const positive = all.length > 0 && all.every((v) => v > 0);
   const lo = Math.min(...all), hi = Math.max(...all);
   const log = metric?.format !== 'pct' && positive && hi / lo > 100;
-  const y = metric?.format === 'pct'
-    ? scaleLinear().domain([0, Math.max(1, hi)])
-    : log ? scaleLog().domain([lo, hi]) : scaleLinear().domain(all.length ? [Math.min(0, lo), hi === lo ? hi + 1 : hi] : [0, 1]);
+  let y;
+  if (log) y = scaleLog().domain([lo, hi]);
+  else if (!all.length) y = scaleLinear().domain([0, 1]);
+  else {
+    const floor = Math.min(0, lo);
+    let ceil = hi > 0 ? hi * 1.15 : 1;
+    if (metric?.format === 'pct') ceil = Math.min(ceil, Math.max(1, hi)); // a share's axis ends at 100%
+    y = scaleLinear().domain([floor, ceil > floor ? ceil : floor + 1]);
+  }
   y.range([height - pad, pad]);
   const x0 = xs[0] ?? 0, x1 = xs[n - 1] ?? 1;
   const x = scaleLinear().domain(x0 === x1 ? [x0 - 1, x1 + 1] : [x0, x1]).range([pad, width - pad]);
