@@ -26,6 +26,8 @@ export class AppState implements ViewApp {
   error = $state<string | null>(null);
   /** a spec file opened from the menu or a file picker, for the New run editor */
   pendingSpec = $state<string | null>(null);
+  /** New run's editor (its preset and text), kept while another tab is on screen */
+  draft = $state.raw<{ presetId: string; text: string } | null>(null);
   /** each tool: running (with its progress), and its latest result */
   tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, requestId: null, progress: null, result: null }])) as Record<ToolId, ToolState>);
   /** a fix being tried: the variant's run, compared with the run it came from */

@@ -86,11 +86,14 @@ describe('diagnosis in the app', () => {
     // the adopted spec, started, is a variant of the original too
     await page.getByTestId('tab-new').click();
     await page.getByTestId('start-run').click();
-    await page.getByTestId('tab-library').click();
-    await expect.poll(() => link.count(), { timeout: 30_000 }).toBe(2);
+    // its run trains for the original's three epochs (the trial's ran two)
+    const steps = 3 * Math.ceil((spec.data.train.samples * (1 - spec.data.validation)) / spec.training.batchSize);
+    await expect.poll(async () => page.getByTestId('run-step').textContent(), { timeout: 60_000 }).toBe(`${steps} / ${steps}`);
     await expect.poll(async () => page.getByTestId('engine-state').textContent(), { timeout: 60_000 }).toMatch(/idle/);
+    await page.getByTestId('tab-library').click();
+    await expect.poll(() => link.count(), { timeout: 10_000 }).toBe(2);
     await link.first().getByTestId('variant-original').click();
-    expect(await page.getByTestId('tab-overview').getAttribute('class')).toMatch(/active/);
+    await expect.poll(() => page.getByTestId('tab-overview').getAttribute('class')).toMatch(/active/);
     await expect.poll(() => page.getByTestId('run-stats').locator('.v').first().textContent()).toBe('lr-too-high');
     expect(errors).toEqual([]);
     await page.close();
