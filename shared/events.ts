@@ -7,6 +7,8 @@ import type { LayerInfo } from './layers.ts';
 import type { Payload, Payloads } from './instruments/framework/define.ts';
 import type { PredictionsHeader } from './instruments/predictions/definition.ts';
 import type { Finding } from './diagnosis/finding.ts';
+import type { Diagnosis } from './diagnosis/diagnosis.ts';
+import { reviveNumber, reviveRecord } from './json-number.ts';
 
 /** 2: collections and the init event carry `payloads` keyed by instrument id (1: fixed fields). */
 export const PROTOCOL_VERSION = 2;
@@ -176,6 +178,12 @@ export interface FindingEvent extends Base {
   type: 'finding';
   finding: Finding;
 }
+/** The diagnosis so far: emitted when the cause or the groups change, and at the end of the run. */
+export interface DiagnosisEvent extends Base {
+  type: 'diagnosis';
+  step: number;
+  diagnosis: Diagnosis;
+}
 export interface TestEvent extends Base {
   type: 'test';
   metrics: Metrics;
@@ -192,7 +200,7 @@ export interface RunEndEvent extends Base {
 
 export type RunEvent =
   | RunStartEvent | StepEvent | CollectionEvent | InstrumentEvent | EpochEvent | CheckpointEvent | LrChangeEvent
-  | EarlyStopEvent | StatusEvent | NonFiniteEvent | WarningEvent | PredictionsEvent | SamplesEvent | InitEvent | FindingEvent | TestEvent | RunEndEvent;
+  | EarlyStopEvent | StatusEvent | NonFiniteEvent | WarningEvent | PredictionsEvent | SamplesEvent | InitEvent | FindingEvent | DiagnosisEvent | TestEvent | RunEndEvent;
 
 export type RunEventType = RunEvent['type'];
 /** An event as the engine emits it: the version and time are stamped on the way out. */
@@ -200,7 +208,7 @@ export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit
 
 const EVENT_TYPES = [
   'run-start', 'step', 'collection', 'instrument', 'epoch', 'checkpoint', 'lr-change', 'early-stop', 'status',
-  'non-finite', 'warning', 'predictions', 'samples', 'init', 'finding', 'test', 'run-end',
+  'non-finite', 'warning', 'predictions', 'samples', 'init', 'finding', 'diagnosis', 'test', 'run-end',
 ] as const satisfies readonly RunEventType[];
 
 // The boundary check: the envelope and the fields every consumer relies on. Payloads inside
@@ -224,7 +232,39 @@ export function parseEvent(raw: unknown): ParsedEvent {
   if (r.data.v > PROTOCOL_VERSION) {
     return { ok: false, error: `event protocol v${r.data.v} is newer than this Trainscope (v${PROTOCOL_VERSION})` };
   }
-  return { ok: true, event: upgradeEvent(r.data) };
+  return { ok: true, event: reviveEvent(upgradeEvent(r.data)) };
+}
+
+/**
+ * The numbers of an event read from JSON, with NaN and Infinity back (written as strings by
+ * stringifyJson, or null by older logs), in place: only fields that hold numbers are touched.
+ */
+export function reviveEvent(e: RunEvent): RunEvent {
+  const any = e as unknown as Record<string, unknown>;
+  const num = (o: Record<string, unknown> | null | undefined, k: string) => { if (o && k in o) o[k] = reviveNumber(o[k]); };
+  switch (e.type) {
+    case 'step': case 'init': num(any, 'loss'); break;
+    case 'non-finite': num(any, 'value'); break;
+    case 'epoch': reviveRecord(e.train); reviveRecord(e.validation); break;
+    case 'test': reviveRecord(e.metrics); break;
+    case 'run-end': reviveRecord(e.final?.train); reviveRecord(e.final?.validation); reviveRecord(e.final?.test); break;
+    case 'finding': {
+      const f = e.finding as unknown as Record<string, unknown>;
+      num(f, 'value');
+      for (const l of (e.finding.perLayer ?? []) as unknown as Record<string, unknown>[]) {
+        num(l, 'value');
+        if (Array.isArray(l.series)) l.series = l.series.map(reviveNumber);
+      }
+      break;
+    }
+    case 'diagnosis': {
+      const v = e.diagnosis?.vitals;
+      if (v) { reviveRecord(v.model); for (const l of Object.values(v.layers ?? {})) reviveRecord(l); }
+      break;
+    }
+    default: break;
+  }
+  return e;
 }
 
 /** An event of an older protocol in today's form (run folders and run libraries keep old ones). */

@@ -213,6 +213,7 @@ const trainingSchema = z.strictObject({
   earlyStopping: earlyStoppingSchema.optional().describe('stop when the monitored value stops improving'),
   checkpoint: checkpointSchema.optional().describe('save the model to checkpoints/ in the run folder (TensorFlow.js format)'),
   stopOnNonFinite: z.boolean().default(true).describe('end the run (status diverged) when the loss becomes NaN or Inf'),
+  stopOnDivergence: z.boolean().default(true).describe('end the run (status diverged) after an update larger than the weights when the loss then never falls below 90% of its start'),
 });
 
 // ---------------------------------------------------------------- instruments
@@ -242,7 +243,7 @@ export const diagnosisSchema = z.strictObject({
   updateRatioHigh: z.number().positive().default(0.05).describe('learning rate too high: median update ratio above this (healthy ~1e-3; Adam\'s first steps reach ~1e-2)'),
   updateRatioLow: z.number().positive().default(1e-5).describe('learning rate too low: median update ratio below this'),
   activationScaleRatio: z.number().gt(1).default(10).describe('poor initialisation: activation std shrinking or growing by this factor from the first hidden layer to the last'),
-  initLossTolerance: z.number().positive().default(0.5).describe('initial loss further than this fraction from -log(1/K)'),
+  initLossTolerance: z.number().positive().default(1).describe('initial loss further than this fraction from -log(1/K) (1: flags twice the expected loss)'),
   inputScale: z.number().positive().default(10).describe('inputs not scaled: |mean| or std of the inputs above this'),
   imbalanceRatio: z.number().gt(1).default(10).describe('class imbalance: largest class this many times the smallest'),
   overfitRise: z.number().positive().default(0.1).describe('overfitting: validation loss this fraction above its best while training loss fell by the same fraction'),

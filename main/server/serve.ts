@@ -2,6 +2,7 @@
 // an engine over a WebSocket. Every request and socket must carry this session's random token
 // (in the URL once, then an HttpOnly SameSite=Strict cookie); a foreign Origin or Host is refused,
 // which also defeats DNS-rebinding pages.
+import { stringifyJson } from '../../shared/json-number.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -97,7 +98,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   });
 
   const clients = new Set<WebSocket>();
-  const send = (ws: WebSocket, m: HostMessage) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m)); };
+  const send = (ws: WebSocket, m: HostMessage) => { if (ws.readyState === ws.OPEN) ws.send(stringifyJson(m)); };
   supervisor.subscribe((m) => { for (const ws of clients) send(ws, m); });
 
   wss.on('connection', (ws) => {

@@ -1,10 +1,13 @@
 // The checks. A Diagnoser reads a run's events in order (live from the trainer, or replayed from a
-// run folder) and reports each problem once, as early as the evidence allows, with the numbers
-// that show it and the remedies that usually work. It only reads what the instruments already
-// computed, so it adds nothing measurable to a training step.
+// run folder) and keeps one finding per kind, listing the layers it affects with each layer's
+// numbers; a finding is re-sent when a layer joins it or its numbers move. From the findings and
+// when they appeared it names the most likely cause (causes.ts), and it says when a run has
+// diverged. It only reads what the instruments already computed, so it adds nothing measurable to
+// a training step.
 import type { CollectionEvent, EpochEvent, InitEvent, RunEvent, RunStartEvent } from '../../../shared/events.ts';
 import type { DiagnosisSpec } from '../../../shared/spec.ts';
-import type { Finding, FindingKind, Remedy, Severity } from '../../../shared/diagnosis/finding.ts';
+import type { Finding, FindingKind, LayerEvidence, Metric, MetricId, Remedy, Severity } from '../../../shared/diagnosis/finding.ts';
+import type { Diagnosis, Vitals } from '../../../shared/diagnosis/diagnosis.ts';
 import { canDie, canSaturate, initializerFamily, initializerFor, isKernel, isWeightedLayer, layerName, type LayerInfo } from '../../../shared/layers.ts';
 import { payloadData } from '../../../shared/instruments/framework/define.ts';
 import { activations, type LayerActivationStats } from '../../../shared/instruments/activations/definition.ts';
@@ -12,60 +15,162 @@ import { gradients } from '../../../shared/instruments/gradients/definition.ts';
 import { weights } from '../../../shared/instruments/weights/definition.ts';
 import { outputMismatch } from '../model/output-check.ts';
 import { initialLossOk } from './expected-loss.ts';
-
-const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? Number(v.toPrecision(3)).toString() : v.toExponential(2));
-const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
-const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
-
-const R: Record<string, Remedy> = {
-  he: { text: 'He initialisation for ReLU-family layers', fix: 'he_init' },
-  glorot: { text: 'Glorot initialisation for tanh/sigmoid/softmax layers', fix: 'glorot_init' },
-  lecun: { text: 'LeCun initialisation for SELU layers', fix: 'lecun_init' },
-  bn: { text: 'batch normalisation after the affected layers', fix: 'batchnorm' },
-  clip: { text: 'gradient clipping by global norm (1.0)', fix: 'clip_norm' },
-  lower: { text: 'a 10x lower learning rate', fix: 'lower_lr' },
-  raise: { text: 'a 10x higher learning rate', fix: 'raise_lr' },
-  adam: { text: 'an adaptive optimiser (Adam)', fix: 'adam' },
-  leaky: { text: 'a non-saturating activation (leaky ReLU, ELU)', fix: 'leaky_relu' },
-  early: { text: 'early stopping with best-weight restore', fix: 'early_stopping' },
-  dropout: { text: 'dropout', fix: 'dropout' },
-  l2: { text: 'L2 weight decay', fix: 'l2' },
-  scale: { text: 'standardise the inputs (data.normalize: standardize)', fix: 'standardize_inputs' },
-  softmax: { text: 'a softmax output with categorical cross-entropy', fix: 'softmax_output' },
-  capacity: { text: 'more capacity (units or layers)', fix: 'more_capacity' },
-  augment: { text: 'data augmentation or more data' },
-  weights: { text: 'class weights, resampling, or a metric that sees the small classes' },
-  schedule: { text: 'a learning-rate schedule (reduce on plateau)' },
-};
+import { fmt, layerList, median, pct } from './format.ts';
+import { applicable, R } from './remedies.ts';
+import { Tracks, thin } from './tracks.ts';
+import { nameCause, type RunFacts } from './causes.ts';
 
 /** Weighted layers (dense, conv) in order: where gradients and update ratios are read. */
 function weighted(layers: LayerInfo[]) {
   return layers.filter((l) => l.variables.length > 0 && isWeightedLayer(l.className));
 }
 
+const metric = (id: MetricId, label: string, format: Metric['format'], better: Metric['better'], threshold: number | null): Metric => ({ id, label, format, better, threshold });
+const show = (m: Metric, v: number) => (m.format === 'pct' ? pct(v) : fmt(v));
+
+/** How a layer-level group words itself: its title from the worst layer, a line per layer. */
+interface LayerGroup {
+  severity: Severity;
+  metric: Metric;
+  source: Finding['source'];
+  explanation: string;
+  remedies: Remedy[];
+  title: (worst: LayerEvidence, others: number) => string;
+  line: (ev: LayerEvidence) => string;
+}
+
+/** The smoothed loss must stay this many steps above its best before the run counts as diverging. */
+const DIVERGE_STEPS = 30;
+
 export class Diagnoser {
+  /** one per kind (non_finite: one per tensor), in the order first seen; the latest state of each */
   readonly findings: Finding[] = [];
-  private seen = new Set<string>();
+  diagnosis: Diagnosis = { cause: null, groups: [], vitals: null };
+  /** set once the run has diverged: large updates and a loss that never fell below where it started */
+  diverged: { step: number; reason: string } | null = null;
+
   private start: RunStartEvent | null = null;
   private t: DiagnosisSpec | null = null;
-  private firstNorm: number | null = null;
+  private baseRemedies = new Map<string, Remedy[]>();
+  private perLayer = new Map<FindingKind, Map<string, LayerEvidence>>();
+  private groupSpecs = new Map<FindingKind, LayerGroup>();
+  private tracks = new Tracks();
   private streak = new Map<string, number>();
-  private deadFirst = new Map<string, number>();
-  private epochs: EpochEvent[] = [];
   private lastStep = -1;
-  /** smoothed step loss (EMA over ~20 steps) and its lowest value so far */
+  private lastEpoch = 0;
+  private epochs: EpochEvent[] = [];
+  private firstNorm: number | null = null;
+  /** smoothed step loss (EMA over ~20 steps), its lowest value so far and its value at step 20 */
   private ema = NaN;
   private emaMin = Infinity;
+  private emaStart = NaN;
+  private risingFor = 0;
+  private facts: RunFacts | null = null;
+  private vitals: Vitals = { step: 0, layers: {}, model: {} };
+  private lastSent = '';
 
-  constructor(private readonly onFinding: (f: Finding) => void = () => {}) {}
+  constructor(
+    private readonly onFinding: (f: Finding) => void = () => {},
+    private readonly onDiagnosis: (d: Diagnosis, step: number) => void = () => {},
+  ) {}
 
+  // ------------------------------------------------------------------ intake
+
+  ingest(e: RunEvent) {
+    if (e.type === 'run-start') { this.onStart(e); this.update(); return; }
+    if (!this.t || !this.t.enabled) return;
+    switch (e.type) {
+      case 'init': this.onInit(e); this.update(); break;
+      case 'step': this.onStep(e.step, e.epoch, e.loss); break;
+      case 'non-finite':
+        this.report('non_finite', 'loss', {
+          severity: 'error', title: `The loss became ${e.value ?? NaN}`, layers: [], tensor: 'loss', step: e.step, epoch: e.epoch,
+          evidence: [`loss ${e.value ?? NaN} at step ${e.step}`],
+          explanation: 'Training produced NaN or Inf. Usually the learning rate is too high or gradients exploded; sometimes the data holds NaN, or a log/division sees zero.',
+          remedies: [R.lower, R.clip, R.bn], source: 'run',
+        });
+        this.update();
+        break;
+      case 'collection': this.onCollection(e); this.update(); break;
+      case 'epoch': this.onEpoch(e); this.refreshSeries(); this.update(true); break;
+      case 'run-end': this.refreshSeries(); this.update(true); break;
+      default: break;
+    }
+  }
+
+  // ------------------------------------------------------------------ reporting
+
+  private byId(id: string) { return this.findings.find((f) => f.id === id); }
+
+  /** Reports a run- or model-level finding once per kind (`key` keeps non_finite per tensor). */
   private report(kind: FindingKind, key: string, f: Omit<Finding, 'id' | 'kind' | 'step' | 'epoch'> & { step?: number; epoch?: number }) {
-    const id = `${kind}:${key}`;
-    if (this.seen.has(id)) return;
-    this.seen.add(id);
-    const finding: Finding = { id, kind, step: f.step ?? this.lastStep, epoch: f.epoch ?? 0, ...f };
+    const id = kind === 'non_finite' ? `${kind}:${key}` : kind;
+    if (kind === 'non_finite' ? this.findings.some((x) => x.kind === 'non_finite') : this.byId(id)) return;
+    this.baseRemedies.set(id, f.remedies);
+    const finding: Finding = { id, kind, step: f.step ?? this.lastStep, epoch: f.epoch ?? this.lastEpoch, ...f, remedies: this.remediesFor(f.remedies, f) };
     this.findings.push(finding);
     this.onFinding(finding);
+  }
+
+  /** Adds evidence to a finding already reported (a second trigger of the same kind). */
+  private addEvidence(kind: FindingKind, line: string) {
+    const f = this.byId(kind);
+    if (!f || f.evidence.includes(line)) return;
+    f.evidence.push(line);
+    this.onFinding(f);
+  }
+
+  /** Adds a layer to its kind's group (created on its first layer); later values of a known layer keep the worst. */
+  private layerFinding(kind: FindingKind, layer: string, value: number, step: number, epoch: number, spec: LayerGroup) {
+    let layers = this.perLayer.get(kind);
+    if (!layers) { layers = new Map(); this.perLayer.set(kind, layers); this.groupSpecs.set(kind, spec); }
+    if (layers.has(layer)) return;
+    layers.set(layer, { layer, value, step, series: [], seriesSteps: [] });
+    this.fillSeries(kind);
+    const built = this.buildGroup(kind, step, epoch);
+    const i = this.findings.findIndex((f) => f.id === kind);
+    if (i >= 0) this.findings[i] = built; else this.findings.push(built);
+    this.onFinding(built);
+  }
+
+  private buildGroup(kind: FindingKind, step: number, epoch: number): Finding {
+    const spec = this.groupSpecs.get(kind)!;
+    const evs = [...this.perLayer.get(kind)!.values()];
+    const worse = (a: LayerEvidence, b: LayerEvidence) => (spec.metric.better === 'high' ? b.value < a.value : b.value > a.value);
+    const worst = evs.reduce((a, b) => (worse(a, b) ? b : a));
+    const prev = this.byId(kind);
+    this.baseRemedies.set(kind, spec.remedies);
+    const layers = evs.map((e) => e.layer);
+    return {
+      id: kind, kind, severity: spec.severity, title: spec.title(worst, evs.length - 1), layers,
+      step: prev?.step ?? step, epoch: prev?.epoch ?? epoch, metric: spec.metric, value: worst.value, perLayer: evs,
+      evidence: [spec.line(worst), ...evs.filter((e) => e !== worst).map(spec.line)],
+      explanation: spec.explanation, remedies: this.remediesFor(spec.remedies, { layers }), source: spec.source,
+    };
+  }
+
+  /** Each layer's sparkline: its metric at every collection so far. */
+  private fillSeries(kind: FindingKind) {
+    const spec = this.groupSpecs.get(kind)!;
+    for (const ev of this.perLayer.get(kind)!.values()) {
+      const tr = this.tracks.get(spec.metric.id, ev.layer);
+      if (!tr) continue;
+      const th = thin(tr);
+      ev.series = th.values;
+      ev.seriesSteps = th.steps;
+    }
+  }
+
+  /** At an epoch's end: groups whose layers' series moved are re-sent. */
+  private refreshSeries() {
+    for (const kind of this.perLayer.keys()) {
+      const before = JSON.stringify([...this.perLayer.get(kind)!.values()].map((e) => e.seriesSteps.at(-1)));
+      this.fillSeries(kind);
+      if (JSON.stringify([...this.perLayer.get(kind)!.values()].map((e) => e.seriesSteps.at(-1))) === before) continue;
+      const i = this.findings.findIndex((f) => f.id === kind);
+      this.findings[i] = this.buildGroup(kind, this.lastStep, this.lastEpoch);
+      this.onFinding(this.findings[i]);
+    }
   }
 
   /** true once `key` has held for `patience` consecutive observations */
@@ -75,53 +180,109 @@ export class Diagnoser {
     return n >= this.t!.patience;
   }
 
-  ingest(e: RunEvent) {
-    if (e.type === 'run-start') { this.onStart(e); return; }
-    if (!this.t || !this.t.enabled) return;
-    switch (e.type) {
-      case 'init': this.onInit(e); break;
-      case 'step': this.onStep(e.step, e.epoch, e.loss); break;
-      case 'non-finite':
-        this.report('non_finite', 'loss', {
-          severity: 'error', title: `The loss became ${e.value}`, layers: [], tensor: 'loss', step: e.step, epoch: e.epoch,
-          evidence: [`loss ${e.value} at step ${e.step}`],
-          explanation: 'Training produced NaN or Inf. Usually the learning rate is too high or gradients exploded; sometimes the data holds NaN, or a log/division sees zero.',
-          remedies: [R.lower, R.clip, R.bn], source: 'run',
-        });
-        break;
-      case 'collection': this.onCollection(e); break;
-      case 'epoch': this.onEpoch(e); break;
-      default: break;
-    }
+  // ------------------------------------------------------------------ the rules that keep advice honest
+
+  private get lrTooHighEver(): boolean {
+    return this.facts?.tooHighStep != null || this.findings.some((f) => f.kind === 'lr_too_high' || f.kind === 'exploding_gradients');
+  }
+  private get updatesExplained(): boolean {
+    return (this.facts?.deadAtInit.size ?? 0) > 0 || this.findings.some((f) => f.kind === 'dead_units' || f.kind === 'saturated_units' || f.kind === 'vanishing_gradients' || f.kind === 'output_loss_mismatch');
+  }
+  private remediesFor(base: readonly Remedy[], finding: Pick<Finding, 'layers'> | undefined): Remedy[] {
+    if (!this.start) return [...base];
+    return applicable(base, finding?.layers.length ? finding : undefined, {
+      spec: this.start.spec, lrTooHighEver: this.lrTooHighEver, updatesExplained: this.updatesExplained, cause: this.diagnosis.cause?.kind ?? null,
+    });
   }
 
-  /** A loss that climbs back well above its best (smoothed) is diverging: the steps are too large. */
+  /** Names the cause, re-filters every finding's remedies against what the run has shown, and sends what changed. */
+  private update(withVitals = false) {
+    if (!this.start || !this.facts || !this.t?.enabled) return;
+    const named = nameCause(this.findings, this.facts);
+    this.diagnosis = { ...this.diagnosis, cause: named.cause };
+    for (let i = 0; i < this.findings.length; i++) {
+      const f = this.findings[i];
+      const remedies = this.remediesFor(this.baseRemedies.get(f.id) ?? f.remedies, f);
+      if (JSON.stringify(remedies) !== JSON.stringify(f.remedies)) { this.findings[i] = { ...f, remedies }; this.onFinding(this.findings[i]); }
+    }
+    const cause = named.cause && { ...named.cause, remedies: this.remediesFor(named.cause.remedies, named.cause.layers.length ? { layers: named.cause.layers } : undefined) };
+    const key = JSON.stringify([cause, named.groups]);
+    this.diagnosis = { cause, groups: named.groups, vitals: structuredClone(this.vitals) };
+    if (key === this.lastSent && !withVitals) return;
+    this.lastSent = key;
+    this.onDiagnosis(this.diagnosis, this.lastStep);
+  }
+
+  // ------------------------------------------------------------------ the checks
+
+  /** A loss that climbs back well above its best (smoothed) and stays there is diverging: the steps are too large. */
   private onStep(step: number, epoch: number, loss: number) {
     this.lastStep = step;
+    this.lastEpoch = epoch;
     if (!Number.isFinite(loss)) return;
     this.ema = Number.isNaN(this.ema) ? loss : 0.95 * this.ema + 0.05 * loss;
+    this.emaMinSinceRatio = Math.min(this.emaMinSinceRatio, this.ema);
+    this.vitals.model.loss = this.ema;
     if (step < 20) return; // the average needs ~20 steps to mean anything
+    if (Number.isNaN(this.emaStart)) this.emaStart = this.ema;
     this.emaMin = Math.min(this.emaMin, this.ema);
-    if (step >= 50 && this.ema > 1.5 * this.emaMin + 0.05) {
-      this.report('lr_too_high', 'updates', {
-        severity: 'warning', title: 'The loss is diverging: the learning rate looks too high', layers: [], step, epoch,
-        evidence: [`smoothed training loss rose from ${fmt(this.emaMin)} to ${fmt(this.ema)}`],
-        explanation: 'Steps overshoot the minimum: the loss climbs back up or oscillates instead of settling.',
+    // (risen well above its best, and back near where it started: noise on a falling loss is not divergence)
+    const rising = this.ema > 1.5 * this.emaMin + 0.05 && this.ema > 0.5 * this.emaStart;
+    this.risingFor = rising ? this.risingFor + 1 : 0;
+    if (step >= 50 && this.risingFor >= DIVERGE_STEPS) {
+      const line = `smoothed training loss rose from ${fmt(this.emaMin)} to ${fmt(this.ema)} and stayed up for ${DIVERGE_STEPS} steps`;
+      this.noteTooHigh(step);
+      if (this.byId('lr_too_high')) this.addEvidence('lr_too_high', line);
+      else this.report('lr_too_high', 'updates', {
+        severity: 'warning', title: `The loss is diverging: it rose from ${fmt(this.emaMin)} to ${fmt(this.ema)}`, layers: [], step, epoch,
+        metric: metric('loss', 'smoothed training loss', 'num', 'low', null), value: this.ema,
+        evidence: [line], explanation: 'Steps overshoot the minimum: the loss climbs back up or oscillates instead of settling.',
         remedies: [R.lower, R.clip, R.schedule], source: 'run',
       });
+      this.update();
     }
+    this.checkDiverged(step);
   }
+
+  private noteTooHigh(step: number) {
+    if (this.facts && this.facts.tooHighStep === null) this.facts.tooHighStep = step;
+  }
+
+  /**
+   * Diverged: an update larger than the weights themselves, and in the steps since, the smoothed
+   * loss never got below 90% of where it started. Such a run is not learning and will not start to.
+   */
+  private checkDiverged(step: number) {
+    if (this.start && !this.start.spec.training.stopOnDivergence) return;
+    const x = this.facts;
+    if (!x || this.diverged || !x.maxRatio || x.maxRatio.value <= 1 || Number.isNaN(this.ema)) return;
+    const ref = x.initialLoss ?? this.emaStart;
+    const since = step - x.maxRatio.step;
+    if (!Number.isFinite(ref) || since < Math.max(50, 3 * (this.start?.spec.instruments.every ?? 20))) return;
+    if (this.emaMinSinceRatio < 0.9 * ref) return;
+    this.diverged = {
+      step,
+      reason: `an update ${fmt(x.maxRatio.value)}x the size of ${x.maxRatio.layer}'s weights at step ${x.maxRatio.step}, and in the ${since} steps since the loss never fell below ${fmt(0.9 * ref)} (it started at ${fmt(ref)})`,
+    };
+    x.diverged = this.diverged;
+    this.update();
+  }
+  private emaMinSinceRatio = Infinity;
 
   private onStart(e: RunStartEvent) {
     this.start = e;
     this.t = e.spec.diagnosis;
+    this.facts = { spec: e.spec, layers: e.model.layers, deadAtInit: new Map(), satAtInit: new Map(), maxRatio: null, tooHighStep: null, initialLoss: null, expectedLoss: null, diverged: null };
     if (!this.t.enabled) return;
     const d = e.data;
     const s = d.inputStats;
+    const scale = Math.max(Math.abs(s.mean), s.std);
+    this.vitals.model.input_scale = scale;
     if (Math.abs(s.mean) > this.t.inputScale || s.std > this.t.inputScale) {
       this.report('inputs_not_scaled', 'inputs', {
-        severity: 'warning', title: 'The inputs are not scaled', layers: [], step: -1,
-        evidence: [`inputs after normalisation: mean ${fmt(s.mean)}, std ${fmt(s.std)}, range [${fmt(s.min)}, ${fmt(s.max)}]`],
+        severity: 'warning', title: `The inputs are not scaled: mean ${fmt(s.mean)}, std ${fmt(s.std)}`, layers: [], step: -1,
+        metric: metric('input_scale', 'input |mean| or std', 'num', 'low', this.t.inputScale), value: scale,
+        evidence: [`inputs after normalisation: mean ${fmt(s.mean)}, std ${fmt(s.std)}, range [${fmt(s.min)}, ${fmt(s.max)}] (threshold ${fmt(this.t.inputScale)})`],
         explanation: 'Large or off-centre inputs saturate units and make the first layer\'s gradients dominate; networks train best on inputs with zero mean and unit variance.',
         remedies: [R.scale, R.bn], source: 'setup',
       });
@@ -140,85 +301,126 @@ export class Diagnoser {
       if (min === 0 || max / min > this.t.imbalanceRatio) {
         const names = d.classNames ?? d.classCounts.map((_, i) => String(i));
         this.report('class_imbalance', 'classes', {
-          severity: 'warning', title: 'Strong class imbalance', layers: [], step: -1,
+          severity: 'warning', title: `Strong class imbalance: ${min === 0 ? 'a class has no samples' : `${fmt(max / min)}x between the largest and smallest class`}`, layers: [], step: -1,
           evidence: [`largest class ${names[d.classCounts.indexOf(max)]}: ${max} samples; smallest ${names[d.classCounts.indexOf(min)]}: ${min}`],
           explanation: 'Accuracy can look fine while small classes are never predicted.', remedies: [R.weights], source: 'predictions',
         });
       }
     }
-    // Initialiser matched to the activation (Glorot & Bengio 2010; He et al. 2015; Klambauer et al. 2017).
+    // Initialiser matched to the activation (Glorot & Bengio 2010; He et al. 2015; Klambauer et al. 2017): one finding for all such layers.
+    const mismatched: { name: string; init: string; act: string; want: string; broken: boolean }[] = [];
     e.spec.model.layers.forEach((l, i) => {
       if (l.type !== 'dense' && l.type !== 'conv2d') return;
       const init = typeof l.kernelInitializer === 'string' ? l.kernelInitializer : l.kernelInitializer.type;
-      const act = l.activation;
+      const want = initializerFor(l.activation);
       const family = initializerFamily(init);
-      const want = initializerFor(act);
       if (!want || family === want) return;
-      const name = layerName(l, i);
-      const broken = family === 'zeros' || family === 'ones' || family === 'constant';
-      // Glorot under ReLU is Keras' default and mostly works: worth knowing, not a warning.
-      const severity: Severity = broken ? 'error' : want === 'he' && family === 'glorot' ? 'info' : 'warning';
-      this.report('init_mismatched_initializer', name, {
-        severity, title: `${name}: ${init} initialisation for ${act} units`, layers: [name], step: -1,
-        evidence: [broken ? `${init} gives every unit the same weights: they stay identical (symmetry is never broken)` : `${act} units want ${want === 'he' ? 'He' : want === 'lecun' ? 'LeCun' : 'Glorot'} initialisation; this layer uses ${init}`],
-        explanation: 'The initialiser sets the scale of activations and gradients at the start: matched to the activation, both keep their variance from layer to layer.',
-        remedies: [want === 'he' ? R.he : want === 'lecun' ? R.lecun : R.glorot], source: 'setup',
-      });
+      mismatched.push({ name: layerName(l, i), init, act: l.activation, want, broken: family === 'zeros' || family === 'ones' || family === 'constant' });
     });
+    if (mismatched.length) {
+      const broken = mismatched.filter((m) => m.broken);
+      // Glorot under ReLU is Keras' default and mostly works: worth knowing, not a warning.
+      const mild = mismatched.every((m) => m.want === 'he' && initializerFamily(m.init) === 'glorot');
+      const head = broken[0] ?? mismatched[0];
+      const wantName = (w: string) => (w === 'he' ? 'He' : w === 'lecun' ? 'LeCun' : 'Glorot');
+      this.report('init_mismatched_initializer', 'layers', {
+        severity: broken.length ? 'error' : mild ? 'info' : 'warning',
+        title: mismatched.length === 1 ? `${head.name}: ${head.init} initialisation for ${head.act} units` : `${mismatched.length} layers initialised for another activation (${head.name}: ${head.init} for ${head.act})`,
+        layers: mismatched.map((m) => m.name), step: -1,
+        evidence: mismatched.map((m) => (m.broken ? `${m.name}: ${m.init} gives every unit the same weights: they stay identical (symmetry is never broken)` : `${m.name}: ${m.act} units want ${wantName(m.want)} initialisation; it uses ${m.init}`)),
+        explanation: 'The initialiser sets the scale of activations and gradients at the start: matched to the activation, both keep their variance from layer to layer.',
+        remedies: [R.he, R.glorot, R.lecun], source: 'setup',
+      });
+    }
   }
 
   private onInit(e: InitEvent) {
     const t = this.t!;
+    const x = this.facts!;
+    x.initialLoss = Number.isFinite(e.loss) ? e.loss : null;
+    x.expectedLoss = e.expectedLoss;
+    this.vitals.model.initial_loss = e.loss;
     if (e.expectedLoss !== null && !initialLossOk(e.loss, e.expectedLoss, t.initLossTolerance)) {
+      const high = e.loss > e.expectedLoss;
       this.report('init_loss_mismatch', 'loss', {
-        severity: 'warning', title: 'The initial loss is far from its expected value', layers: [], step: 0,
+        severity: 'warning', title: `The initial loss is ${fmt(e.loss)}, expected about ${fmt(e.expectedLoss)}`, layers: [], step: 0,
+        metric: metric('initial_loss', 'initial loss', 'num', 'band', e.expectedLoss), value: e.loss,
         evidence: [`initial loss ${fmt(e.loss)}, expected about ${fmt(e.expectedLoss)} (-log(1/K))`],
-        explanation: 'At initialisation the model should be unsure: a much higher loss means the output layer starts confidently wrong (its initial weights are too large), a much lower one that something leaks the answer.',
-        remedies: [R.glorot], source: 'run',
+        explanation: high ? 'At initialisation the model should be unsure: a much higher loss means the output layer starts confidently wrong (its initial weights are too large).'
+          : 'At initialisation the model should be unsure: a much lower loss means something leaks the answer into the inputs.',
+        remedies: high ? [R.glorot] : [], source: 'run',
       });
     }
-    // Activation scale through depth (Glorot & Bengio 2010): hidden weighted layers' output std.
     const infos = this.start!.model.layers;
     const acts = payloadData(e.payloads, activations)?.layers ?? [];
-    const hidden = weighted(infos).slice(0, -1).map((l) => ({ l, a: acts[infos.indexOf(l)] })).filter((x) => x.a && Number.isFinite(x.a.std));
-    if (hidden.length >= 3) {
-      const first = hidden[0].a.std, lastStd = hidden[hidden.length - 1].a.std;
-      const ratio = first > 0 ? lastStd / first : Infinity;
-      if (ratio < 1 / t.activationScaleRatio || ratio > t.activationScaleRatio) {
-        this.report('init_activation_scale', 'depth', {
-          severity: 'warning', title: `Activations ${ratio < 1 ? 'shrink' : 'grow'} layer after layer at initialisation`, layers: hidden.map((x) => x.l.name), step: 0,
-          evidence: [hidden.map((x) => `${x.l.name} std ${fmt(x.a.std)}`).join(', '), `last / first: ${fmt(ratio)}`],
-          explanation: ratio < 1 ? 'Each layer scales the signal down: deep layers see almost nothing and gradients vanish on the way back.' : 'Each layer scales the signal up: deep layers saturate and gradients explode.',
-          remedies: [R.he, R.glorot, R.bn], source: 'activations',
-        });
-      }
-    }
-    this.unitChecks(acts, 0, 0);
-  }
-
-  private unitChecks(acts: LayerActivationStats[], step: number, epoch: number) {
-    const t = this.t!;
-    const infos = this.start!.model.layers;
+    // What is dead or saturated before any update: set-up problems, not training dynamics.
     acts.forEach((a, i) => {
       const info = infos[i];
       if (!info) return;
-      if (canSaturate(info.unitKind) && this.persists(`sat:${a.layer}`, a.saturatedFrac > t.saturatedFraction)) {
-        this.report('saturated_units', a.layer, {
-          severity: 'warning', title: `${a.layer}: ${pct(a.saturatedFrac)} of ${info.unitKind} outputs saturated`, layers: [a.layer], step, epoch,
-          evidence: [`saturated fraction ${pct(a.saturatedFrac)} (threshold ${pct(t.saturatedFraction)}) for ${t.patience} collections`],
+      this.trackLayer(a, info, 0);
+      if (canDie(info.unitKind) && a.deadFrac > t.deadFraction) x.deadAtInit.set(a.layer, a.deadFrac);
+      if (canSaturate(info.unitKind) && a.saturatedFrac > t.saturatedFraction) x.satAtInit.set(a.layer, a.saturatedFrac);
+    });
+    // Activation scale through depth (Glorot & Bengio 2010): hidden weighted layers' output std.
+    // (Dead layers output zeros: their std says nothing about scale, and they have their own finding.)
+    const hidden = weighted(infos).slice(0, -1).map((l) => ({ l, a: acts[infos.indexOf(l)] })).filter((h) => h.a && Number.isFinite(h.a.std));
+    if (hidden.length >= 3 && !hidden.some((h) => x.deadAtInit.has(h.l.name)) && hidden[0].a.std > 0) {
+      const first = hidden[0].a.std, lastStd = hidden[hidden.length - 1].a.std;
+      const ratio = first > 0 ? lastStd / first : Infinity;
+      if (ratio < 1 / t.activationScaleRatio || ratio > t.activationScaleRatio) {
+        const shrink = ratio < 1;
+        this.report('init_activation_scale', 'depth', {
+          severity: 'warning', title: `Activations ${shrink ? 'shrink' : 'grow'} ${fmt(shrink ? 1 / ratio : ratio)}x from the first hidden layer to the last at initialisation`,
+          layers: hidden.map((h) => h.l.name), step: 0,
+          metric: metric('activation_std', 'output std', 'num', 'band', null), value: ratio,
+          perLayer: hidden.map((h) => ({ layer: h.l.name, value: h.a.std, step: 0, series: [h.a.std], seriesSteps: [0] })),
+          evidence: [`output std, last / first hidden layer: ${fmt(ratio)} (${hidden[hidden.length - 1].l.name} ${fmt(lastStd)}, ${hidden[0].l.name} ${fmt(first)}; threshold ${t.activationScaleRatio}x)`, hidden.map((h) => `${h.l.name} std ${fmt(h.a.std)}`).join(', ')],
+          explanation: shrink ? 'Each layer scales the signal down: deep layers see almost nothing and gradients vanish on the way back.' : 'Each layer scales the signal up: deep layers saturate and gradients explode.',
+          remedies: [R.he, R.glorot, R.lecun, R.bn], source: 'activations',
+        });
+      }
+    }
+    this.unitChecks(acts, 0, 0, true);
+  }
+
+  private trackLayer(a: LayerActivationStats, info: LayerInfo, step: number) {
+    const v = (this.vitals.layers[a.layer] ??= {});
+    this.tracks.add('activation_std', a.layer, step, a.std);
+    v.activation_std = a.std;
+    if (canSaturate(info.unitKind)) { this.tracks.add('saturated_fraction', a.layer, step, a.saturatedFrac); v.saturated_fraction = a.saturatedFrac; }
+    if (canDie(info.unitKind)) { this.tracks.add('dead_fraction', a.layer, step, a.deadFrac); v.dead_fraction = a.deadFrac; }
+  }
+
+  private unitChecks(acts: LayerActivationStats[], step: number, epoch: number, atInit = false) {
+    const t = this.t!;
+    const infos = this.start!.model.layers;
+    const x = this.facts!;
+    acts.forEach((a, i) => {
+      const info = infos[i];
+      if (!info) return;
+      // at initialisation one look is enough (nothing has moved yet); later a symptom must persist
+      const sat = a.saturatedFrac > t.saturatedFraction;
+      if (canSaturate(info.unitKind) && (atInit ? sat : this.persists(`sat:${a.layer}`, sat))) {
+        this.layerFinding('saturated_units', a.layer, a.saturatedFrac, step, epoch, {
+          severity: 'warning', source: 'activations', metric: metric('saturated_fraction', 'saturated fraction', 'pct', 'low', t.saturatedFraction),
+          title: (w, n) => `${pct(w.value)} of ${w.layer}'s ${info.unitKind} outputs saturated${n ? ` (and ${n} more layer${n > 1 ? 's' : ''})` : ''}`,
+          line: (ev) => `${ev.layer}: ${pct(ev.value)} of outputs saturated ${x.satAtInit.has(ev.layer) ? 'at initialisation' : `at step ${ev.step}`} (threshold ${pct(t.saturatedFraction)})`,
           explanation: 'Saturated sigmoid/tanh units pass almost no gradient: the layers below stop learning.',
-          remedies: [R.glorot, R.scale, R.bn, R.leaky], source: 'activations',
+          remedies: [R.glorot, R.scale, R.bn, R.leaky],
         });
       }
       if (canDie(info.unitKind)) {
-        if (!this.deadFirst.has(a.layer)) this.deadFirst.set(a.layer, a.deadFrac);
-        if (this.persists(`dead:${a.layer}`, a.deadFrac > t.deadFraction)) {
-          const first = this.deadFirst.get(a.layer)!;
-          this.report('dead_units', a.layer, {
-            severity: 'warning', title: `${a.layer}: ${pct(a.deadFrac)} of units dead`, layers: [a.layer], step, epoch,
-            evidence: [`${pct(a.deadFrac)} of units never fire on the probe batch (threshold ${pct(t.deadFraction)})`, a.deadFrac > first ? `growing: ${pct(first)} at the first collection` : `already ${pct(first)} at the first collection`],
-            explanation: 'A dead ReLU outputs zero for every input and gets no gradient: it never recovers. Large updates (learning rate) or a poor initialisation push units there.',
-            remedies: [R.he, R.lower, R.leaky, R.bn], source: 'activations',
+        const dead = a.deadFrac > t.deadFraction;
+        if (atInit ? dead : this.persists(`dead:${a.layer}`, dead)) {
+          this.layerFinding('dead_units', a.layer, a.deadFrac, step, epoch, {
+            severity: 'warning', source: 'activations', metric: metric('dead_fraction', 'dead fraction', 'pct', 'low', t.deadFraction),
+            title: (w, n) => `${pct(w.value)} of ${w.layer}'s units dead${n ? ` (and ${n} more layer${n > 1 ? 's' : ''})` : ''}`,
+            line: (ev) => {
+              const init = x.deadAtInit.get(ev.layer);
+              return `${ev.layer}: ${pct(ev.value)} of units never fire on the probe batch ${init !== undefined ? 'already at initialisation' : `by step ${ev.step} (alive at initialisation)`} (threshold ${pct(t.deadFraction)})`;
+            },
+            explanation: 'A dead ReLU outputs zero for every input and gets no gradient: it never recovers. Large updates (learning rate) or a poor initialisation (a negative bias) push units there; when they died tells which.',
+            remedies: [R.zeroBias, R.he, R.lower, R.leaky, R.bn],
           });
         }
       }
@@ -227,10 +429,15 @@ export class Diagnoser {
 
   private onCollection(c: CollectionEvent) {
     const t = this.t!;
+    const x = this.facts!;
+    this.lastStep = Math.max(this.lastStep, c.step);
+    this.vitals.step = c.step;
     // Each check reads the instruments it needs; a run that switched one off simply skips them.
     const acts = payloadData(c.payloads, activations)?.layers ?? [];
     const grads = payloadData(c.payloads, gradients);
     const wts = payloadData(c.payloads, weights)?.variables ?? [];
+    const infos = this.start!.model.layers;
+    acts.forEach((a, i) => { if (infos[i]) this.trackLayer(a, infos[i], c.step); });
     // Non-finite values, located to the first place they appear (activations in layer order, then gradients, then weights).
     const badAct = acts.find((l) => l.nan + l.inf > 0);
     const badGrad = grads?.variables.find((v) => v.nan + v.inf > 0);
@@ -246,53 +453,89 @@ export class Diagnoser {
         remedies: [R.lower, R.clip, R.bn], source: bad.source,
       });
     }
+    // Update ratios |dW|/|W| per kernel (Karpathy: ~1e-3 is healthy).
+    const kernels = wts.filter((v) => isKernel(v.variable) && v.updateRatio !== null && Number.isFinite(v.updateRatio));
+    for (const v of kernels) {
+      this.tracks.add('update_ratio', v.layer, c.step, v.updateRatio as number);
+      (this.vitals.layers[v.layer] ??= {}).update_ratio = v.updateRatio as number;
+    }
+    const top = kernels.reduce<(typeof kernels)[number] | null>((a, v) => (!a || (v.updateRatio as number) > (a.updateRatio as number) ? v : a), null);
+    if (top && (!x.maxRatio || (top.updateRatio as number) > x.maxRatio.value)) {
+      x.maxRatio = { value: top.updateRatio as number, step: c.step, layer: top.layer };
+      if (x.maxRatio.value > 1) this.emaMinSinceRatio = Infinity;
+    }
+    // An update larger than the weights themselves: the learning rate is too high, whatever the gradient norm says.
+    if (top && (top.updateRatio as number) > 1) {
+      this.noteTooHigh(c.step);
+      const r = top.updateRatio as number;
+      const line = `largest update ratio |dW|/|W| ${fmt(r)} in ${top.layer} at step ${c.step}: an update larger than the weights themselves (healthy about 1e-3)`;
+      if (this.byId('lr_too_high')) this.addEvidence('lr_too_high', line);
+      else this.report('lr_too_high', 'updates', {
+        severity: 'error', title: `Updates larger than the weights: |dW|/|W| = ${fmt(r)} at step ${c.step}`, layers: [top.layer], step: c.step, epoch: c.epoch,
+        metric: metric('update_ratio', 'update ratio |dW|/|W|', 'num', 'low', 1), value: r, evidence: [line],
+        explanation: 'One step changed the weights by more than their own size: training is thrown around instead of descending.',
+        remedies: [R.lower, R.clip, R.schedule], source: 'weights',
+      });
+    }
     const norm = grads?.globalNorm ?? NaN;
+    if (Number.isFinite(norm)) this.vitals.model.grad_norm = norm;
     if (this.firstNorm === null && Number.isFinite(norm) && norm > 0) this.firstNorm = norm;
-    const ratios = wts.filter((v) => isKernel(v.variable) && v.updateRatio !== null).map((v) => v.updateRatio as number);
-    const maxRatio = ratios.length ? Math.max(...ratios) : 0;
-    if ((this.firstNorm !== null && norm > t.explodingGrowth * this.firstNorm) || norm > t.explodingNorm || maxRatio > 1) {
+    if ((this.firstNorm !== null && norm > t.explodingGrowth * this.firstNorm) || norm > t.explodingNorm) {
+      const growth = this.firstNorm ? norm / this.firstNorm : NaN;
       this.report('exploding_gradients', 'global', {
-        severity: 'error', title: 'Exploding gradients', layers: [], step: c.step, epoch: c.epoch,
-        evidence: [`global gradient norm ${fmt(norm)} (first collection: ${fmt(this.firstNorm ?? norm)}; thresholds: ${t.explodingGrowth}x the first, or ${fmt(t.explodingNorm)})`, ...(maxRatio > 1 ? [`an update larger than the weights themselves: |dW|/|W| = ${fmt(maxRatio)}`] : [])],
+        severity: 'error', title: `Exploding gradients: global norm ${fmt(norm)}${Number.isFinite(growth) && growth >= 2 ? ` (${fmt(growth)}x the first)` : ''}`, layers: [], step: c.step, epoch: c.epoch,
+        metric: metric('grad_norm', 'global gradient norm', 'num', 'low', t.explodingNorm), value: norm,
+        evidence: [`global gradient norm ${fmt(norm)} at step ${c.step} (first collection: ${fmt(this.firstNorm ?? norm)}; thresholds: ${t.explodingGrowth}x the first, or ${fmt(t.explodingNorm)})`],
         explanation: 'Gradients grow from layer to layer or step to step until updates wreck the weights (Pascanu et al., 2013).',
         remedies: [R.clip, R.lower, R.bn, R.he], source: 'gradients',
       });
     }
-    // Vanishing: early layers' RMS gradient orders of magnitude below the last layer's.
-    const w = weighted(this.start!.model.layers);
+    // Vanishing: a layer's RMS gradient orders of magnitude below the last layer's.
+    const w = weighted(infos);
     if (w.length >= 3 && grads) {
       const rms = (layer: string) => {
         const vs = grads.variables.filter((v) => v.layer === layer);
         const sq = vs.reduce((a, v) => a + v.norm * v.norm, 0), n = vs.reduce((a, v) => a + v.count, 0);
         return n ? Math.sqrt(sq / n) : NaN;
       };
-      const first = rms(w[0].name), last = rms(w[w.length - 1].name);
-      const ratio = first / last;
-      if (this.persists('vanishing', Number.isFinite(ratio) && ratio < t.vanishingRatio)) {
-        const firstUpdate = wts.find((v) => v.layer === w[0].name && isKernel(v.variable))?.updateRatio;
-        this.report('vanishing_gradients', w[0].name, {
-          severity: 'warning', title: 'Vanishing gradients in the early layers', layers: w.slice(0, Math.ceil(w.length / 2)).map((l) => l.name), step: c.step, epoch: c.epoch,
-          evidence: [`RMS gradient: ${w[0].name} ${fmt(first)} vs ${w[w.length - 1].name} ${fmt(last)} (ratio ${fmt(ratio)})`, ...(firstUpdate != null ? [`${w[0].name} update ratio ${fmt(firstUpdate)}`] : [])],
-          explanation: 'The gradient shrinks on its way back through the layers, so the first layers barely learn (Glorot & Bengio, 2010).',
-          remedies: [R.he, R.leaky, R.bn, R.adam], source: 'gradients',
-        });
+      const last = rms(w[w.length - 1].name);
+      for (const l of w.slice(0, -1)) {
+        const ratio = rms(l.name) / last;
+        if (!Number.isFinite(ratio)) continue;
+        this.tracks.add('grad_rms_ratio', l.name, c.step, ratio);
+        (this.vitals.layers[l.name] ??= {}).grad_rms_ratio = ratio;
+        if (this.persists(`vanish:${l.name}`, ratio < t.vanishingRatio)) {
+          this.layerFinding('vanishing_gradients', l.name, ratio, c.step, c.epoch, {
+            severity: 'warning', source: 'gradients', metric: metric('grad_rms_ratio', 'RMS gradient / last layer\'s', 'num', 'high', t.vanishingRatio),
+            title: (wv, n) => `Vanishing gradients: ${wv.layer}'s RMS gradient is ${fmt(wv.value)}x the last layer's${n ? ` (and ${n} more layer${n > 1 ? 's' : ''})` : ''}`,
+            line: (ev) => `${ev.layer}: RMS gradient ${fmt(ev.value)}x ${w[w.length - 1].name}'s at step ${ev.step} (threshold ${fmt(t.vanishingRatio)})`,
+            explanation: 'The gradient shrinks on its way back through the layers, so the early layers barely learn (Glorot & Bengio, 2010).',
+            remedies: [R.he, R.leaky, R.bn, R.adam],
+          });
+        }
       }
     }
-    // Learning rate, read from the update ratios (Karpathy: ~1e-3 is healthy).
-    const med = median(ratios);
+    // Learning rate, read from the median update ratio.
+    const med = median(kernels.map((v) => v.updateRatio as number));
     if (Number.isFinite(med)) {
+      this.vitals.model.update_ratio = med;
       if (this.persists('lr-high', med > t.updateRatioHigh)) {
-        this.report('lr_too_high', 'updates', {
-          severity: 'warning', title: 'The learning rate looks too high', layers: [], step: c.step, epoch: c.epoch,
-          evidence: [`median update ratio |dW|/|W| ${fmt(med)} (healthy about 1e-3; threshold ${fmt(t.updateRatioHigh)})`],
+        this.noteTooHigh(c.step);
+        const line = `median update ratio |dW|/|W| ${fmt(med)} at step ${c.step} (healthy about 1e-3; threshold ${fmt(t.updateRatioHigh)})`;
+        if (this.byId('lr_too_high')) this.addEvidence('lr_too_high', line);
+        else this.report('lr_too_high', 'updates', {
+          severity: 'warning', title: `The learning rate looks too high: median update ratio ${fmt(med)}`, layers: [], step: c.step, epoch: c.epoch,
+          metric: metric('update_ratio', 'median update ratio |dW|/|W|', 'num', 'low', t.updateRatioHigh), value: med, evidence: [line],
           explanation: 'Each step changes the weights by a large fraction of their size: the loss oscillates or diverges.',
           remedies: [R.lower, R.clip, R.schedule], source: 'weights',
         });
       }
-      if (c.step > 0 && this.persists('lr-low', med < t.updateRatioLow)) {
+      // Small updates say "learning rate too low" only while nothing else explains them.
+      if (c.step > 0 && this.persists('lr-low', med < t.updateRatioLow) && !this.lrTooHighEver && !this.updatesExplained) {
         this.report('lr_too_low', 'updates', {
-          severity: 'warning', title: 'The learning rate looks too low', layers: [], step: c.step, epoch: c.epoch,
-          evidence: [`median update ratio |dW|/|W| ${fmt(med)} (healthy about 1e-3; threshold ${fmt(t.updateRatioLow)})`],
+          severity: 'warning', title: `Tiny updates: median update ratio ${fmt(med)}`, layers: [], step: c.step, epoch: c.epoch,
+          metric: metric('update_ratio', 'median update ratio |dW|/|W|', 'num', 'high', t.updateRatioLow), value: med,
+          evidence: [`median update ratio |dW|/|W| ${fmt(med)} at step ${c.step} while units are alive and gradients reach every layer (healthy about 1e-3; threshold ${fmt(t.updateRatioLow)})`],
           explanation: 'The weights barely change from step to step: training crawls.',
           remedies: [R.raise, R.adam], source: 'weights',
         });
@@ -304,7 +547,10 @@ export class Diagnoser {
   private onEpoch(e: EpochEvent) {
     const t = this.t!;
     this.epochs.push(e);
+    this.lastEpoch = e.epoch;
     const eps = this.epochs;
+    if (e.train.accuracy !== undefined) this.vitals.model.train_accuracy = e.train.accuracy;
+    if (e.validation) this.vitals.model.loss_gap = e.validation.loss - e.train.loss;
     // Overfitting: validation loss well above its best while the training loss kept falling.
     const withVal = eps.filter((x) => x.validation);
     if (withVal.length >= 2 && e.validation) {
@@ -312,24 +558,27 @@ export class Diagnoser {
       // (an absolute 0.05 as well: tiny validation losses on small splits jump by large fractions on noise)
       const rise = e.validation.loss - best.validation!.loss;
       if (best !== e && rise > Math.max(t.overfitRise * best.validation!.loss, 0.05) && e.train.loss < (1 - t.overfitRise) * best.train.loss) {
+        const gap = e.validation.loss - e.train.loss, bestGap = best.validation!.loss - best.train.loss;
         this.report('overfitting', 'validation', {
-          severity: 'warning', title: 'Overfitting: validation loss rising while training loss falls', layers: [], step: e.step, epoch: e.epoch,
-          evidence: [`validation loss ${fmt(best.validation!.loss)} at epoch ${best.epoch + 1} -> ${fmt(e.validation.loss)} at epoch ${e.epoch + 1}`, `training loss ${fmt(best.train.loss)} -> ${fmt(e.train.loss)}`, `gap ${fmt(best.validation!.loss - best.train.loss)} -> ${fmt(e.validation.loss - e.train.loss)}`],
+          severity: 'warning', title: `Overfitting: validation loss ${fmt(gap)} above the training loss, and rising`, layers: [], step: e.step, epoch: e.epoch,
+          metric: metric('loss_gap', 'validation - training loss', 'num', 'low', null), value: gap,
+          evidence: [`validation - training loss ${fmt(gap)} at epoch ${e.epoch + 1}, ${fmt(bestGap)} at epoch ${best.epoch + 1} (the best validation loss)`, `validation loss ${fmt(best.validation!.loss)} -> ${fmt(e.validation.loss)} (up ${fmt(rise)})`, `training loss ${fmt(best.train.loss)} -> ${fmt(e.train.loss)}`],
           explanation: 'The model fits the training samples better while it gets worse on unseen ones: it is memorising.',
           remedies: [R.early, R.dropout, R.l2, R.augment], source: 'run',
         });
       }
     }
-    // Underfitting: training accuracy low and flat.
+    // Underfitting: training accuracy low and flat (an outcome: the cause says why).
     if (eps.length >= 2 && e.train.accuracy !== undefined) {
       const prev = eps[eps.length - 2].train.accuracy ?? 0;
       // "flat": less than 5 points gained in the last epoch
       if (e.train.accuracy < t.underfitAccuracy && e.train.accuracy - prev < 0.05) {
         this.report('underfitting', 'train', {
-          severity: 'warning', title: 'Underfitting: training accuracy low and flat', layers: [], step: e.step, epoch: e.epoch,
-          evidence: [`training accuracy ${pct(prev)} -> ${pct(e.train.accuracy)} (threshold ${pct(t.underfitAccuracy)})`],
-          explanation: 'The model cannot even fit the training data: too little capacity, too strong regularisation, or an optimisation problem (see the other findings).',
-          remedies: [R.capacity, R.raise, R.adam], source: 'run',
+          severity: 'warning', title: `Underfitting: training accuracy ${pct(e.train.accuracy)} and flat`, layers: [], step: e.step, epoch: e.epoch,
+          metric: metric('train_accuracy', 'training accuracy', 'pct', 'high', t.underfitAccuracy), value: e.train.accuracy,
+          evidence: [`training accuracy ${pct(e.train.accuracy)} at epoch ${e.epoch + 1}, ${pct(prev)} the epoch before (threshold ${pct(t.underfitAccuracy)})`],
+          explanation: 'The model cannot even fit the training data: too little capacity, too strong regularisation, or an optimisation problem (the cause above says which).',
+          remedies: [R.capacity, R.lessReg], source: 'run',
         });
       }
     }
@@ -338,8 +587,9 @@ export class Diagnoser {
       const a = eps[eps.length - 3].train.loss, b = e.train.loss;
       if (a > 0 && Math.abs(a - b) / a < 0.005 && b > 0.05) {
         this.report('plateau', 'train', {
-          severity: 'info', title: 'The training loss has plateaued', layers: [], step: e.step, epoch: e.epoch,
-          evidence: [`training loss ${fmt(a)} two epochs ago, ${fmt(b)} now`],
+          severity: 'info', title: `The training loss has plateaued at ${fmt(b)}`, layers: [], step: e.step, epoch: e.epoch,
+          metric: metric('loss', 'training loss', 'num', 'low', null), value: b,
+          evidence: [`training loss ${fmt(b)} now, ${fmt(a)} two epochs ago`],
           explanation: 'Progress stalled while the loss is not small: a lower learning rate can settle into a better minimum, a higher one can leave a flat region.',
           remedies: [R.schedule, R.adam], source: 'run',
         });
@@ -349,8 +599,13 @@ export class Diagnoser {
 }
 
 /** Replays a run's events through the checks: a run can be checked after the fact. */
-export function diagnose(events: RunEvent[]): Finding[] {
+export function diagnoseRun(events: RunEvent[]): { findings: Finding[]; diagnosis: Diagnosis; diverged: Diagnoser['diverged'] } {
   const d = new Diagnoser();
   for (const e of events) d.ingest(e);
-  return d.findings;
+  return { findings: d.findings, diagnosis: d.diagnosis, diverged: d.diverged };
+}
+
+/** The findings of a replayed run (see diagnoseRun for the cause). */
+export function diagnose(events: RunEvent[]): Finding[] {
+  return diagnoseRun(events).findings;
 }

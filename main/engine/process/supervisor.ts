@@ -2,6 +2,7 @@
 // renderers, and when it crashes or hangs marks the run failed (in the run folder too), keeps
 // what was recorded and starts a fresh engine for the next run. The host supplies how a
 // process is spawned (child_process.fork here, utilityProcess in Electron).
+import { stringifyJson } from '../../../shared/json-number.ts';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, type RunEndEvent } from '../../../shared/events.ts';
@@ -131,7 +132,7 @@ export class EngineSupervisor implements EngineService {
       };
       const log = join(run.runDir, EVENTS_FILE);
       // A newline first: the engine may have died in the middle of a line.
-      if (existsSync(log)) appendFileSync(log, `\n${JSON.stringify(end)}\n`);
+      if (existsSync(log)) appendFileSync(log, `\n${stringifyJson(end)}\n`);
       this.emit({ type: 'events', runId: run.runId, events: [end] });
     }
     const tool = this.running;

@@ -3,6 +3,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { base64ToBytes, bytesToBase64 } from '../../../shared/base64.ts';
+import { stringifyJson } from '../../../shared/json-number.ts';
 import { PROTOCOL_VERSION, parseEvent, type RunEvent, type RunEventBody } from '../../../shared/events.ts';
 import { InputError } from '../errors.ts';
 
@@ -47,7 +48,7 @@ export class RunWriter {
       const { data: _omit, ...rest } = e;
       e = { ...rest, file } as RunEvent;
     }
-    this.buffer.push(`${JSON.stringify(e)}\n`);
+    this.buffer.push(`${stringifyJson(e)}\n`);
     if (e.type !== 'step' || Date.now() - this.lastFlush > this.flushMs) this.flush();
   }
 

@@ -1,7 +1,8 @@
 // What `trainscope inspect` reports about a run folder, derived from its event log alone.
 import type { Metrics, RunEndEvent, RunStartEvent } from '../../../shared/events.ts';
 import type { RunRecord } from './run-folder.ts';
-import { diagnose } from '../diagnosis/diagnoser.ts';
+import { diagnoseRun } from '../diagnosis/diagnoser.ts';
+import { diagnosisSummary } from '../../../shared/diagnosis/diagnosis.ts';
 
 export interface RunSummary {
   dir: string;
@@ -19,7 +20,11 @@ export interface RunSummary {
   checkpoints: string[];
   skippedLines: number;
   /** the diagnosis, replayed from the log (so runs recorded before a check existed get it too) */
-  findings: { kind: string; severity: string; layer: string | null; step: number; title: string }[];
+  findings: { kind: string; severity: string; layers: string[]; step: number; title: string }[];
+  /** the most likely cause and the grouped findings, with which of them the cause explains */
+  diagnosis: ReturnType<typeof diagnosisSummary>;
+  /** the cause's chain in words, for the text report */
+  causeLinks: string[];
 }
 
 function flat(prefix: string, m: Metrics | null | undefined, into: Record<string, number>) {
@@ -48,6 +53,7 @@ export function summarizeRun(r: RunRecord): RunSummary {
     flat('train', lastEpoch.train, final);
     flat('val', lastEpoch.validation, final);
   }
+  const d = diagnoseRun(r.events);
   return {
     dir: r.dir,
     name: start?.spec.name ?? null,
@@ -60,6 +66,8 @@ export function summarizeRun(r: RunRecord): RunSummary {
     final,
     checkpoints: [...checkpoints],
     skippedLines: r.skipped.length,
-    findings: diagnose(r.events).map((f) => ({ kind: f.kind, severity: f.severity, layer: f.layers[0] ?? f.tensor ?? null, step: f.step, title: f.title })),
+    findings: d.findings.map((f) => ({ kind: f.kind, severity: f.severity, layers: f.layers, step: f.step, title: f.title })),
+    diagnosis: diagnosisSummary(d.diagnosis),
+    causeLinks: d.diagnosis.cause?.links.map((l) => `${l.text}${l.step >= 0 ? ` (step ${l.step})` : ''}`) ?? [],
   };
 }

@@ -60,8 +60,8 @@ export interface HookContext {
   /** the global step about to run (or just run, inside batch moments) */
   readonly step: number;
   emit(body: RunEventBody): void;
-  /** ends training after this epoch's hooks (early stopping) */
-  requestStop(status: 'early-stopped', reason: string): void;
+  /** ends training: after this epoch's hooks (early stopping), or after this step (a diverged run) */
+  requestStop(status: 'early-stopped' | 'diverged', reason: string): void;
 }
 
 /** Every moment is optional; hooks run in list order, each awaited before the next. */

@@ -49,7 +49,7 @@ export class Trainer {
   private paused = false;
   private resumeWaiters: (() => void)[] = [];
   private stopRequested = false;
-  private stopAsked: { status: 'early-stopped'; reason: string } | null = null;
+  private stopAsked: { status: 'early-stopped' | 'diverged'; reason: string } | null = null;
   private step = 0;
   private hooks = new HookList([]);
 
@@ -209,6 +209,7 @@ export class Trainer {
           lossSum += lossV * count;
           seen += count;
           this.step++;
+          if (this.stopAsked?.status === 'diverged') { status = 'diverged'; reason = this.stopAsked.reason; }
           if (status === 'diverged') break epochs;
         }
         const durationMs = Date.now() - epochStart;

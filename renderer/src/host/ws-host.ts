@@ -1,5 +1,6 @@
 // The browser-mode Host: a WebSocket to `trainscope serve`. The session token rides in an
 // HttpOnly cookie set when the page was opened with ?token=..., so scripts never see it.
+import { reviveEvent } from '../../../shared/events.ts';
 import { HOST_PROTOCOL_VERSION, type Host, type HostCommand, type HostMessage } from '../../../shared/host.ts';
 
 export class WebSocketHost implements Host {
@@ -21,6 +22,8 @@ export class WebSocketHost implements Host {
       ws.onclose = () => { for (const l of this.listeners) l({ type: 'engine', engine: { state: 'crashed', runId: null, reason: 'the connection to the engine closed' } }); };
       ws.onmessage = (ev) => {
         const m = JSON.parse(String(ev.data)) as HostMessage;
+        // NaN and Infinity travel as strings (stringifyJson): events get their numbers back
+        if ('events' in m && Array.isArray(m.events)) m.events.forEach(reviveEvent);
         if (m.type === 'welcome') resolve(m);
         for (const l of this.listeners) l(m);
       };

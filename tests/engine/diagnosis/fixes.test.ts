@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyFix, FIX_TITLES } from '../../../shared/diagnosis/fixes.ts';
+import { applyFix, changesSpec, FIX_TITLES } from '../../../shared/diagnosis/fixes.ts';
 import { validateSpec, type RunSpec } from '../../../shared/spec.ts';
 import type { FixId } from '../../../shared/diagnosis/finding.ts';
 import { tryFix } from '../../../main/engine/diagnosis/trial.ts';
 import { spec } from '../../helpers.ts';
+import { layerName } from '../../../shared/layers.ts';
 
 const DIR = join(__dirname, '../../fixtures/diagnosis');
 const load = (name: string): RunSpec => {
@@ -47,6 +48,36 @@ describe('applyFix', () => {
   });
 });
 
+describe('a remedy is offered only if it changes the spec', () => {
+  const tanh = spec({
+    data: { train: { type: 'synthetic', name: 'blobs', classes: 3 }, normalize: 'standardize' },
+    model: { layers: [{ type: 'dense', units: 8, activation: 'tanh', kernelInitializer: 'glorot_uniform' }, { type: 'dense', units: 3, activation: 'softmax' }] },
+    training: { optimizer: { type: 'adam' } },
+  });
+  it('no Adam for an Adam run, no standardising for standardised inputs, He only for ReLU-family layers, LeCun only for SELU', () => {
+    expect(changesSpec(tanh, 'adam')).toBe(false);
+    expect(changesSpec(tanh, 'standardize_inputs')).toBe(false);
+    expect(changesSpec(tanh, 'he_init')).toBe(false);
+    expect(changesSpec(tanh, 'lecun_init')).toBe(false);
+    expect(changesSpec(tanh, 'glorot_init')).toBe(false); // already Glorot
+    expect(changesSpec(tanh, 'raise_lr')).toBe(true);
+    expect(changesSpec(base, 'adam')).toBe(true);
+    expect(changesSpec(base, 'he_init')).toBe(true); // dense_1 is ReLU with Glorot
+    expect(changesSpec(base, 'he_init', { layers: ['dense_2'] })).toBe(false); // dense_2 is tanh
+  });
+
+  it('zero bias and weaker regularisation undo what they name, and nothing else', () => {
+    const biased = spec({ ...base, model: { layers: [{ type: 'dense', units: 8, activation: 'relu', biasInitializer: { type: 'constant', value: -3 } }, { type: 'dropout', rate: 0.9 }, { type: 'dense', units: 3, activation: 'softmax', kernelRegularizer: { l2: 1 } }] } });
+    const z = applyFix(biased, 'zero_bias');
+    expect((z.model.layers[0] as { biasInitializer: unknown }).biasInitializer).toBe('zeros');
+    const r = applyFix(biased, 'less_regularization').model.layers as { rate?: number; kernelRegularizer?: { l2: number } }[];
+    expect(r[1].rate).toBe(0.2);
+    expect(r[2].kernelRegularizer!.l2).toBe(1e-4);
+    expect(changesSpec(base, 'less_regularization')).toBe(false);
+    expect(changesSpec(base, 'zero_bias')).toBe(false);
+  });
+});
+
 describe('trying a fix', () => {
   it.each([
     ['lr-too-high', 'lr_too_high', 'lower_lr'],
@@ -57,5 +88,23 @@ describe('trying a fix', () => {
     const r = await tryFix(load(name), DIR, kind, fix, { epochs: 1 });
     expect(r.before).toBe(true);
     expect(r.after).toBe(false);
+    expect(r.causeAfter).not.toBe(r.causeBefore);
+  });
+
+  it('judges the same metric on the same layers: Glorot for saturated tanh layers brings each one under the threshold', async () => {
+    const r = await tryFix(load('hidden-big-init-deep-tanh'), DIR, 'saturated_units', 'glorot_init', { epochs: 1 });
+    expect(r.metric).toBe('saturated_fraction');
+    expect(r.layers.length).toBeGreaterThanOrEqual(2); // every affected layer, not the first
+    for (const l of r.layers) {
+      expect(l.before!).toBeGreaterThan(0.5);
+      expect(l.after!).toBeLessThan(0.5);
+    }
+    // the remedy went to every affected layer of the group
+    const byName = new Map(r.variant.model.layers.map((l, i) => [layerName(l, i), l as { kernelInitializer?: unknown }]));
+    for (const l of r.layers) expect(byName.get(l.layer)?.kernelInitializer).toBe('glorot_normal');
+    expect(r.causeBefore).toBe('bad_init_scale');
+    // dense_1 (not saturated, so not in the group) keeps its N(0, 1) weights: the initialiser's name
+    // alone still points at the initialisation, but nothing measured at step 0 does any more
+    expect(r.confidenceAfter ?? 0).toBeLessThan(r.confidenceBefore!);
   });
 });
