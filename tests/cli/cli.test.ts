@@ -45,17 +45,33 @@ describe('trainscope CLI', () => {
     const text = cli('inspect', runDir);
     expect(text.out).toMatch(/status +completed/);
     // 12 steps of a small model: findings are possible (underfitting), each in the documented shape
-    for (const f of s.findings) expect(Object.keys(f).sort()).toEqual(['kind', 'layer', 'severity', 'step', 'title']);
+    for (const f of s.findings) expect(Object.keys(f).sort()).toEqual(['kind', 'layers', 'severity', 'step', 'title']);
+    expect(Object.keys(s.diagnosis).sort()).toEqual(['cause', 'groups']);
   });
 
-  it('inspect --json lists the diagnosis of a broken run (kind, severity, layer, step)', () => {
+  it('inspect --json lists the diagnosis of a broken run: the cause with its chain, and the grouped findings', () => {
     const out = tmp();
     const broken = { ...tiny, name: 'cli-broken', model: { layers: [{ type: 'dense', units: 8, activation: 'tanh', kernelInitializer: 'he_uniform' }, { type: 'dense', units: 2, activation: 'softmax' }] }, training: { epochs: 1, batchSize: 20 } };
     const r = cli('train', specFile(broken), '--out', out, '--backend', 'cpu');
     expect(r.code).toBe(0);
     const s = JSON.parse(cli('inspect', r.out.trim(), '--json').out);
-    expect(s.findings).toContainEqual({ kind: 'init_mismatched_initializer', severity: 'warning', layer: 'dense_1', step: -1, title: 'dense_1: he_uniform initialisation for tanh units' });
-    expect(cli('inspect', r.out.trim()).out).toMatch(/warning +dense_1: he_uniform initialisation for tanh units/);
+    expect(s.findings).toContainEqual({ kind: 'init_mismatched_initializer', severity: 'warning', layers: ['dense_1'], step: -1, title: 'dense_1: he_uniform initialisation for tanh units' });
+    expect(s.diagnosis.cause).toMatchObject({ kind: 'bad_init_scale', chain: ['bad_init_scale'], layers: ['dense_1'], step: -1, title: 'The initial weights have the wrong scale' });
+    expect(s.diagnosis.cause.confidence).toBeGreaterThan(0);
+    expect(s.diagnosis.groups).toContainEqual({ kind: 'init_mismatched_initializer', severity: 'warning', layers: ['dense_1'], step: -1, title: 'dense_1: he_uniform initialisation for tanh units', explainedBy: 'bad_init_scale' });
+    const text = cli('inspect', r.out.trim()).out;
+    expect(text).toMatch(/cause +The initial weights have the wrong scale \(bad_init_scale, confidence \d+%\)/);
+    expect(text).toMatch(/explains +dense_1: he_uniform initialisation for tanh units/);
+  });
+
+  it('a classification run at a diverging learning rate ends diverged, exit 1, and inspect names the cause', () => {
+    const out = tmp();
+    const r = cli('train', join(__dirname, '../fixtures/diagnosis/hidden-softmax-lr1e3.json'), '--out', out, '--backend', 'cpu');
+    expect(r.code).toBe(1);
+    const s = JSON.parse(cli('inspect', r.out.trim(), '--json').out);
+    expect(s.status).toBe('diverged');
+    expect(s.reason).toMatch(/update .*x the size of/);
+    expect(s.diagnosis.cause.kind).toBe('lr_too_high');
   });
 
   it('bad input: one line naming the file, the field and the problem; exit 2; no run folder', () => {

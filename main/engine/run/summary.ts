@@ -68,6 +68,6 @@ export function summarizeRun(r: RunRecord): RunSummary {
     skippedLines: r.skipped.length,
     findings: d.findings.map((f) => ({ kind: f.kind, severity: f.severity, layers: f.layers, step: f.step, title: f.title })),
     diagnosis: diagnosisSummary(d.diagnosis),
-    causeLinks: d.diagnosis.cause?.links.map((l) => `${l.text}${l.step >= 0 ? ` (step ${l.step})` : ''}`) ?? [],
+    causeLinks: d.diagnosis.cause?.links.map((l) => `${l.text}${l.step >= 0 && !/\bstep\b/.test(l.text) ? ` (step ${l.step})` : ''}`) ?? [],
   };
 }
