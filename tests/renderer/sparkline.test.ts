@@ -13,6 +13,9 @@ describe('sparkline', () => {
     expect(s.thresholdY).toBeCloseTo(20 - (0.4 / 0.575) * 20, 5);
     expect(s.last).toEqual({ x: 100, y: expect.closeTo(2.609, 2) });
     expect(s.log).toBe(false);
+    expect(s.badZone).toBeNull(); // which side is bad is not known without `better`
+    expect(sparkline([0.1, 0.5], [0, 5], { ...pct, better: 'low' }, 100, 20, 0).badZone).toEqual({ y: 0, height: s.thresholdY });
+    expect(sparkline([1e-5, 1e-1], [0, 5], { ...num, better: 'high' }, 100, 20, 0).badZone).toEqual({ y: expect.closeTo(10, 6), height: expect.closeTo(10, 6) }); // log axis: 1e-3 halfway;
   });
 
   it('a threshold far above every value stays on the chart; a share never goes past 100%', () => {

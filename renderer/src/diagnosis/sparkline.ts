@@ -9,13 +9,15 @@ export interface Spark {
   path: string;
   /** y of the threshold, or null without one */
   thresholdY: number | null;
+  /** the bad side of the threshold (above it when low is better, below when high is), shaded */
+  badZone: { y: number; height: number } | null;
   last: { x: number; y: number } | null;
   /** the points where the values are not finite, drawn as marks on the top edge */
   nonFinite: number[];
   log: boolean;
 }
 
-export function sparkline(series: number[], steps: number[], metric: Pick<Metric, 'format' | 'threshold'> | null, width: number, height: number, pad = 2): Spark {
+export function sparkline(series: number[], steps: number[], metric: (Pick<Metric, 'format' | 'threshold'> & Partial<Pick<Metric, 'better'>>) | null, width: number, height: number, pad = 2): Spark {
   const n = Math.min(series.length, steps.length || series.length);
   const xs = steps.length >= n ? steps.slice(0, n) : series.map((_, i) => i);
   const ys = series.slice(0, n);
@@ -51,5 +53,9 @@ export function sparkline(series: number[], steps: number[], metric: Pick<Metric
   }
   // A single point is a dot, not an invisible zero-length line: a short tick makes it show.
   if (n === 1 && last) path += `h0.01`;
-  return { path, thresholdY: t !== null && Number.isFinite(t) ? y(t) : null, last, nonFinite, log };
+  const thresholdY = t !== null && Number.isFinite(t) ? y(t) : null;
+  const badZone = thresholdY === null ? null
+    : metric?.better === 'low' ? { y: 0, height: Math.max(0, thresholdY) }
+    : metric?.better === 'high' ? { y: thresholdY, height: Math.max(0, height - thresholdY) } : null;
+  return { path, thresholdY, badZone, last, nonFinite, log };
 }

@@ -139,6 +139,17 @@ describe('the findings the cause does not explain', () => {
     expect(Number(spark.querySelector('line.thr')!.getAttribute('y1'))).toBeCloseTo(26 - (0.4 / (0.66 * 1.15)) * 24, 1);
     expect(getByTestId('try-lower_lr')).toBeTruthy(); // on its own, a finding gives its own advice
   });
+
+  it('a long evidence list shows its first lines, the rest on request', async () => {
+    const many = { ...FINDINGS[1], evidence: ['a', 'b', 'c', 'd', 'e'] };
+    const { getByTestId } = render(Findings, { app: appOf(runOf('x', { findings: [many] })) as never });
+    const row = getByTestId('finding');
+    await fireEvent.click(row.querySelector('.finding-row')!);
+    const items = () => [...row.querySelectorAll('.evidence li')].map((l) => l.textContent!.trim());
+    expect(items()).toEqual(['a', 'b', 'c', 'and 2 more']);
+    await fireEvent.click(row.querySelector('.evidence .more button')!);
+    expect(items()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
 });
 
 describe('the fix trial', () => {
