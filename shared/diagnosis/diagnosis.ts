@@ -8,7 +8,7 @@ import type { FindingKind, MetricId, Remedy, Severity } from './finding.ts';
 export type CauseKind =
   | 'lr_too_high' | 'lr_too_low' | 'bad_init_scale' | 'dead_at_init' | 'inputs_not_scaled'
   | 'output_loss_mismatch' | 'deep_saturating_stack' | 'too_little_capacity' | 'over_regularized'
-  | 'overfitting' | 'class_imbalance' | 'numerical_instability';
+  | 'overfitting' | 'class_imbalance' | 'numerical_instability' | 'units_lost_in_training';
 
 /** One link of the chain from the cause to a visible symptom, with the number that shows it. */
 export interface CauseLink {

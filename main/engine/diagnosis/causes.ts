@@ -156,11 +156,37 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
   const vanish = f.get('vanishing_gradients');
   const saturating = weightedHidden(x.layers).filter((l) => canSaturate(l.unitKind));
   if (warn(vanish) && saturating.length >= 3) {
+    const unit = saturating[0].unitKind;
     out.push({
-      kind: 'deep_saturating_stack', score: 0.72, title: `A deep stack of ${saturating[0].unitKind} layers: the gradient fades on its way back`,
-      first: { text: vanish!.evidence[0], step: vanish!.step, layers: vanish!.layers },
+      kind: 'deep_saturating_stack', score: 0.72, title: `A deep stack of ${unit} layers: the gradient fades on its way back`,
+      first: { text: `${saturating.length} ${unit} layers in a row, each multiplying the backward signal by its derivative (at most ${unit === 'sigmoid' ? '0.25' : '1'})`, step: -1, layers: saturating.map((l) => l.name) },
       explanation: `Each ${saturating[0].unitKind} layer multiplies the backward signal by its derivative (at most ${saturating[0].unitKind === 'sigmoid' ? '0.25' : '1'}): through ${saturating.length} of them the first layers get almost nothing (Glorot & Bengio 2010). ReLU-family activations with He initialisation, or batch normalisation, keep it flowing.`,
       remedies: [R.leaky, R.bn, R.he], own: [], explains: ['vanishing_gradients', 'saturated_units', 'lr_too_low', ...OUTCOMES],
+    });
+  }
+
+  // Units that were fine at initialisation and died or saturated later, with no update large
+  // enough to call the learning rate too high: the activation cannot recover from where training took it.
+  if ((deadLater.length || satLater.length) && !high && !(ratio && ratio.value > 1)) {
+    const lost = [...deadLater, ...satLater];
+    const worst = lost.reduce((a, b) => (b.value > a.value ? b : a));
+    out.push({
+      kind: 'units_lost_in_training', score: 0.5, title: `Units lost during training: ${pct(worst.value)} of ${worst.layer}'s units ${deadLater.includes(worst) ? 'died' : 'saturated'}`,
+      first: { text: `${worst.layer}: ${pct(worst.value)} of its units ${deadLater.includes(worst) ? 'dead' : 'saturated'} by step ${worst.step}, though fine at initialisation`, step: worst.step, layers: lost.map((l) => l.layer) },
+      explanation: 'Units that worked at the start were pushed where they get no gradient, without any single update large enough to blame the learning rate outright. Activations that always pass some gradient (leaky ReLU, ELU) cannot get stuck there; a somewhat lower learning rate or batch normalisation keeps pre-activations in range.',
+      remedies: [R.leaky, R.lower, R.bn], own: [], explains: ['dead_units', 'saturated_units', 'vanishing_gradients', 'lr_too_low', ...OUTCOMES],
+    });
+  }
+
+  // Weight decay alone can make the update ratio look like a learning rate too high: a strong
+  // penalty holds the weights near zero, so every step moves them by a large fraction.
+  const decayRatio = 2 * lr * strongestL2(spec);
+  if (high && decayRatio >= spec.diagnosis.updateRatioHigh && !f.get('underfitting')) {
+    out.push({
+      kind: 'over_regularized', score: 0.75, title: 'Weight decay this strong dominates every update',
+      first: { text: `L2 (or 10x L1) weight penalty ${fmt(strongestL2(spec))}: weight decay alone shrinks the weights by about ${pct(Math.min(1, decayRatio))} a step`, step: -1, layers: [] },
+      explanation: 'The penalty pulls the weights toward zero so hard that each step moves them by a large fraction of their size: the update ratio looks like a learning rate too high, and the model is held far from what the data asks.',
+      remedies: [R.lessReg], own: [], explains: ['lr_too_high', 'dead_units', 'plateau'],
     });
   }
 
@@ -177,8 +203,10 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
         remedies: [R.lessReg], own: [], explains: ['underfitting', 'plateau', 'lr_too_low', 'dead_units', ...(decay >= spec.diagnosis.updateRatioHigh ? ['lr_too_high' as const] : [])],
       });
     }
+    // (only when the network is otherwise healthy: dead, saturated or starved layers fit nothing either)
+    const healthyOtherwise = !dead && !sat && !has('vanishing_gradients');
     out.push({
-      kind: 'too_little_capacity', score: weightedHidden(x.layers).length === 0 ? 0.7 : 0.6, title: 'The model is too small for the task',
+      kind: 'too_little_capacity', score: !healthyOtherwise ? 0.4 : weightedHidden(x.layers).length === 0 ? 0.7 : 0.6, title: 'The model is too small for the task',
       first: { text: under.evidence[0], step: under.step, layers: [] },
       explanation: 'Gradients flow and updates are healthy, yet the model cannot fit the training data: it needs more units or layers (or better features).',
       remedies: [R.capacity], own: [], explains: ['underfitting', 'plateau'],

@@ -507,8 +507,8 @@ export class Diagnoser {
         if (this.persists(`vanish:${l.name}`, ratio < t.vanishingRatio)) {
           this.layerFinding('vanishing_gradients', l.name, ratio, c.step, c.epoch, {
             severity: 'warning', source: 'gradients', metric: metric('grad_rms_ratio', 'RMS gradient / last layer\'s', 'num', 'high', t.vanishingRatio),
-            title: (wv, n) => `Vanishing gradients: ${wv.layer}'s RMS gradient is ${fmt(wv.value)}x the last layer's${n ? ` (and ${n} more layer${n > 1 ? 's' : ''})` : ''}`,
-            line: (ev) => `${ev.layer}: RMS gradient ${fmt(ev.value)}x ${w[w.length - 1].name}'s at step ${ev.step} (threshold ${fmt(t.vanishingRatio)})`,
+            title: (wv, n) => `Vanishing gradients: ${wv.layer}'s RMS gradient is ${fmt(wv.value)} of the last layer's${n ? ` (and ${n} more layer${n > 1 ? 's' : ''})` : ''}`,
+            line: (ev) => `${ev.layer}: RMS gradient ${fmt(ev.value)} of the last layer's (${w[w.length - 1].name}) at step ${ev.step} (threshold ${fmt(t.vanishingRatio)})`,
             explanation: 'The gradient shrinks on its way back through the layers, so the early layers barely learn (Glorot & Bengio, 2010).',
             remedies: [R.he, R.leaky, R.bn, R.adam],
           });

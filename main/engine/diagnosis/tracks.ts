@@ -15,13 +15,13 @@ export function thin(t: Track, max = 48): Track {
 export class Tracks {
   private map = new Map<string, Track>();
 
-  /** Records a value; a second value at the same step replaces the first (the init probe and step 0's collection). */
+  /** Records a value. (Step 0 can hold two: the init probe before any update, then step 0's collection after it.) */
   add(metric: MetricId, layer: string, step: number, value: number) {
     const key = `${metric}\u0000${layer}`;
     let t = this.map.get(key);
     if (!t) this.map.set(key, (t = { steps: [], values: [] }));
-    if (t.steps.at(-1) === step) t.values[t.values.length - 1] = value;
-    else { t.steps.push(step); t.values.push(value); }
+    t.steps.push(step);
+    t.values.push(value);
   }
 
   get(metric: MetricId, layer: string): Track | undefined {

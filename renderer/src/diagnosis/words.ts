@@ -16,7 +16,7 @@ export const KIND_LABELS: Record<CauseKind | FindingKind, string> = {
   lr_too_high: 'learning rate too high', lr_too_low: 'learning rate too low', bad_init_scale: 'initialisation scale',
   dead_at_init: 'dead at initialisation', inputs_not_scaled: 'inputs not scaled', output_loss_mismatch: 'output does not match the loss',
   deep_saturating_stack: 'deep saturating stack', too_little_capacity: 'too little capacity', over_regularized: 'too much regularisation',
-  overfitting: 'overfitting', class_imbalance: 'class imbalance', numerical_instability: 'numerical instability',
+  overfitting: 'overfitting', class_imbalance: 'class imbalance', numerical_instability: 'numerical instability', units_lost_in_training: 'units lost in training',
   // findings (the ones not named above)
   non_finite: 'NaN / Inf', exploding_gradients: 'exploding gradients', vanishing_gradients: 'vanishing gradients',
   saturated_units: 'saturated units', dead_units: 'dead units', init_activation_scale: 'activation scale at init',
