@@ -93,10 +93,19 @@ export class Diagnoser {
         break;
       case 'collection': this.onCollection(e); this.update(); break;
       case 'epoch': this.onEpoch(e); this.refreshSeries(); this.update(true); break;
-      case 'run-end': this.refreshSeries(); this.update(true); break;
+      case 'run-end': this.finish(); break;
       default: break;
     }
   }
+
+  /** The run is over: the last series and the final diagnosis, with the vitals, are sent (once). */
+  finish() {
+    if (this.finished || !this.t?.enabled) return;
+    this.finished = true;
+    this.refreshSeries();
+    this.update(true);
+  }
+  private finished = false;
 
   // ------------------------------------------------------------------ reporting
 

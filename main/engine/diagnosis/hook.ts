@@ -5,15 +5,19 @@ import type { HookContext, TrainingHook } from '../train/hooks.ts';
 import { Diagnoser } from './diagnoser.ts';
 
 export function diagnosisHook(ctx: HookContext): TrainingHook {
+  let closed = false; // nothing follows run-end in a log (a failed run's end included)
   const diagnoser = new Diagnoser(
-    (finding) => ctx.emit({ type: 'finding', finding: structuredClone(finding) }),
-    (diagnosis, step) => ctx.emit({ type: 'diagnosis', step: Math.max(0, step), diagnosis: structuredClone(diagnosis) }),
+    (finding) => { if (!closed) ctx.emit({ type: 'finding', finding: structuredClone(finding) }); },
+    (diagnosis, step) => { if (!closed) ctx.emit({ type: 'diagnosis', step: Math.max(0, step), diagnosis: structuredClone(diagnosis) }); },
   );
   let stopped = false;
   return {
     name: 'diagnosis',
+    // the final diagnosis goes out before the run-end event, which closes the log
+    onTrainEnd() { diagnoser.finish(); },
     onEvent(e) {
       if (e.type === 'finding' || e.type === 'diagnosis') return;
+      if (e.type === 'run-end') closed = true;
       diagnoser.ingest(e);
       if (diagnoser.diverged && !stopped) {
         stopped = true;
