@@ -83,6 +83,41 @@ describe('cause before symptoms', () => {
     expect(c.remedies.map((x) => x.fix)).not.toContain('adam'); // the run uses Adam already
   });
 
+  it('weights of the wrong scale: tanh units saturated at step 0 name the initialisation, and Glorot is the fix', () => {
+    const r = recorded('hidden-big-init-deep-tanh');
+    const c = r.replay.diagnosis.cause!;
+    expect(c.kind).toBe('bad_init_scale');
+    expect(c.links[0].step).toBe(0);
+    expect(c.links[0].text).toMatch(/saturated at initialisation/);
+    expect(c.remedies[0].fix).toBe('glorot_init');
+    expect(c.explains).toContain('saturated_units');
+  });
+
+  it('unscaled inputs into sigmoid units: the saturation is explained by the inputs, and standardising is the fix', () => {
+    const r = recorded('hidden-unscaled-sigmoid');
+    const c = r.replay.diagnosis.cause!;
+    expect(c.kind).toBe('inputs_not_scaled');
+    expect(c.remedies[0].fix).toBe('standardize_inputs');
+    expect(r.replay.diagnosis.groups.find((g) => g.kind === 'saturated_units')?.explainedBy).toBe('inputs_not_scaled');
+  });
+
+  it('an output that does not match the loss is the cause, whatever else the run shows', () => {
+    const r = recorded('hidden-sigmoid-output-cce');
+    expect(r.replay.diagnosis.cause!.kind).toBe('output_loss_mismatch');
+    expect(r.replay.diagnosis.cause!.remedies[0].fix).toBe('softmax_output');
+    expect(r.replay.diagnosis.cause!.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('underfitting is an outcome: heavy dropout names the regularisation, a linear model on spirals names the capacity', () => {
+    const drop = recorded('hidden-heavy-dropout').replay.diagnosis;
+    expect(drop.cause!.kind).toBe('over_regularized');
+    expect(drop.cause!.remedies[0].fix).toBe('less_regularization');
+    expect(drop.groups.find((g) => g.kind === 'underfitting')?.explainedBy).toBe('over_regularized');
+    const lin = recorded('underfitting-linear-spirals').replay.diagnosis;
+    expect(lin.cause!.kind).toBe('too_little_capacity');
+    expect(lin.cause!.remedies[0].fix).toBe('more_capacity');
+  });
+
   it('a healthy run has no cause and no warnings', () => {
     const r = recorded('healthy-relu-he');
     expect(r.replay.diagnosis.cause).toBeNull();
@@ -91,7 +126,8 @@ describe('cause before symptoms', () => {
 });
 
 describe('consistency', () => {
-  const names = ['hidden-relu-sgd-lr5', 'hidden-tanh-adam-lr5', 'hidden-negative-bias', 'hidden-softmax-lr1e3', 'nan-loss', 'vanishing-deep-sigmoid', 'inputs-not-scaled', 'hidden-lr-too-low-deep'];
+  const names = ['hidden-relu-sgd-lr5', 'hidden-tanh-adam-lr5', 'hidden-negative-bias', 'hidden-softmax-lr1e3', 'nan-loss', 'vanishing-deep-sigmoid', 'inputs-not-scaled',
+    'hidden-lr-too-low-deep', 'hidden-big-init-deep-tanh', 'hidden-unscaled-sigmoid', 'hidden-sigmoid-output-cce', 'hidden-heavy-dropout', 'underfitting-linear-spirals'];
 
   it.each(names)('%s: no advice contradicts the spec or another finding', (name) => {
     const r = recorded(name);
