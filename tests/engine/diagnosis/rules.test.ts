@@ -179,6 +179,23 @@ describe('divergence', () => {
   });
 });
 
+describe('a loss that spikes but keeps learning is not diverging', () => {
+  // The healthy run's set-up, with its step losses replaced: falling from ln 4 to ~0.05, with
+  // spikes to 0.4 every 40 steps (a deep tanh net with a poor initialisation that still learns).
+  const steps = (f: (i: number) => number) => Array.from({ length: 400 }, (_, i) => ({ v: 2, t: i, type: 'step' as const, step: i, epoch: Math.floor(i / 100), loss: f(i), lr: 0.01 }));
+  const base = recorded('healthy-relu-he').input.filter((e) => e.type === 'run-start' || e.type === 'init');
+  const kinds = (loss: (i: number) => number) => diagnoseRun([...base, ...steps(loss)]).findings.map((f) => f.kind);
+
+  it('spikes on a falling loss: no "diverging"', () => {
+    expect(kinds((i) => 0.05 + 1.33 * Math.exp(-i / 30) + (i % 40 < 8 && i > 60 ? 0.4 : 0))).not.toContain('lr_too_high');
+  });
+
+  it('a loss that climbs back to where it started and stays there: "diverging", with the numbers', () => {
+    const f = diagnoseRun([...base, ...steps((i) => (i < 100 ? 1.38 - i * 0.01 : 1.6))]).findings.find((x) => x.kind === 'lr_too_high');
+    expect(f?.title).toMatch(/The loss is diverging: it rose from 0\.\d+ to 1\.\d+/);
+  });
+});
+
 describe('grouping', () => {
   it('one finding per kind, listing each affected layer with its own numbers and a sparkline', () => {
     const r = recorded('hidden-negative-bias');
