@@ -11,7 +11,8 @@ import { Trainer } from '../main/engine/train/trainer.ts';
 
 const DIR = join(import.meta.dirname, '..', 'tests', 'fixtures', 'diagnosis');
 export const RECORDED = ['hidden-relu-sgd-lr5', 'hidden-tanh-adam-lr5', 'hidden-negative-bias', 'hidden-softmax-lr1e3', 'nan-loss', 'vanishing-deep-sigmoid', 'inputs-not-scaled', 'hidden-lr-too-low-deep', 'healthy-relu-he',
-  'hidden-big-init-deep-tanh', 'hidden-unscaled-sigmoid', 'hidden-sigmoid-output-cce', 'hidden-heavy-dropout', 'underfitting-linear-spirals'];
+  'hidden-big-init-deep-tanh', 'hidden-unscaled-sigmoid', 'hidden-sigmoid-output-cce', 'hidden-heavy-dropout', 'underfitting-linear-spirals',
+  'hidden-schedule-grows', 'hidden-schedule-decays', 'healthy-sigmoid-output'];
 
 for (const name of process.argv.slice(2).length ? process.argv.slice(2) : RECORDED) {
   const v = validateSpec(JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')));

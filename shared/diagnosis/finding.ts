@@ -20,7 +20,7 @@ export type Severity = 'info' | 'warning' | 'error';
 export type FixId =
   | 'he_init' | 'glorot_init' | 'lecun_init' | 'batchnorm' | 'clip_norm' | 'lower_lr' | 'raise_lr' | 'early_stopping'
   | 'leaky_relu' | 'dropout' | 'l2' | 'standardize_inputs' | 'softmax_output' | 'adam' | 'more_capacity'
-  | 'zero_bias' | 'less_regularization';
+  | 'zero_bias' | 'less_regularization' | 'constant_schedule';
 
 export interface Remedy { text: string; fix?: FixId }
 

@@ -11,12 +11,21 @@ type Weighted = Extract<LayerSpec, { type: 'dense' | 'conv2d' }>;
 const isWeighted = (l: LayerSpec): l is Weighted => l.type === 'dense' || l.type === 'conv2d';
 const initName = (l: Weighted) => (typeof l.kernelInitializer === 'string' ? l.kernelInitializer : l.kernelInitializer.type);
 const NON_SATURATING = new Set(['leaky_relu', 'elu', 'selu']);
+const ADAPTIVE = new Set(['adam', 'nadam', 'adamax', 'rmsprop', 'adagrad']);
+
+/** Scales the rate the run uses: the optimiser's, and a piecewise schedule's values (which replace it). */
+function scaleRate(s: RunSpec, by: number) {
+  s.training.optimizer = { ...s.training.optimizer, learningRate: s.training.optimizer.learningRate * by };
+  const sched = s.training.schedule;
+  if (sched.type === 'piecewise') s.training.schedule = { ...sched, values: sched.values.map((v) => v * by) };
+}
 
 export const FIX_TITLES: Record<FixId, string> = {
   he_init: 'He initialisation', glorot_init: 'Glorot initialisation', lecun_init: 'LeCun initialisation', batchnorm: 'batch normalisation',
   clip_norm: 'clip gradients (global norm 1.0)', lower_lr: 'learning rate / 10', raise_lr: 'learning rate x 10', early_stopping: 'early stopping',
   leaky_relu: 'leaky ReLU', dropout: 'dropout 0.3', l2: 'L2 1e-4', standardize_inputs: 'standardised inputs', softmax_output: 'softmax output',
   adam: 'Adam', more_capacity: 'twice the units', zero_bias: 'zero bias initialisation', less_regularization: 'weaker regularisation',
+  constant_schedule: 'constant learning rate',
 };
 
 /**
@@ -44,13 +53,13 @@ export function applyFix(spec: RunSpec, fix: FixId, finding?: Pick<Finding, 'lay
       init('lecun', (l) => initializerFor(l.activation) === 'lecun');
       break;
     case 'batchnorm':
-      for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && layers[i + 1]?.type !== 'batchnorm') layers.splice(i + 1, 0, { type: 'batchnorm', momentum: 0.99, epsilon: 1e-3 });
+      for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && target(layers[i], i) && layers[i + 1]?.type !== 'batchnorm') layers.splice(i + 1, 0, { type: 'batchnorm', momentum: 0.99, epsilon: 1e-3 });
       break;
     case 'dropout':
       for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && layers[i + 1]?.type !== 'dropout') layers.splice(i + 1, 0, { type: 'dropout', rate: 0.3 });
       break;
     case 'leaky_relu':
-      layers.forEach((l, i) => { if (hidden(l, i) && l.activation !== 'linear' && !NON_SATURATING.has(l.activation)) { l.activation = 'leaky_relu'; l.alpha = 0.1; l.kernelInitializer = 'he_normal'; } });
+      layers.forEach((l, i) => { if (hidden(l, i) && target(l, i) && l.activation !== 'linear' && !NON_SATURATING.has(l.activation)) { l.activation = 'leaky_relu'; l.alpha = 0.1; l.kernelInitializer = 'he_normal'; } });
       break;
     case 'zero_bias':
       layers.forEach((l, i) => { if (isWeighted(l) && target(l, i) && l.biasInitializer !== 'zeros') l.biasInitializer = 'zeros'; });
@@ -80,16 +89,20 @@ export function applyFix(spec: RunSpec, fix: FixId, finding?: Pick<Finding, 'lay
       s.training.clip = { ...s.training.clip, globalNorm: Math.min(1, s.training.clip.globalNorm ?? 1) };
       break;
     case 'lower_lr':
-      s.training.optimizer = { ...s.training.optimizer, learningRate: s.training.optimizer.learningRate / 10 };
+      scaleRate(s, 0.1);
       break;
     case 'raise_lr':
-      s.training.optimizer = { ...s.training.optimizer, learningRate: s.training.optimizer.learningRate * 10 };
+      scaleRate(s, 10);
       break;
     case 'adam':
-      if (s.training.optimizer.type !== 'adam') s.training.optimizer = { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+      // (only from a non-adaptive optimiser: Nadam, AdaMax, RMSProp and AdaGrad adapt already)
+      if (!ADAPTIVE.has(s.training.optimizer.type)) s.training.optimizer = { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
       break;
     case 'early_stopping':
       if (!s.training.earlyStopping?.restoreBestWeights) s.training.earlyStopping = { monitor: 'val_loss', minDelta: 0, patience: 3, mode: 'auto', baseline: null, restoreBestWeights: true };
+      break;
+    case 'constant_schedule':
+      if (s.training.schedule.type !== 'constant') s.training.schedule = { type: 'constant' };
       break;
     case 'standardize_inputs':
       s.data.normalize = 'standardize';

@@ -14,6 +14,10 @@ import { R } from './remedies.ts';
 export interface RunFacts {
   spec: RunSpec;
   layers: LayerInfo[];
+  /** layers whose initial weights are more than 5x off the scale their activation wants, with the factor */
+  initScaleOff: Map<string, number>;
+  /** the learning rate each step used (a schedule changes it), and the spec's starting rate */
+  lrAt: (step: number) => number;
   /** layers whose units were dead / saturated at initialisation (the init probe), with the fraction */
   deadAtInit: Map<string, number>;
   satAtInit: Map<string, number>;
@@ -42,6 +46,8 @@ interface Candidate {
 }
 
 const OUTCOMES: FindingKind[] = ['underfitting', 'plateau'];
+/** optimisers whose step is lr x gradient: there weight decay moves the weights by 2 * lr * l2 of their size */
+const PLAIN_SGD = new Set(['sgd', 'momentum', 'nesterov']);
 const warn = (f: Finding | undefined) => !!f && f.severity !== 'info';
 
 function weightedHidden(layers: LayerInfo[]) {
@@ -65,7 +71,8 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
   const satInit = [...x.satAtInit.keys()];
   const initHigh = !!lossInit && x.initialLoss !== null && x.expectedLoss !== null && x.initialLoss > x.expectedLoss;
   /** something already wrong before the first update */
-  const initAnomaly = !!inputs || !!scale || satInit.length > 0 || x.deadAtInit.size > 0 || (initHigh && !mismatch);
+  const initAnomaly = !!inputs || !!scale || satInit.length > 0 || x.deadAtInit.size > 0 || x.initScaleOff.size > 0 || (initHigh && !mismatch);
+  const schedule = spec.training.schedule.type;
   if (mismatch) {
     out.push({
       kind: 'output_loss_mismatch', score: 0.95, title: 'The output layer does not match the loss',
@@ -101,18 +108,19 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
   }
 
   if (scale || (satInit.length && !inputs) || (initHigh && !mismatch) || warn(initName)) {
-    // measured at initialisation (the signal's scale, saturation) beats a suspect initialiser name
+    // measured at initialisation (the signal's scale, saturation) beats a suspect initialiser;
+    // weights 5x off their activation's scale beat one merely named for another activation
     const score = scale || (satInit.length > 0 && !inputs) ? 0.86
-      : initHigh && !mismatch ? (x.initialLoss! > 2 * x.expectedLoss! ? 0.8 : 0.7) : 0.55;
+      : initHigh && !mismatch ? (x.initialLoss! > 2 * x.expectedLoss! ? 0.8 : 0.7) : x.initScaleOff.size ? 0.75 : 0.55;
     const first = scale ? { text: scale.evidence.at(-1) ?? scale.evidence[0], step: 0, layers: scale.layers }
       : satInit.length ? { text: `${pct(x.satAtInit.get(satInit[0])!)} of ${satInit[0]}'s outputs saturated at initialisation${satInit.length > 1 ? ` (${layerList(satInit)})` : ''}`, step: 0, layers: satInit }
       : initHigh ? { text: lossInit!.evidence[0], step: 0, layers: [] }
       : { text: initName!.evidence[0], step: -1, layers: initName!.layers };
-    const acts = new Set(weightedHidden(x.layers).map((l) => l.unitKind));
     out.push({
       kind: 'bad_init_scale', score, title: 'The initial weights have the wrong scale',
       first, explanation: 'The initialiser sets the scale of every layer\'s output at the start. Too large and sigmoid/tanh units saturate (and the output layer starts confidently wrong); too small and the signal fades layer after layer. Either way the gradients vanish or explode before training has begun (Glorot & Bengio 2010; He et al. 2015).',
-      remedies: [...(acts.has('relu') || acts.has('relu_family') ? [R.he] : []), ...(acts.has('tanh') || acts.has('sigmoid') || initHigh ? [R.glorot] : []), R.lecun, R.bn],
+      // (each applies only where its activation is; the card offers those that change this spec)
+      remedies: [R.he, R.glorot, R.lecun, R.bn],
       own: ['init_activation_scale', 'init_loss_mismatch', 'init_mismatched_initializer'],
       explains: ['saturated_units', 'vanishing_gradients', 'exploding_gradients', 'lr_too_low', 'dead_units', 'non_finite', 'lr_too_high', ...OUTCOMES],
     });
@@ -129,15 +137,19 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
     const firstLook = Math.max(1, spec.instruments.every);
     const fromSetup = initAnomaly && x.tooHighStep !== null && x.tooHighStep <= firstLook;
     // weight decay alone moves the weights by about 2 * lr * l2 of their size each step
-    const fromDecay = 2 * lr * strongestL2(spec) >= spec.diagnosis.updateRatioHigh;
+    const fromDecay = PLAIN_SGD.has(opt) && 2 * lr * strongestL2(spec) >= spec.diagnosis.updateRatioHigh;
+    // a schedule that raised the rate well above the spec's is where the rate came from
+    const at = x.tooHighStep ?? ratio?.step ?? 0;
+    const used = x.lrAt(at);
+    const raised = schedule !== 'constant' && used > 1.5 * lr;
     const score = fromSetup || fromDecay ? 0.6 : (big || (high && /median update ratio/.test(high.evidence[0])) ? 0.9 : 0.7) + (killed ? 0.04 : 0);
     out.push({
       kind: 'lr_too_high', score: x.diverged && !big ? Math.max(score, 0.85) : score,
-      title: `The learning rate is too high (${fmt(lr)} with ${opt})`,
-      first: big ? { text: `large updates in the first steps: update ratio ${fmt(ratio!.value)} in ${ratio!.layer} at step ${ratio!.step}`, step: ratio!.step, layers: [ratio!.layer] }
+      title: raised ? `The ${schedule} schedule raised the learning rate too high (${fmt(used)} with ${opt} at step ${at}, from ${fmt(lr)})` : `The learning rate is too high (${fmt(used)} with ${opt})`,
+      first: big ? { text: `large updates from step ${ratio!.step}: update ratio ${fmt(ratio!.value)} in ${ratio!.layer} at learning rate ${fmt(x.lrAt(ratio!.step))}`, step: ratio!.step, layers: [ratio!.layer] }
         : high ? { text: high.evidence[0], step: high.step, layers: [] } : { text: x.diverged!.reason, step: x.diverged!.step, layers: [] },
       explanation: 'Each step moves the weights by a large fraction of their size, so training overshoots: the loss jumps or climbs, ReLUs pushed below zero die, tanh/sigmoid units are driven into saturation, and the small updates seen afterwards are the wreckage, not a learning rate too low.',
-      remedies: [R.lower, R.clip, R.schedule], own: ['lr_too_high'],
+      remedies: raised ? [R.constant, R.lower, R.clip] : [R.lower, R.clip, R.schedule], own: ['lr_too_high'],
       explains: ['exploding_gradients', 'non_finite', ...(deadLater.length ? ['dead_units' as const] : []), ...(satLater.length ? ['saturated_units' as const] : []), 'vanishing_gradients', 'lr_too_low', 'init_loss_mismatch', ...OUTCOMES],
     });
   }
@@ -145,11 +157,15 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
   const low = f.get('lr_too_low');
   const alive = !dead && !sat && !has('vanishing_gradients') && x.deadAtInit.size === 0;
   if (low && x.tooHighStep === null && alive) {
+    const used = x.lrAt(low.step);
+    const decayed = schedule !== 'constant' && used < 0.1 * lr;
     out.push({
-      kind: 'lr_too_low', score: 0.8, title: `The learning rate is too low (${fmt(lr)} with ${opt})`,
+      kind: 'lr_too_low', score: 0.8,
+      title: decayed ? `The ${schedule} schedule decayed the learning rate too far (${fmt(used)} with ${opt} at step ${low.step}, from ${fmt(lr)})` : `The learning rate is too low (${fmt(used)} with ${opt})`,
       first: { text: low.evidence[0], step: low.step, layers: [] },
-      explanation: 'Units are alive and gradients reach every layer, yet each step changes the weights by a tiny fraction: the learning rate, not the network, holds training back.',
-      remedies: [R.raise, R.adam], own: ['lr_too_low'], explains: [...OUTCOMES],
+      explanation: decayed ? 'The schedule shrank the rate until the weights barely move: training stopped long before the loss did.'
+        : 'Units are alive and gradients flow, yet each step changes the weights by a tiny fraction: the learning rate, not the network, holds training back.',
+      remedies: decayed ? [R.constant] : [R.raise, R.adam], own: ['lr_too_low'], explains: [...OUTCOMES],
     });
   }
 
@@ -180,7 +196,7 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
 
   // Weight decay alone can make the update ratio look like a learning rate too high: a strong
   // penalty holds the weights near zero, so every step moves them by a large fraction.
-  const decayRatio = 2 * lr * strongestL2(spec);
+  const decayRatio = PLAIN_SGD.has(opt) ? 2 * lr * strongestL2(spec) : 0;
   if (high && decayRatio >= spec.diagnosis.updateRatioHigh && !f.get('underfitting')) {
     out.push({
       kind: 'over_regularized', score: 0.75, title: 'Weight decay this strong dominates every update',
@@ -195,10 +211,10 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
     const dropout = Math.max(0, ...spec.model.layers.map((l) => (l.type === 'dropout' ? l.rate : 0)));
     const l2 = strongestL2(spec);
     if (dropout >= 0.5 || l2 >= 1e-2) {
-      const decay = 2 * lr * l2;
+      const decay = PLAIN_SGD.has(opt) ? 2 * lr * l2 : 0;
       out.push({
         kind: 'over_regularized', score: decay >= spec.diagnosis.updateRatioHigh ? 0.92 : 0.78, title: 'Regularisation too strong for the model to fit',
-        first: { text: dropout >= 0.5 ? `dropout rate ${fmt(dropout)}` : `L2 (or 10x L1) weight penalty ${fmt(l2)}: weight decay alone shrinks the weights by about ${pct(Math.min(1, decay))} a step`, step: -1, layers: [] },
+        first: { text: dropout >= 0.5 ? `dropout rate ${fmt(dropout)}` : `L2 (or 10x L1) weight penalty ${fmt(l2)}${decay ? `: weight decay alone shrinks the weights by about ${pct(Math.min(1, decay))} a step` : ''}`, step: -1, layers: [] },
         explanation: 'The penalty or the dropout is so strong that the model cannot fit even the training data: the training accuracy stays low. A strong weight penalty also holds the weights near zero, so every update is large next to them: the update ratio looks like a learning rate too high.',
         remedies: [R.lessReg], own: [], explains: ['underfitting', 'plateau', 'lr_too_low', 'dead_units', ...(decay >= spec.diagnosis.updateRatioHigh ? ['lr_too_high' as const] : [])],
       });

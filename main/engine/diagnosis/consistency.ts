@@ -28,7 +28,12 @@ export function contradictions(spec: RunSpec, findings: Finding[], diagnosis: Di
     if (sameSpec(applyFix(spec, o.fix, o.layers.length ? { layers: o.layers } : undefined), spec)) out.push({ where: o.where, why: `offers ${o.fix}, which changes nothing in this spec` });
     if (o.fix === 'raise_lr' && tooHigh) out.push({ where: o.where, why: 'offers a higher learning rate in a run that showed it too high' });
     if (o.fix === 'raise_lr' && explained) out.push({ where: o.where, why: 'offers a higher learning rate where dead/saturated units or vanishing gradients explain the small updates' });
-    if (o.fix === 'adam' && spec.training.optimizer.type === 'adam') out.push({ where: o.where, why: 'offers Adam to an Adam run' });
+    if (o.fix === 'adam' && ['adam', 'nadam', 'adamax', 'rmsprop', 'adagrad'].includes(spec.training.optimizer.type)) out.push({ where: o.where, why: `offers Adam to a run with an adaptive optimiser (${spec.training.optimizer.type})` });
+    if ((o.fix === 'leaky_relu' || o.fix === 'he_init' || o.fix === 'glorot_init' || o.fix === 'zero_bias') && o.layers.length) {
+      const changed = applyFix(spec, o.fix, { layers: o.layers });
+      const touched = changed.model.layers.some((l, i) => o.layers.includes(layerName(l, i)) && JSON.stringify(l) !== JSON.stringify(spec.model.layers[i]));
+      if (!touched && o.fix !== 'glorot_init') out.push({ where: o.where, why: `offers ${o.fix}, which changes none of the layers it is about (${o.layers.join(', ')})` });
+    }
     if (o.fix === 'standardize_inputs' && spec.data.normalize === 'standardize') out.push({ where: o.where, why: 'offers standardising to standardised inputs' });
     const acts = o.layers.map((l) => activationOf.get(l)).filter((a): a is NonNullable<typeof a> => !!a);
     if (o.fix === 'he_init' && acts.length && !acts.some((a) => initializerFor(a) === 'he')) out.push({ where: o.where, why: 'offers He initialisation for layers without ReLU-family units' });

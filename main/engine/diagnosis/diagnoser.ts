@@ -20,6 +20,12 @@ import { applicable, R } from './remedies.ts';
 import { Tracks, thin } from './tracks.ts';
 import { nameCause, type RunFacts } from './causes.ts';
 
+/** Index of the first layer of the output: the last weighted layer (and the activation layers after it). */
+function outputStart(layers: LayerInfo[]): number {
+  for (let i = layers.length - 1; i >= 0; i--) if (layers[i].variables.length > 0 && isWeightedLayer(layers[i].className)) return i;
+  return layers.length;
+}
+
 /** Weighted layers (dense, conv) in order: where gradients and update ratios are read. */
 function weighted(layers: LayerInfo[]) {
   return layers.filter((l) => l.variables.length > 0 && isWeightedLayer(l.className));
@@ -81,7 +87,7 @@ export class Diagnoser {
     if (!this.t || !this.t.enabled) return;
     switch (e.type) {
       case 'init': this.onInit(e); this.update(); break;
-      case 'step': this.onStep(e.step, e.epoch, e.loss); break;
+      case 'step': this.onStep(e.step, e.epoch, e.loss, e.lr); break;
       case 'non-finite':
         this.report('non_finite', 'loss', {
           severity: 'error', title: `The loss became ${e.value ?? NaN}`, layers: [], tensor: 'loss', step: e.step, epoch: e.epoch,
@@ -102,6 +108,7 @@ export class Diagnoser {
   finish() {
     if (this.finished || !this.t?.enabled) return;
     this.finished = true;
+    this.checkDiverged(this.lastStep, true);
     this.refreshSeries();
     this.update(true);
   }
@@ -225,9 +232,10 @@ export class Diagnoser {
   // ------------------------------------------------------------------ the checks
 
   /** A loss that climbs back well above its best (smoothed) and stays there is diverging: the steps are too large. */
-  private onStep(step: number, epoch: number, loss: number) {
+  private onStep(step: number, epoch: number, loss: number, lr: number) {
     this.lastStep = step;
     this.lastEpoch = epoch;
+    if (Number.isFinite(lr) && this.lrSteps.at(-1)?.[1] !== lr) this.lrSteps.push([step, lr]);
     if (!Number.isFinite(loss)) return;
     this.ema = Number.isNaN(this.ema) ? loss : 0.95 * this.ema + 0.05 * loss;
     this.emaMinSinceRatio = Math.min(this.emaMinSinceRatio, this.ema);
@@ -253,6 +261,29 @@ export class Diagnoser {
     this.checkDiverged(step);
   }
 
+  /** the learning rate a step used (what a schedule made of the spec's rate) */
+  private lrAt(step: number): number {
+    let lr = this.start?.spec.training.optimizer.learningRate ?? NaN;
+    for (const [s, v] of this.lrSteps) { if (s > step) break; lr = v; }
+    return lr;
+  }
+  private lrSteps: [number, number][] = [];
+
+  /** A rate a schedule moved far from the spec's is the schedule's doing: a constant rate comes first. */
+  private rateRemedies(step: number, which: 'high' | 'low'): Remedy[] {
+    const base = this.start!.spec.training.optimizer.learningRate;
+    const used = this.lrAt(step);
+    const scheduled = this.start!.spec.training.schedule.type !== 'constant';
+    if (which === 'high') return scheduled && used > 1.5 * base ? [R.constant, R.lower, R.clip] : [R.lower, R.clip, R.schedule];
+    return scheduled && used < 0.1 * base ? [R.constant] : [R.raise, R.adam];
+  }
+
+  /** The loss has fallen well below where it started: the run is learning, whatever a ratio says. */
+  private get learningWell(): boolean {
+    const ref = this.facts?.initialLoss ?? this.emaStart;
+    return Number.isFinite(ref) && Number.isFinite(this.ema) && this.lastStep >= 20 && this.ema < 0.5 * ref;
+  }
+
   private noteTooHigh(step: number) {
     if (this.facts && this.facts.tooHighStep === null) this.facts.tooHighStep = step;
   }
@@ -261,27 +292,34 @@ export class Diagnoser {
    * Diverged: an update larger than the weights themselves, and in the steps since, the smoothed
    * loss never got below 90% of where it started. Such a run is not learning and will not start to.
    */
-  private checkDiverged(step: number) {
+  private checkDiverged(step: number, atEnd = false) {
     if (this.start && !this.start.spec.training.stopOnDivergence) return;
     const x = this.facts;
     if (!x || this.diverged || !x.maxRatio || x.maxRatio.value <= 1 || Number.isNaN(this.ema)) return;
     const ref = x.initialLoss ?? this.emaStart;
-    const since = step - x.maxRatio.step;
-    if (!Number.isFinite(ref) || since < Math.max(50, 3 * (this.start?.spec.instruments.every ?? 20))) return;
+    const since = step - this.bigRatioStep;
+    // 50 steps (or 3 collections), but no more than a third of the run: a short run can diverge too
+    const window = Math.max(15, Math.min(Math.max(50, 3 * (this.start?.spec.instruments.every ?? 20)), Math.floor((this.start?.totalSteps ?? 150) / 3)));
+    // (at the end of a run, a blow-up too late for the full window still counts after 5 steps)
+    if (!Number.isFinite(ref) || since < (atEnd ? 5 : window)) return;
     if (this.emaMinSinceRatio < 0.9 * ref) return;
     this.diverged = {
       step,
-      reason: `an update ${fmt(x.maxRatio.value)}x the size of ${x.maxRatio.layer}'s weights at step ${x.maxRatio.step}, and in the ${since} steps since the loss never fell below ${fmt(0.9 * ref)} (it started at ${fmt(ref)})`,
+      reason: `an update ${fmt(x.maxRatio.value)}x the size of ${x.maxRatio.layer}'s weights at step ${x.maxRatio.step}, and in the ${since} steps since step ${this.bigRatioStep} the loss never fell below ${fmt(0.9 * ref)} (it started at ${fmt(ref)})`,
     };
     x.diverged = this.diverged;
     this.update();
   }
   private emaMinSinceRatio = Infinity;
+  private bigRatioStep = 0;
 
   private onStart(e: RunStartEvent) {
     this.start = e;
     this.t = e.spec.diagnosis;
-    this.facts = { spec: e.spec, layers: e.model.layers, deadAtInit: new Map(), satAtInit: new Map(), maxRatio: null, tooHighStep: null, initialLoss: null, expectedLoss: null, diverged: null };
+    this.facts = {
+      spec: e.spec, layers: e.model.layers, deadAtInit: new Map(), satAtInit: new Map(), initScaleOff: new Map(), maxRatio: null, tooHighStep: null,
+      initialLoss: null, expectedLoss: null, diverged: null, lrAt: (step) => this.lrAt(step),
+    };
     if (!this.t.enabled) return;
     const d = e.data;
     const s = d.inputStats;
@@ -316,27 +354,42 @@ export class Diagnoser {
         });
       }
     }
-    // Initialiser matched to the activation (Glorot & Bengio 2010; He et al. 2015; Klambauer et al. 2017): one finding for all such layers.
-    const mismatched: { name: string; init: string; act: string; want: string; broken: boolean }[] = [];
-    e.spec.model.layers.forEach((l, i) => {
-      if (l.type !== 'dense' && l.type !== 'conv2d') return;
+    // Initialiser matched to the activation (Glorot & Bengio 2010; He et al. 2015; Klambauer et al. 2017),
+    // judged by the weight scale it gives against the one the activation wants: one finding for all
+    // such layers. The output layer is left to the initial-loss check, which measures what matters there.
+    const infoByName = new Map(e.model.layers.map((l) => [l.name, l]));
+    const weightedIdx = e.spec.model.layers.map((l, i) => (l.type === 'dense' || l.type === 'conv2d' ? i : -1)).filter((i) => i >= 0);
+    const mismatched: { name: string; init: string; act: string; want: string; broken: boolean; factor: number }[] = [];
+    for (const i of weightedIdx.slice(0, -1)) {
+      const l = e.spec.model.layers[i] as Extract<(typeof e.spec.model.layers)[number], { type: 'dense' | 'conv2d' }>;
       const init = typeof l.kernelInitializer === 'string' ? l.kernelInitializer : l.kernelInitializer.type;
       const want = initializerFor(l.activation);
       const family = initializerFamily(init);
-      if (!want || family === want) return;
-      mismatched.push({ name: layerName(l, i), init, act: l.activation, want, broken: family === 'zeros' || family === 'ones' || family === 'constant' });
-    });
+      if (!want || family === want) continue;
+      const name = layerName(l, i);
+      const info = infoByName.get(name);
+      const fanOut = info?.units ?? 1;
+      const fanIn = info ? Math.max(1, Math.round((info.params - (l.useBias ? fanOut : 0)) / fanOut)) : 1;
+      const std = (f: string) => (f === 'he' ? Math.sqrt(2 / fanIn) : f === 'lecun' ? Math.sqrt(1 / fanIn) : f === 'glorot' ? Math.sqrt(2 / (fanIn + fanOut)) : NaN);
+      const actual = typeof l.kernelInitializer === 'object' && l.kernelInitializer.type === 'random_normal' ? l.kernelInitializer.stddev : std(family);
+      mismatched.push({ name, init, act: l.activation, want, broken: family === 'zeros' || family === 'ones' || family === 'constant', factor: actual / std(want) });
+    }
+    const x = this.facts!;
+    for (const m of mismatched) if (Number.isFinite(m.factor) && (m.factor < 0.2 || m.factor > 5)) x.initScaleOff.set(m.name, m.factor);
     if (mismatched.length) {
       const broken = mismatched.filter((m) => m.broken);
-      // Glorot under ReLU is Keras' default and mostly works: worth knowing, not a warning.
-      const mild = mismatched.every((m) => m.want === 'he' && initializerFamily(m.init) === 'glorot');
-      const head = broken[0] ?? mismatched[0];
+      // Close to the wanted scale trains in most nets, worth knowing but not a warning: within 2.5x for the
+      // ReLU family and SELU (Glorot under ReLU, Keras' default, is 0.7x; Glorot for SELU on a wide first
+      // layer 0.5x); within 1.3x for tanh/sigmoid, which saturate as soon as the scale grows.
+      const mild = mismatched.every((m) => !m.broken && Number.isFinite(m.factor) && (m.want === 'glorot' ? m.factor > 0.5 && m.factor < 1.3 : m.factor > 0.4 && m.factor < 2.5));
+      const head = broken[0] ?? [...mismatched].sort((a, b) => Math.abs(Math.log(b.factor)) - Math.abs(Math.log(a.factor)))[0];
       const wantName = (w: string) => (w === 'he' ? 'He' : w === 'lecun' ? 'LeCun' : 'Glorot');
       this.report('init_mismatched_initializer', 'layers', {
         severity: broken.length ? 'error' : mild ? 'info' : 'warning',
         title: mismatched.length === 1 ? `${head.name}: ${head.init} initialisation for ${head.act} units` : `${mismatched.length} layers initialised for another activation (${head.name}: ${head.init} for ${head.act})`,
         layers: mismatched.map((m) => m.name), step: -1,
-        evidence: mismatched.map((m) => (m.broken ? `${m.name}: ${m.init} gives every unit the same weights: they stay identical (symmetry is never broken)` : `${m.name}: ${m.act} units want ${wantName(m.want)} initialisation; it uses ${m.init}`)),
+        evidence: [head, ...mismatched.filter((m) => m !== head)].map((m) => (m.broken ? `${m.name}: ${m.init} gives every unit the same weights: they stay identical (symmetry is never broken)`
+          : `${m.name}: ${m.init} gives weights ${fmt(m.factor)}x the scale ${wantName(m.want)} initialisation gives ${m.act} units`)),
         explanation: 'The initialiser sets the scale of activations and gradients at the start: matched to the activation, both keep their variance from layer to layer.',
         remedies: [R.he, R.glorot, R.lecun], source: 'setup',
       });
@@ -367,7 +420,8 @@ export class Diagnoser {
       const info = infos[i];
       if (!info) return;
       this.trackLayer(a, info, 0);
-      if (canDie(info.unitKind) && a.deadFrac > t.deadFraction) x.deadAtInit.set(a.layer, a.deadFrac);
+      if (i >= outputStart(infos)) return;
+      if (info.unitKind === 'relu' && a.deadFrac > t.deadFraction) x.deadAtInit.set(a.layer, a.deadFrac);
       if (canSaturate(info.unitKind) && a.saturatedFrac > t.saturatedFraction) x.satAtInit.set(a.layer, a.saturatedFrac);
     });
     // Activation scale through depth (Glorot & Bengio 2010): hidden weighted layers' output std.
@@ -404,12 +458,16 @@ export class Diagnoser {
     const t = this.t!;
     const infos = this.start!.model.layers;
     const x = this.facts!;
+    // The output layer's saturation is confidence, not a fault: the loss and the initial-loss check judge it.
+    const output = outputStart(infos);
     acts.forEach((a, i) => {
       const info = infos[i];
-      if (!info) return;
+      if (!info || i >= output) return;
+      // saturation that appears while the loss falls well is the network committing, not a fault
+      if (!atInit && !x.satAtInit.has(a.layer) && this.learningWell) this.streak.set(`sat:${a.layer}`, 0);
       // at initialisation one look is enough (nothing has moved yet); later a symptom must persist
       const sat = a.saturatedFrac > t.saturatedFraction;
-      if (canSaturate(info.unitKind) && (atInit ? sat : this.persists(`sat:${a.layer}`, sat))) {
+      if (canSaturate(info.unitKind) && (atInit ? sat : this.persists(`sat:${a.layer}`, sat && !(this.learningWell && !x.satAtInit.has(a.layer))))) {
         this.layerFinding('saturated_units', a.layer, a.saturatedFrac, step, epoch, {
           severity: 'warning', source: 'activations', metric: metric('saturated_fraction', 'saturated fraction', 'pct', 'low', t.saturatedFraction),
           title: (w, n) => `${pct(w.value)} of ${w.layer}'s ${info.unitKind} outputs saturated${n ? ` (and ${n} more layer${n > 1 ? 's' : ''})` : ''}`,
@@ -418,7 +476,8 @@ export class Diagnoser {
           remedies: [R.glorot, R.scale, R.bn, R.leaky],
         });
       }
-      if (canDie(info.unitKind)) {
+      // only plain ReLUs die: leaky ReLU, ELU and SELU pass a gradient below zero
+      if (info.unitKind === 'relu') {
         const dead = a.deadFrac > t.deadFraction;
         if (atInit ? dead : this.persists(`dead:${a.layer}`, dead)) {
           this.layerFinding('dead_units', a.layer, a.deadFrac, step, epoch, {
@@ -470,8 +529,9 @@ export class Diagnoser {
     }
     const top = kernels.reduce<(typeof kernels)[number] | null>((a, v) => (!a || (v.updateRatio as number) > (a.updateRatio as number) ? v : a), null);
     if (top && (!x.maxRatio || (top.updateRatio as number) > x.maxRatio.value)) {
+      // the divergence clock starts at the first update larger than the weights, not at each larger one
+      if ((top.updateRatio as number) > 1 && (!x.maxRatio || x.maxRatio.value <= 1)) { this.emaMinSinceRatio = Infinity; this.bigRatioStep = c.step; }
       x.maxRatio = { value: top.updateRatio as number, step: c.step, layer: top.layer };
-      if (x.maxRatio.value > 1) this.emaMinSinceRatio = Infinity;
     }
     // An update larger than the weights themselves: the learning rate is too high, whatever the gradient norm says.
     if (top && (top.updateRatio as number) > 1) {
@@ -483,7 +543,7 @@ export class Diagnoser {
         severity: 'error', title: `Updates larger than the weights: |dW|/|W| = ${fmt(r)} at step ${c.step}`, layers: [top.layer], step: c.step, epoch: c.epoch,
         metric: metric('update_ratio', 'update ratio |dW|/|W|', 'num', 'low', 1), value: r, evidence: [line],
         explanation: 'One step changed the weights by more than their own size: training is thrown around instead of descending.',
-        remedies: [R.lower, R.clip, R.schedule], source: 'weights',
+        remedies: this.rateRemedies(c.step, 'high'), source: 'weights',
       });
     }
     const norm = grads?.globalNorm ?? NaN;
@@ -528,7 +588,8 @@ export class Diagnoser {
     const med = median(kernels.map((v) => v.updateRatio as number));
     if (Number.isFinite(med)) {
       this.vitals.model.update_ratio = med;
-      if (this.persists('lr-high', med > t.updateRatioHigh)) {
+      // (a run whose loss already fell well is not overshooting, whatever the ratio: Adam on small weights)
+      if (this.persists('lr-high', med > t.updateRatioHigh && c.step >= 20 && !this.learningWell)) {
         this.noteTooHigh(c.step);
         const line = `median update ratio |dW|/|W| ${fmt(med)} at step ${c.step} (healthy about 1e-3; threshold ${fmt(t.updateRatioHigh)})`;
         if (this.byId('lr_too_high')) this.addEvidence('lr_too_high', line);
@@ -536,17 +597,19 @@ export class Diagnoser {
           severity: 'warning', title: `The learning rate looks too high: median update ratio ${fmt(med)}`, layers: [], step: c.step, epoch: c.epoch,
           metric: metric('update_ratio', 'median update ratio |dW|/|W|', 'num', 'low', t.updateRatioHigh), value: med, evidence: [line],
           explanation: 'Each step changes the weights by a large fraction of their size: the loss oscillates or diverges.',
-          remedies: [R.lower, R.clip, R.schedule], source: 'weights',
+          remedies: this.rateRemedies(c.step, 'high'), source: 'weights',
         });
       }
       // Small updates say "learning rate too low" only while nothing else explains them.
-      if (c.step > 0 && this.persists('lr-low', med < t.updateRatioLow) && !this.lrTooHighEver && !this.updatesExplained) {
+      // (zero gradients are not a slow learning rate: a saturated softmax or dead network gives them)
+      const gradientsFlow = Number.isFinite(norm) && this.firstNorm !== null && norm > 1e-6 * this.firstNorm && med > 0;
+      if (c.step > 0 && this.persists('lr-low', med < t.updateRatioLow && gradientsFlow) && !this.lrTooHighEver && !this.updatesExplained) {
         this.report('lr_too_low', 'updates', {
           severity: 'warning', title: `Tiny updates: median update ratio ${fmt(med)}`, layers: [], step: c.step, epoch: c.epoch,
           metric: metric('update_ratio', 'median update ratio |dW|/|W|', 'num', 'high', t.updateRatioLow), value: med,
-          evidence: [`median update ratio |dW|/|W| ${fmt(med)} at step ${c.step} while units are alive and gradients reach every layer (healthy about 1e-3; threshold ${fmt(t.updateRatioLow)})`],
+          evidence: [`median update ratio |dW|/|W| ${fmt(med)} at step ${c.step} with learning rate ${fmt(this.lrAt(c.step))}, while units are alive and gradients flow (global norm ${fmt(norm)}) (healthy about 1e-3; threshold ${fmt(t.updateRatioLow)})`],
           explanation: 'The weights barely change from step to step: training crawls.',
-          remedies: [R.raise, R.adam], source: 'weights',
+          remedies: this.rateRemedies(c.step, 'low'), source: 'weights',
         });
       }
     }
@@ -580,12 +643,13 @@ export class Diagnoser {
     // Underfitting: training accuracy low and flat (an outcome: the cause says why).
     if (eps.length >= 2 && e.train.accuracy !== undefined) {
       const prev = eps[eps.length - 2].train.accuracy ?? 0;
-      // "flat": less than 5 points gained in the last epoch
-      if (e.train.accuracy < t.underfitAccuracy && e.train.accuracy - prev < 0.05) {
+      // "flat": at the last epoch's pace the threshold is more than 8 epochs away (and under 2 points gained)
+      const gain = e.train.accuracy - prev;
+      if (e.train.accuracy < t.underfitAccuracy && gain < Math.max(0.02, (t.underfitAccuracy - e.train.accuracy) / 8)) {
         this.report('underfitting', 'train', {
           severity: 'warning', title: `Underfitting: training accuracy ${pct(e.train.accuracy)} and flat`, layers: [], step: e.step, epoch: e.epoch,
           metric: metric('train_accuracy', 'training accuracy', 'pct', 'high', t.underfitAccuracy), value: e.train.accuracy,
-          evidence: [`training accuracy ${pct(e.train.accuracy)} at epoch ${e.epoch + 1}, ${pct(prev)} the epoch before (threshold ${pct(t.underfitAccuracy)})`],
+          evidence: [`training accuracy ${pct(e.train.accuracy)} at epoch ${e.epoch + 1}, ${pct(prev)} the epoch before: at that pace ${pct(t.underfitAccuracy)} is more than 8 epochs away`],
           explanation: 'The model cannot even fit the training data: too little capacity, too strong regularisation, or an optimisation problem (the cause above says which).',
           remedies: [R.capacity, R.lessReg], source: 'run',
         });

@@ -14,7 +14,10 @@ export function diagnosisHook(ctx: HookContext): TrainingHook {
   return {
     name: 'diagnosis',
     // the final diagnosis goes out before the run-end event, which closes the log
-    onTrainEnd() { diagnoser.finish(); },
+    onTrainEnd() {
+      diagnoser.finish();
+      if (diagnoser.diverged && !stopped) { stopped = true; ctx.requestStop('diverged', diagnoser.diverged.reason); }
+    },
     onEvent(e) {
       if (e.type === 'finding' || e.type === 'diagnosis') return;
       if (e.type === 'run-end') closed = true;

@@ -24,11 +24,12 @@ export const R = {
   l2: { text: 'L2 weight decay', fix: 'l2' },
   lessReg: { text: 'weaker regularisation (lower dropout, L1/L2)', fix: 'less_regularization' },
   scale: { text: 'standardise the inputs (data.normalize: standardize)', fix: 'standardize_inputs' },
-  softmax: { text: 'a softmax output with categorical cross-entropy', fix: 'softmax_output' },
+  softmax: { text: 'an output activation that matches the loss (softmax for categorical, sigmoid for binary cross-entropy)', fix: 'softmax_output' },
   capacity: { text: 'more capacity (units or layers)', fix: 'more_capacity' },
   augment: { text: 'data augmentation or more data' },
   weights: { text: 'class weights, resampling, or a metric that sees the small classes' },
   schedule: { text: 'a learning-rate schedule (reduce on plateau)' },
+  constant: { text: 'a constant learning rate (no schedule) while you find a rate that works', fix: 'constant_schedule' },
   checkData: { text: 'check the data for NaN, Inf or values that overflow (log of 0, division by 0)' },
 } as const satisfies Record<string, Remedy>;
 

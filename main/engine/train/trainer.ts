@@ -233,6 +233,8 @@ export class Trainer {
       }
       const end: TrainEnd = { status, epochs: epochsDone, finalEpoch: epochsDone - 1, restored: false };
       await hooks.call('onTrainEnd', end);
+      // a run that blew up too late for the diagnosis to stop it still ends as what it is
+      if (status === 'completed' && this.stopAsked?.status === 'diverged') { status = 'diverged'; reason = this.stopAsked.reason; }
       await hooks.call('onFinalModel', end);
       const finalVal = end.restored ? await evaluate(model, validation, spec) : null;
       const testMetrics = status === 'diverged' ? null : await evaluate(model, test, spec);

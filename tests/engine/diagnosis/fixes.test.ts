@@ -66,6 +66,22 @@ describe('a remedy is offered only if it changes the spec', () => {
     expect(changesSpec(base, 'he_init', { layers: ['dense_2'] })).toBe(false); // dense_2 is tanh
   });
 
+  it('a rate change reaches the rate the run uses: a piecewise schedule\'s values scale too; a constant rate replaces a schedule', () => {
+    const sched = spec({ ...base, training: { optimizer: { type: 'sgd', learningRate: 0.05 }, schedule: { type: 'piecewise', boundaries: [1], values: [0.05, 20] } } });
+    const lower = applyFix(sched, 'lower_lr').training.schedule as { values: number[] };
+    expect(lower.values[0]).toBeCloseTo(0.005, 10);
+    expect(lower.values[1]).toBeCloseTo(2, 10);
+    expect(applyFix(sched, 'constant_schedule').training.schedule).toEqual({ type: 'constant' });
+    expect(changesSpec(base, 'constant_schedule')).toBe(false);
+    expect(changesSpec(spec({ ...base, training: { optimizer: { type: 'nadam' } } }), 'adam')).toBe(false); // adaptive already
+  });
+
+  it('layer fixes stay on the layers the finding lists', () => {
+    const l = applyFix(base, 'leaky_relu', { layers: ['dense_2'] }).model.layers as { activation?: string }[];
+    expect(l.map((x) => x.activation)).toEqual(['relu', 'leaky_relu', 'linear']);
+    expect(applyFix(base, 'batchnorm', { layers: ['dense_1'] }).model.layers.map((x) => x.type)).toEqual(['dense', 'batchnorm', 'dense', 'dense']);
+  });
+
   it('zero bias and weaker regularisation undo what they name, and nothing else', () => {
     const biased = spec({ ...base, model: { layers: [{ type: 'dense', units: 8, activation: 'relu', biasInitializer: { type: 'constant', value: -3 } }, { type: 'dropout', rate: 0.9 }, { type: 'dense', units: 3, activation: 'softmax', kernelRegularizer: { l2: 1 } }] } });
     const z = applyFix(biased, 'zero_bias');

@@ -118,6 +118,30 @@ describe('cause before symptoms', () => {
     expect(lin.cause!.remedies[0].fix).toBe('more_capacity');
   });
 
+  it('a schedule that raised the rate is named with the rate the run used, and a constant rate is the first fix', () => {
+    const r = recorded('hidden-schedule-grows');
+    const c = r.replay.diagnosis.cause!;
+    expect(c.kind).toBe('lr_too_high');
+    expect(c.title).toMatch(/piecewise schedule raised the learning rate too high \(20 with sgd at step \d+, from 0\.05\)/);
+    expect(c.remedies[0].fix).toBe('constant_schedule');
+    expect(c.links[0].text).toMatch(/large updates from step \d+: .* at learning rate 20/);
+  });
+
+  it('a schedule that decayed the rate to nothing: a constant rate, never a higher starting rate (the schedule would decay it too)', () => {
+    const r = recorded('hidden-schedule-decays');
+    const c = r.replay.diagnosis.cause!;
+    expect(c.kind).toBe('lr_too_low');
+    expect(c.title).toMatch(/exponential schedule decayed the learning rate too far/);
+    expect(fixes([...r.replay.findings, c])).not.toContain('raise_lr');
+    expect(c.remedies.map((x) => x.fix)).toEqual(['constant_schedule']);
+  });
+
+  it('a confident sigmoid output layer is not "saturated units"', () => {
+    const r = recorded('healthy-sigmoid-output');
+    expect(r.replay.findings.map((f) => f.kind)).not.toContain('saturated_units');
+    expect(r.replay.diagnosis.cause).toBeNull();
+  });
+
   it('a healthy run has no cause and no warnings', () => {
     const r = recorded('healthy-relu-he');
     expect(r.replay.diagnosis.cause).toBeNull();
@@ -127,7 +151,8 @@ describe('cause before symptoms', () => {
 
 describe('consistency', () => {
   const names = ['hidden-relu-sgd-lr5', 'hidden-tanh-adam-lr5', 'hidden-negative-bias', 'hidden-softmax-lr1e3', 'nan-loss', 'vanishing-deep-sigmoid', 'inputs-not-scaled',
-    'hidden-lr-too-low-deep', 'hidden-big-init-deep-tanh', 'hidden-unscaled-sigmoid', 'hidden-sigmoid-output-cce', 'hidden-heavy-dropout', 'underfitting-linear-spirals'];
+    'hidden-lr-too-low-deep', 'hidden-big-init-deep-tanh', 'hidden-unscaled-sigmoid', 'hidden-sigmoid-output-cce', 'hidden-heavy-dropout', 'underfitting-linear-spirals',
+    'hidden-schedule-grows', 'hidden-schedule-decays'];
 
   it.each(names)('%s: no advice contradicts the spec or another finding', (name) => {
     const r = recorded(name);
