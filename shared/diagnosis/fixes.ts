@@ -16,8 +16,8 @@ const ADAPTIVE = new Set(['adam', 'nadam', 'adamax', 'rmsprop', 'adagrad']);
 /** Scales the rate the run uses: the optimiser's, and a piecewise schedule's values (which replace it). */
 function scaleRate(s: RunSpec, by: number) {
   s.training.optimizer = { ...s.training.optimizer, learningRate: s.training.optimizer.learningRate * by };
-  const sched = s.training.schedule;
-  if (sched.type === 'piecewise') s.training.schedule = { ...sched, values: sched.values.map((v) => v * by) };
+  const sched = s.training.schedule as RunSpec['training']['schedule'] | undefined; // (absent in specs recorded before schedules)
+  if (sched?.type === 'piecewise') s.training.schedule = { ...sched, values: sched.values.map((v) => v * by) };
 }
 
 export const FIX_TITLES: Record<FixId, string> = {
@@ -102,7 +102,7 @@ export function applyFix(spec: RunSpec, fix: FixId, finding?: Pick<Finding, 'lay
       if (!s.training.earlyStopping?.restoreBestWeights) s.training.earlyStopping = { monitor: 'val_loss', minDelta: 0, patience: 3, mode: 'auto', baseline: null, restoreBestWeights: true };
       break;
     case 'constant_schedule':
-      if (s.training.schedule.type !== 'constant') s.training.schedule = { type: 'constant' };
+      if (s.training.schedule && s.training.schedule.type !== 'constant') s.training.schedule = { type: 'constant' };
       break;
     case 'standardize_inputs':
       s.data.normalize = 'standardize';

@@ -72,7 +72,7 @@ function rules(f: Map<FindingKind, Finding>, x: RunFacts): Candidate[] {
   const initHigh = !!lossInit && x.initialLoss !== null && x.expectedLoss !== null && x.initialLoss > x.expectedLoss;
   /** something already wrong before the first update */
   const initAnomaly = !!inputs || !!scale || satInit.length > 0 || x.deadAtInit.size > 0 || x.initScaleOff.size > 0 || (initHigh && !mismatch);
-  const schedule = spec.training.schedule.type;
+  const schedule = spec.training.schedule?.type ?? 'constant'; // (absent in logs older than schedules)
   if (mismatch) {
     out.push({
       kind: 'output_loss_mismatch', score: 0.95, title: 'The output layer does not match the loss',

@@ -273,7 +273,7 @@ export class Diagnoser {
   private rateRemedies(step: number, which: 'high' | 'low'): Remedy[] {
     const base = this.start!.spec.training.optimizer.learningRate;
     const used = this.lrAt(step);
-    const scheduled = this.start!.spec.training.schedule.type !== 'constant';
+    const scheduled = (this.start!.spec.training.schedule?.type ?? 'constant') !== 'constant';
     if (which === 'high') return scheduled && used > 1.5 * base ? [R.constant, R.lower, R.clip] : [R.lower, R.clip, R.schedule];
     return scheduled && used < 0.1 * base ? [R.constant] : [R.raise, R.adam];
   }

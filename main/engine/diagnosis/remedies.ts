@@ -46,7 +46,7 @@ export interface RemedyContext {
 
 /** The remedies worth offering for this finding in this run, in their order. */
 export function applicable(remedies: readonly Remedy[], finding: Pick<Finding, 'layers'> | undefined, ctx: RemedyContext): Remedy[] {
-  const sched = ctx.spec.training.schedule.type;
+  const sched = ctx.spec.training.schedule?.type ?? 'constant';
   return remedies.filter((r) => {
     if (r.fix === 'raise_lr' && (ctx.lrTooHighEver || ctx.updatesExplained || (ctx.cause !== null && ctx.cause !== 'lr_too_low'))) return false;
     if (r.fix && !changesSpec(ctx.spec, r.fix, finding)) return false;
