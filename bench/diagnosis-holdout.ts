@@ -35,6 +35,7 @@ export function perturb(spec: Json, v: Variant): Json {
 export async function benchDiagnosisHoldout(suiteDir: string) {
   const expected = JSON.parse(readFileSync(join(suiteDir, 'expected.json'), 'utf8')) as Record<string, unknown>;
   const scores: number[] = [];
+  let falseAlarms = 0, healthy = 0;
   for (const v of VARIANTS) {
     const dir = join(tmpdir(), `trainscope-holdout-${v.seed}-${process.pid}`);
     mkdirSync(dir, { recursive: true });
@@ -45,8 +46,14 @@ export async function benchDiagnosisHoldout(suiteDir: string) {
     const r = await runSuite(dir, 'cpu', (c) => {
       const cause = c.diagnosis?.cause?.kind ?? null;
       if (cause !== c.expected.cause) process.stderr.write(`  ${c.name}: cause ${cause}, expected ${c.expected.cause}\n`);
+      if (c.falseAlarms.length) process.stderr.write(`  ${c.name}: false alarm(s): ${c.falseAlarms.map((f) => f.title).join('; ')}\n`);
     });
     scores.push(r.causeTop1);
+    for (const c of r.cases) if (c.expected.cause === null && c.expected.findings.length === 0) { healthy++; falseAlarms += c.falseAlarms.length; }
   }
-  return { diagnosis_cause_top1_holdout: scores.reduce((a, b) => a + b, 0) / scores.length };
+  return {
+    diagnosis_cause_top1_holdout: scores.reduce((a, b) => a + b, 0) / scores.length,
+    /** warnings and errors on the held-out copies of the healthy specs, per healthy spec */
+    diagnosis_false_alarms_holdout: healthy ? falseAlarms / healthy : 0,
+  };
 }

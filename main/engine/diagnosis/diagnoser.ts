@@ -36,7 +36,8 @@ const show = (m: Metric, v: number) => (m.format === 'pct' ? pct(v) : fmt(v));
 
 /** How a layer-level group words itself: its title from the worst layer, a line per layer. */
 interface LayerGroup {
-  severity: Severity;
+  /** a fixed severity, or one that depends on the layers in the group */
+  severity: Severity | ((evs: LayerEvidence[]) => Severity);
   metric: Metric;
   source: Finding['source'];
   explanation: string;
@@ -158,7 +159,7 @@ export class Diagnoser {
     this.baseRemedies.set(kind, spec.remedies);
     const layers = evs.map((e) => e.layer);
     return {
-      id: kind, kind, severity: spec.severity, title: spec.title(worst, evs.length - 1), layers,
+      id: kind, kind, severity: typeof spec.severity === 'function' ? spec.severity(evs) : spec.severity, title: spec.title(worst, evs.length - 1), layers,
       step: prev?.step ?? step, epoch: prev?.epoch ?? epoch, metric: spec.metric, value: worst.value, perLayer: evs,
       evidence: [spec.line(worst), ...evs.filter((e) => e !== worst).map(spec.line)],
       explanation: spec.explanation, remedies: this.remediesFor(spec.remedies, { layers }), source: spec.source,
@@ -479,9 +480,13 @@ export class Diagnoser {
       // only plain ReLUs die: leaky ReLU, ELU and SELU pass a gradient below zero
       if (info.unitKind === 'relu') {
         const dead = a.deadFrac > t.deadFraction;
-        if (atInit ? dead : this.persists(`dead:${a.layer}`, dead)) {
+        // (units that die while the loss falls well cost capacity, not learning: the run is fine)
+        if (atInit ? dead : this.persists(`dead:${a.layer}`, dead && !(this.learningWell && !x.deadAtInit.has(a.layer)))) {
           this.layerFinding('dead_units', a.layer, a.deadFrac, step, epoch, {
-            severity: 'warning', source: 'activations', metric: metric('dead_fraction', 'dead fraction', 'pct', 'low', t.deadFraction),
+            // Dead at initialisation, after updates too large, or most of a layer: a warning. A minority of
+            // a wide layer dying along the way in a run with healthy updates costs capacity: worth knowing.
+            severity: (evs) => (evs.some((ev) => x.deadAtInit.has(ev.layer) || ev.value >= 0.6) || x.tooHighStep !== null ? 'warning' : 'info'),
+            source: 'activations', metric: metric('dead_fraction', 'dead fraction', 'pct', 'low', t.deadFraction),
             title: (w, n) => `${pct(w.value)} of ${w.layer}'s units dead${n ? ` (and ${n} more layer${n > 1 ? 's' : ''})` : ''}`,
             line: (ev) => {
               const init = x.deadAtInit.get(ev.layer);

@@ -10,10 +10,12 @@ export function expectedInitialLoss(spec: RunSpec, classes: number | null, outpu
 }
 
 /**
- * Is an initial loss close enough to its expected value? Further off than `tolerance` times the
- * expected loss (and at least 0.3 nats, so small K does not flag noise) means the output layer
- * starts confidently wrong (too high) or something leaks the answer (too low).
+ * Is an initial loss close enough to its expected value? Higher by more than `tolerance` times the
+ * expected loss (and at least 1 nat: a binary output whose logits start with std 2-3, as Keras'
+ * defaults give, is not a fault) means the output layer starts confidently wrong. Lower than half
+ * the expected loss (and by 0.3 nats at least) means something leaks the answer.
  */
 export function initialLossOk(loss: number, expected: number, tolerance: number): boolean {
-  return Math.abs(loss - expected) <= Math.max(0.3, tolerance * expected);
+  const d = loss - expected;
+  return d >= 0 ? d <= Math.max(1, tolerance * expected) : -d <= Math.max(0.3, 0.5 * expected);
 }
