@@ -15,7 +15,7 @@ import { gradients } from '../../../shared/instruments/gradients/definition.ts';
 import { weights } from '../../../shared/instruments/weights/definition.ts';
 import { outputMismatch } from '../model/output-check.ts';
 import { initialLossOk } from './expected-loss.ts';
-import { fmt, layerList, median, pct } from './format.ts';
+import { fmt, median, pct } from './format.ts';
 import { applicable, R } from './remedies.ts';
 import { Tracks, thin } from './tracks.ts';
 import { nameCause, type RunFacts } from './causes.ts';
@@ -32,7 +32,6 @@ function weighted(layers: LayerInfo[]) {
 }
 
 const metric = (id: MetricId, label: string, format: Metric['format'], better: Metric['better'], threshold: number | null): Metric => ({ id, label, format, better, threshold });
-const show = (m: Metric, v: number) => (m.format === 'pct' ? pct(v) : fmt(v));
 
 /** How a layer-level group words itself: its title from the worst layer, a line per layer. */
 interface LayerGroup {
