@@ -1,6 +1,7 @@
 // The one interface the views use to reach an engine, whichever host runs it (the Electron
 // preload bridge or the browser mode's WebSocket), and the messages behind it. Every message
 // that enters a host from a renderer is validated here before anything acts on it.
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-limits.ts';
 import { z } from 'zod';
 import type { RunEvent } from './events.ts';
 import { ENGINE_COMMANDS, issueText, type EngineCommand } from './engine-service.ts';
@@ -45,6 +46,7 @@ export type HostMessage =
   | { type: 'file'; kind: 'spec' | 'run-log'; name: string; text: string };
 
 export function parseCommand(raw: unknown): { ok: true; command: HostCommand } | { ok: false; error: string } {
+  if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) return { ok: false, error: `message: nested more than ${MAX_JSON_DEPTH} levels deep` };
   const r = commandSchema.safeParse(raw);
   if (r.success) return { ok: true, command: r.data as HostCommand };
   return { ok: false, error: issueText(r.error) };

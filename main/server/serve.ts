@@ -33,6 +33,16 @@ const TYPES: Record<string, string> = {
 const COOKIE = 'trainscope_token';
 const MAX_MESSAGE = 4 * 1024 * 1024;
 
+/** The request's URL, its path decoded; null when either cannot be parsed (`//[x`, `/%E0%A4%A`). */
+export function parseUrl(raw: string | undefined): (URL & { path: string }) | null {
+  try {
+    const url = new URL(raw ?? '/', 'http://127.0.0.1');
+    return Object.assign(url, { path: decodeURIComponent(url.pathname) });
+  } catch {
+    return null;
+  }
+}
+
 export function csp(port: number): string {
   return [
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
@@ -64,14 +74,27 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     res.end(`${why}\n`);
   };
 
+  // The one request guard: whatever a page or a client sends, a request that cannot be parsed is a
+  // 400 and nothing a handler throws reaches the process (any web page can send requests here).
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    try {
+      handle(req, res);
+    } catch {
+      if (!res.headersSent) refuse(res, 400, 'bad request');
+      else res.destroy();
+    }
+  });
+  server.on('clientError', (_err, socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'); else socket.destroy(); });
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const url = parseUrl(req.url);
+    if (!url) return refuse(res, 400, 'bad request: the URL cannot be parsed');
     if (!hostOk(req)) return refuse(res, 403, 'forbidden: unexpected Host');
     if (req.headers.origin && !originOk(req)) return refuse(res, 403, 'forbidden: foreign Origin');
     const fromQuery = url.searchParams.get('token');
     if (!validToken(fromQuery) && !validToken(cookieToken(req))) return refuse(res, 403, 'forbidden: this session needs its token (open the URL trainscope serve printed)');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const rel = url.pathname === '/' ? 'index.html' : url.path.slice(1);
     const file = normalize(join(staticDir, rel));
     if (!file.startsWith(staticDir) || !existsSync(file) || !statSync(file).isFile()) return refuse(res, 404, 'not found');
     const headers: Record<string, string> = {
@@ -82,19 +105,28 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     if (fromQuery) headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file).pipe(res);
-  });
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    socket.on('error', () => socket.destroy());
+    const url = parseUrl(req.url);
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const ok = hostOk(req) && originOk(req) && (validToken(url.searchParams.get('token')) || validToken(cookieToken(req)));
     if (!ok || url.pathname !== '/ws') {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    try {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch {
+      socket.destroy();
+    }
   });
 
   const clients = new Set<WebSocket>();
@@ -104,6 +136,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   wss.on('connection', (ws) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
+    // (a message over the size limit ends the socket with close code 1009; the server goes on)
+    ws.on('error', () => { clients.delete(ws); ws.terminate(); });
     ws.on('message', (data) => {
       let raw: unknown;
       try { raw = JSON.parse(String(data)); } catch { return send(ws, { type: 'error', message: 'message: not JSON' }); }

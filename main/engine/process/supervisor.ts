@@ -167,9 +167,23 @@ export class EngineSupervisor implements EngineService {
       this.emit({ type: 'error', message: 'a run is already in progress: stop it first' });
       return;
     }
+    if (this.running) {
+      this.emit({ type: 'error', message: `a run waits: the engine is running ${this.running.tool} (stop it first)` });
+      return;
+    }
     const p = this.ensureProcess();
-    this.startWatchdog();
-    p.send(c);
+    if (this.post(p, c)) this.startWatchdog();
+  }
+
+  /** Sends a command to the engine; a message the channel cannot carry is an error for the client, not a crash. */
+  private post(p: EngineProcess, c: EngineRequest): boolean {
+    try {
+      p.send(c);
+      return true;
+    } catch (e) {
+      this.emit({ type: 'error', message: `${c.type}: the engine cannot be sent this message (${(e as Error).message.split('\n')[0]})` });
+      return false;
+    }
   }
 
   /** A debugging tool on a spec (overfit check, gradient check...), in the engine process, not while a run trains. */
@@ -178,7 +192,7 @@ export class EngineSupervisor implements EngineService {
     if (this.engineState.state === 'running') { refuse(`${c.tool} runs when no run is training`); return; }
     if (this.running) { refuse(`${c.tool} waits: the engine is running ${this.running.tool}`); return; }
     this.running = { tool: c.tool, ...(c.requestId ? { requestId: c.requestId } : {}) };
-    this.ensureProcess().send(c);
+    if (!this.post(this.ensureProcess(), c)) this.running = null;
   }
 
   pause() { this.proc?.send({ type: 'pause' }); }
