@@ -5,6 +5,11 @@ import { InputError } from '../errors.ts';
 import type { Dataset } from './dataset.ts';
 
 /** Splits one CSV line, honouring double quotes ("a,b" and "" escapes). */
+// Errors name a cell only when it looks like a CSV value: a path that is not a CSV at all (a
+// password file, a key) must not be quoted back to whoever asked, which over `serve` is a socket.
+const plainText = (v: string) => /^[\w .+\-%()/#]{0,40}$/.test(v);
+const quote = (v: string) => (plainText(v) ? JSON.stringify(v) : `a ${v.length}-character value`);
+
 export function splitCsvLine(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
   const out: string[] = [];
@@ -41,7 +46,7 @@ export function loadCsv(file: string, opts: CsvOptions): Dataset {
   const header = splitCsvLine(lines[0]).map((h) => h.trim());
   const labelCol = header.indexOf(opts.label);
   if (labelCol < 0) {
-    throw new InputError(file, `label column "${opts.label}" not in the header (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''})`);
+    throw new InputError(file, `label column "${opts.label}" not in the header (${header.every(plainText) ? `columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''}` : `${header.length} column(s); the first line does not look like a CSV header`})`);
   }
   const features = header.length - 1;
   if (features < 1) throw new InputError(file, 'no feature columns besides the label');
@@ -60,7 +65,7 @@ export function loadCsv(file: string, opts: CsvOptions): Dataset {
       const cell = cells[c].trim();
       const v = cell === '' ? NaN : Number(cell);
       if (!Number.isFinite(v)) {
-        throw new InputError(file, `line ${lineNo}, column "${header[c]}": ${JSON.stringify(cell)} is not a number`);
+        throw new InputError(file, `line ${lineNo}, column ${quote(header[c])}: ${quote(cell)} is not a number`);
       }
       x[r * features + k++] = v;
     }
@@ -70,7 +75,7 @@ export function loadCsv(file: string, opts: CsvOptions): Dataset {
   if (opts.task === 'regression') {
     rawLabels.forEach((s, r) => {
       const v = Number(s);
-      if (s === '' || !Number.isFinite(v)) throw new InputError(file, `line ${r + 2}, column "${opts.label}": ${JSON.stringify(s)} is not a numeric target`);
+      if (s === '' || !Number.isFinite(v)) throw new InputError(file, `line ${r + 2}, column "${opts.label}": ${quote(s)} is not a numeric target`);
       y[r] = v;
     });
   } else {
@@ -79,7 +84,7 @@ export function loadCsv(file: string, opts: CsvOptions): Dataset {
     rawLabels.forEach((s, r) => {
       const i = index.get(s);
       if (i === undefined) {
-        throw new InputError(file, `line ${r + 2}, column "${opts.label}": class ${JSON.stringify(s)} is not among the training classes`);
+        throw new InputError(file, `line ${r + 2}, column "${opts.label}": class ${quote(s)} is not among the training classes`);
       }
       y[r] = i;
     });

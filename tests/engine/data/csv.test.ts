@@ -38,6 +38,18 @@ describe('CSV loader', () => {
     expect(() => loadCsv(f, { label: 'label', task: 'classification' })).toThrow(/data\.csv: line 3, column "b": "abc" is not a number/);
   });
 
+  it('never quotes a file that is not a CSV back in its errors (a password file named as data)', () => {
+    const shadow = 'root:$y$j9T$abcdefghij/klmn:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n';
+    let message = '';
+    try { loadCsv(write(shadow), { label: 'label', task: 'classification' }); } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/label column "label" not in the header \(1 column\(s\); the first line does not look like a CSV header\)/);
+    expect(message).not.toContain('root');
+    message = '';
+    try { loadCsv(write('a,label\nroot:$y$j9T$abcdefghij,x\n'), { label: 'label', task: 'classification' }); } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/line 2, column "a": a 22-character value is not a number/);
+    expect(message).not.toContain('root');
+  });
+
   it('reports a missing label column, ragged rows, empty files and binary data', () => {
     expect(() => loadCsv(write('a,b\n1,2\n'), { label: 'label', task: 'classification' })).toThrow(/label column "label" not in the header \(columns: a, b\)/);
     expect(() => loadCsv(write('a,label\n1,2,3\n'), { label: 'label', task: 'classification' })).toThrow(/line 2: 3 columns, header has 2/);
