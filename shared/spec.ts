@@ -3,6 +3,7 @@
 // the app's form and JSON editor validate against the same schema.
 import { z } from 'zod';
 import { INSTRUMENTS, type RegisteredInstrument } from './instruments/registry.ts';
+import { layerName } from './layers.ts';
 
 export const SPEC_VERSION = 1;
 
@@ -323,12 +324,27 @@ function crossCheck(spec: RunSpec): SpecResult {
       }
     }
   }
-  const names = new Set<string>();
+  // Explicit names and default ones (dense_2) share one namespace: a collision is refused here,
+  // not found by TensorFlow.js after the run folder exists.
+  const names = new Map<string, number>();
   spec.model.layers.forEach((l, i) => {
-    if (!l.name) return;
-    if (names.has(l.name)) issues.push({ path: `model.layers[${i}].name`, message: `duplicate layer name "${l.name}"` });
-    names.add(l.name);
+    const name = layerName(l, i);
+    const other = names.get(name);
+    if (other !== undefined) issues.push({ path: `model.layers[${i}]${l.name ? '.name' : ''}`, message: l.name ? `layer name "${name}" is already the name of model.layers[${other}]` : `this layer's default name "${name}" is already the name of model.layers[${other}]: give one of them another name` });
+    else names.set(name, i);
   });
+  // A monitor must name a value the run produces, or early stopping and checkpoints silently do nothing.
+  const produced = ['loss', ...spec.training.metrics];
+  const hasValidation = typeof spec.data.validation !== 'number' || spec.data.validation > 0;
+  const monitorable = [...produced, ...(hasValidation ? produced.map((m) => `val_${m}`) : [])];
+  const checkMonitor = (path: string, monitor: string | undefined) => {
+    if (monitor === undefined || monitorable.includes(monitor)) return;
+    const why = monitor.startsWith('val_') && !hasValidation && produced.includes(monitor.slice(4)) ? 'needs a validation split (data.validation is 0)' : `is not a value this run produces (${monitorable.join(', ')})`;
+    issues.push({ path, message: `"${monitor}" ${why}` });
+  };
+  checkMonitor('training.earlyStopping.monitor', spec.training.earlyStopping?.monitor);
+  checkMonitor('training.checkpoint.monitor', spec.training.checkpoint?.monitor);
+  if (s.type === 'reduce_on_plateau') checkMonitor('training.schedule.monitor', s.monitor);
   return issues.length ? { ok: false, issues } : { ok: true, spec };
 }
 

@@ -49,6 +49,20 @@ describe('run spec validation', () => {
     ]));
     const dup = validateSpec({ ...minimal, model: { layers: [{ type: 'dense', units: 4, name: 'a' }, { type: 'dense', units: 2, name: 'a' }] } });
     expect(dup.ok ? [] : dup.issues.map((i) => i.path)).toEqual(['model.layers[1].name']);
+    // an explicit name that collides with another layer's default name
+    const clash = validateSpec({ ...minimal, model: { layers: [{ type: 'dense', units: 4, name: 'dense_2' }, { type: 'dense', units: 2 }] } });
+    expect(clash.ok ? [] : clash.issues).toEqual([{ path: 'model.layers[1]', message: 'this layer\'s default name "dense_2" is already the name of model.layers[0]: give one of them another name' }]);
+  });
+
+  it('refuses a monitor the run does not produce: a typo never silently does nothing', () => {
+    const r = validateSpec({ ...minimal, training: { earlyStopping: { monitor: 'val_los' }, checkpoint: { monitor: 'val_acc' }, schedule: { type: 'reduce_on_plateau', monitor: 'loss' } } });
+    expect(r.ok ? [] : r.issues).toEqual([
+      { path: 'training.earlyStopping.monitor', message: '"val_los" is not a value this run produces (loss, accuracy, val_loss, val_accuracy)' },
+      { path: 'training.checkpoint.monitor', message: '"val_acc" is not a value this run produces (loss, accuracy, val_loss, val_accuracy)' },
+    ]);
+    const noVal = validateSpec({ ...minimal, data: { ...minimal.data, validation: 0 }, training: { earlyStopping: { monitor: 'val_loss' } } });
+    expect(noVal.ok ? [] : noVal.issues).toEqual([{ path: 'training.earlyStopping.monitor', message: '"val_loss" needs a validation split (data.validation is 0)' }]);
+    expect(validateSpec({ ...minimal, training: { earlyStopping: { monitor: 'val_accuracy' }, checkpoint: { monitor: 'loss' } } }).ok).toBe(true);
   });
 
   it('prints a JSON Schema that describes every top-level section', () => {
