@@ -28,3 +28,16 @@ export function loadSpecFile(path: string): LoadedSpec {
   }
   return { spec: r.spec, file, baseDir: dirname(file) };
 }
+
+/** Spec fields an engine error can name: such an error is about this spec file, and says so. */
+const SPEC_SECTIONS = /^(model|data|training|instruments|diagnosis|overfit)\b/;
+
+/** Runs `work` on a loaded spec; an InputError about one of the spec's fields gets the spec file's name in front. */
+export async function aboutSpec<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof InputError && SPEC_SECTIONS.test(e.where)) throw new InputError(`${path}: ${e.where}`, e.problem);
+    throw e;
+  }
+}

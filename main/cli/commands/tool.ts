@@ -5,7 +5,7 @@ import type { BackendChoice } from '../../engine/backends/select.ts';
 import type { EngineTool } from '../../engine/tools/framework/tool.ts';
 import { parseToolOptions } from '../../../shared/tools/framework/define.ts';
 import { InputError } from '../../engine/errors.ts';
-import { loadSpecFile } from '../spec-file.ts';
+import { aboutSpec, loadSpecFile } from '../spec-file.ts';
 import { bar } from '../progress.ts';
 
 /** The flags a tool takes, from its option schema. */
@@ -37,7 +37,7 @@ export async function toolCommand(tool: EngineTool, specPath: string, opts: { js
   const { spec, baseDir } = loadSpecFile(specPath);
   const tty = process.stderr.isTTY;
   let last = 0;
-  const r = await tool.run(spec, {
+  const r = await aboutSpec(specPath, () => tool.run(spec, {
     baseDir, backend: opts.backend,
     onProgress: (p) => {
       const now = Date.now();
@@ -45,7 +45,7 @@ export async function toolCommand(tool: EngineTool, specPath: string, opts: { js
       last = now;
       process.stderr.write(`\r${tool.definition.title.toLowerCase()} ${bar(p.done / p.total)} ${p.done}/${p.total}${p.note ? ` ${p.note}` : ''}\x1b[K`);
     },
-  }, options);
+  }, options));
   if (tty) process.stderr.write('\r\x1b[K');
   process.stdout.write(opts.json ? `${JSON.stringify(Object.assign({ tool: tool.definition.id, v: tool.definition.version }, r, { tool: tool.definition.id, v: tool.definition.version }))}\n` : `${tool.report(r)}\n`);
   return tool.definition.verdict?.(r) === false ? 1 : 0;

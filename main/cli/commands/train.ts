@@ -2,13 +2,13 @@ import { basename } from 'node:path';
 import type { BackendChoice } from '../../engine/backends/select.ts';
 import { Trainer } from '../../engine/train/trainer.ts';
 import { createRunDir, RunWriter } from '../../engine/run/run-folder.ts';
-import { loadSpecFile } from '../spec-file.ts';
+import { aboutSpec, loadSpecFile } from '../spec-file.ts';
 import { ProgressLine, formatDuration } from '../progress.ts';
 
 export async function trainCommand(specPath: string, opts: { out: string; backend: BackendChoice }): Promise<number> {
   const { spec, baseDir } = loadSpecFile(specPath);
   const trainer = new Trainer({ spec, baseDir, backend: opts.backend });
-  await trainer.prepare(); // bad data or a model that does not fit: an InputError before any folder exists
+  await aboutSpec(specPath, () => trainer.prepare()); // bad data or a model that does not fit: an InputError before any folder exists
   const runDir = createRunDir(opts.out, spec.name);
   const writer = new RunWriter(runDir, spec);
   const progress = new ProgressLine();

@@ -72,6 +72,20 @@ function makeLayers(l: LayerSpec, name: string, seed: number): Made {
   }
 }
 
+/** Weights one layer may have: 5e7 float32 is 200 MB, before gradients and optimiser slots. */
+export const MAX_LAYER_WEIGHTS = 5e7;
+
+/** The weights a dense or conv layer would get on an input of this shape (0 for other layers). */
+function weightCount(l: RunSpec['model']['layers'][number], shape: (number | null)[]): number {
+  const last = shape[shape.length - 1] ?? 1;
+  if (l.type === 'dense') return last * l.units + l.units; // (a dense layer acts on the last axis)
+  if (l.type === 'conv2d') {
+    const [kh, kw] = typeof l.kernelSize === 'number' ? [l.kernelSize, l.kernelSize] : l.kernelSize;
+    return kh * kw * last * l.filters + l.filters;
+  }
+  return 0;
+}
+
 export function buildModel(spec: RunSpec, data: DataInfo): BuiltModel {
   const input = tf.input({ shape: data.inputShape, name: 'input' });
   let x: tf.SymbolicTensor = input;
@@ -80,10 +94,18 @@ export function buildModel(spec: RunSpec, data: DataInfo): BuiltModel {
   spec.model.layers.forEach((l, i) => {
     const made = makeLayers(l, layerName(l, i), spec.seed * 1000 + i * 2);
     made.layers.forEach((layer, k) => {
+      const inShape = `[${x.shape.slice(1).join(', ')}]`;
+      // before the weights are allocated: a layer of a billion weights is a typo, not a model
+      const weights = k === 0 ? weightCount(l, x.shape) : 0;
+      if (weights > MAX_LAYER_WEIGHTS) throw new InputError(`model.layers[${i}]`, `would have ${weights.toExponential(1)} weights on its input ${inShape} (at most ${MAX_LAYER_WEIGHTS.toExponential(0)} per layer)`);
       try {
         x = layer.apply(x) as tf.SymbolicTensor;
       } catch (e) {
-        throw new InputError(`model.layers[${i}]`, `does not fit its input [${x.shape.map((d) => d ?? 'batch').join(', ')}]: ${(e as Error).message.split('\n')[0]}`);
+        throw new InputError(`model.layers[${i}]`, `does not fit its input ${inShape}: ${(e as Error).message.split('\n')[0]}`);
+      }
+      // A pool or kernel larger than its input gives an empty output, which the backends do not refuse: they crash.
+      if (x.shape.slice(1).some((d) => d !== null && d < 1)) {
+        throw new InputError(`model.layers[${i}]`, `its output would be [${x.shape.slice(1).join(', ')}] from its input ${inShape}: the ${l.type === 'conv2d' ? 'kernel' : 'window'} is larger than the input (use a smaller size, 'same' padding, or fewer pooling layers before it)`);
       }
       // With a separate leaky_relu layer, the core layer's own output is linear.
       applied.push({ layer, activation: k === made.layers.length - 1 ? made.activation : 'linear', kernelInit: k === 0 ? made.kernelInit : null });
