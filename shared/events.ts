@@ -223,6 +223,23 @@ const envelope = z.looseObject({
 
 export type ParsedEvent = { ok: true; event: RunEvent } | { ok: false; error: string };
 
+// The fields each event type's readers dereference without looking (after the upgrade to today's
+// form): an event without them is skipped with its reason, never read into a TypeError.
+const record = z.record(z.string(), z.unknown());
+const metricsShape = z.record(z.string(), z.union([z.number(), z.string(), z.null()]));
+const PAYLOAD: Partial<Record<RunEventType, z.ZodType>> = {
+  'run-start': z.looseObject({ runId: z.string(), spec: z.looseObject({ name: z.string(), training: record, model: record }), model: z.looseObject({ layers: z.array(record) }), data: record }),
+  step: z.looseObject({ step: z.number(), loss: z.union([z.number(), z.string(), z.null()]) }),
+  epoch: z.looseObject({ epoch: z.number(), train: metricsShape, validation: metricsShape.nullable().optional() }),
+  collection: z.looseObject({ step: z.number(), payloads: record }),
+  init: z.looseObject({ payloads: record }),
+  test: z.looseObject({ metrics: metricsShape }),
+  finding: z.looseObject({ finding: z.looseObject({ id: z.string(), kind: z.string(), title: z.string(), layers: z.array(z.string()), evidence: z.array(z.string()), remedies: z.array(record) }) }),
+  diagnosis: z.looseObject({ diagnosis: z.looseObject({ groups: z.array(record) }) }),
+  'run-end': z.looseObject({ status: z.string(), final: z.looseObject({ train: metricsShape.nullable(), validation: metricsShape.nullable(), test: metricsShape.nullable() }) }),
+  checkpoint: z.looseObject({ path: z.string() }),
+};
+
 export function parseEvent(raw: unknown): ParsedEvent {
   const r = envelope.safeParse(raw);
   if (!r.success) {
@@ -232,7 +249,13 @@ export function parseEvent(raw: unknown): ParsedEvent {
   if (r.data.v > PROTOCOL_VERSION) {
     return { ok: false, error: `event protocol v${r.data.v} is newer than this Trainscope (v${PROTOCOL_VERSION})` };
   }
-  return { ok: true, event: reviveEvent(upgradeEvent(r.data)) };
+  const event = upgradeEvent(r.data);
+  const shape = PAYLOAD[event.type]?.safeParse(event);
+  if (shape && !shape.success) {
+    const i = shape.error.issues[0];
+    return { ok: false, error: `${event.type} event: ${i.path.join('.') || 'event'}: ${i.message}` };
+  }
+  return { ok: true, event: reviveEvent(event) };
 }
 
 /**

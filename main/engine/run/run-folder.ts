@@ -90,7 +90,13 @@ export function readRun(dir: string): RunRecord {
   } catch { /* the spec is also inside run-start; a missing spec.json is not fatal */ }
   const events: RunEvent[] = [];
   const skipped: RunRecord['skipped'] = [];
-  const lines = readFileSync(eventsFile, 'utf8').split('\n');
+  let text: string;
+  try {
+    text = readFileSync(eventsFile, 'utf8');
+  } catch (e) {
+    throw new InputError(eventsFile, `cannot be read (${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory' : (e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     let raw: unknown;

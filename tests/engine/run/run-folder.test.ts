@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunWriter, readRun, EVENTS_FILE } from '../../../main/engine/run/run-folder.ts';
 import { summarizeRun } from '../../../main/engine/run/summary.ts';
@@ -21,6 +21,31 @@ async function recordedRun(stopAfterSteps?: number) {
 }
 
 describe('run folder', () => {
+  it('skips events that pass the envelope but lack what readers dereference, naming why, and inspect still summarises', async () => {
+    const dir = await recordedRun();
+    const log = join(dir, EVENTS_FILE);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    const end = lines.pop()!;
+    lines.push(JSON.stringify({ v: PROTOCOL_VERSION, t: 1, type: 'epoch', epoch: 5, step: 99 })); // no train
+    lines.push(JSON.stringify({ v: PROTOCOL_VERSION, t: 1, type: 'finding', finding: { id: 'x' } })); // no kind, title...
+    lines.push(JSON.stringify({ v: PROTOCOL_VERSION, t: 1, type: 'run-end', status: 'completed', steps: 1, epochs: 1, durationMs: 1 })); // no final
+    lines.push(end);
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const r = readRun(dir);
+    expect(r.skipped.map((x) => x.error)).toEqual([
+      expect.stringMatching(/^epoch event: train: /),
+      expect.stringMatching(/^finding event: finding\.kind: /),
+      expect.stringMatching(/^run-end event: final: /),
+    ]);
+    expect(summarizeRun(r)).toMatchObject({ status: 'completed', skippedLines: 3, epochs: 2 });
+  });
+
+  it('an events.jsonl that is a directory is a one-line error, not EISDIR', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, EVENTS_FILE));
+    expect(() => readRun(dir)).toThrow(/events\.jsonl: cannot be read \(it is a directory\)/);
+  });
+
   it('reads back every event the engine wrote', async () => {
     const dir = await recordedRun();
     const r = readRun(dir);
