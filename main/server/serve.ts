@@ -157,7 +157,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`, port, token, supervisor,
     close: async () => {
-      supervisor.dispose();
+      await supervisor.shutdown(); // a run in progress ends stopped, with its run-end, not interrupted
       for (const ws of clients) ws.terminate();
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));

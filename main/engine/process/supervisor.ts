@@ -201,6 +201,20 @@ export class EngineSupervisor implements EngineService {
   /** Per-sample predictions of the running run, now. */
   evaluate() { this.proc?.send({ type: 'evaluate' }); }
 
+  /**
+   * Ends a running run as the user would (stop: its folder gets its run-end, status stopped), waits
+   * up to `timeoutMs` for the engine to finish it, then disposes. For a host that is quitting.
+   */
+  async shutdown(timeoutMs = 5000): Promise<void> {
+    if (this.engineState.state === 'running') {
+      if (this.engineState.paused) this.resume();
+      this.stop();
+      const until = Date.now() + timeoutMs;
+      while (this.engineState.state === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    }
+    this.dispose();
+  }
+
   dispose() {
     this.stopWatchdog();
     this.expectedExit = true;

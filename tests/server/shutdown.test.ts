@@ -1,0 +1,33 @@
+// Quitting `trainscope serve` (Ctrl-C) while a run trains ends that run as stopped, with its
+// run-end in the folder: the same as pressing Stop, not a killed engine and an interrupted run.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { serve } from '../../main/server/serve.ts';
+import { readRun } from '../../main/engine/run/run-folder.ts';
+import { summarizeRun } from '../../main/engine/run/summary.ts';
+
+describe('serve shutdown', () => {
+  it('a run in progress ends stopped, with its run-end, when the server closes', async () => {
+    const staticDir = mkdtempSync(join(tmpdir(), 'trainscope-static-'));
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
+    const runsDir = mkdtempSync(join(tmpdir(), 'trainscope-runs-'));
+    const server = await serve({ runsDir, baseDir: tmpdir(), staticDir });
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const w = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
+      w.on('open', () => resolve(w));
+      w.on('error', reject);
+    });
+    ws.send(JSON.stringify({ type: 'start', spec: { name: 'long', data: { train: { type: 'synthetic', name: 'moons', samples: 2000 } }, model: { layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 2, activation: 'softmax' }] }, training: { epochs: 500 } } }));
+    await expect.poll(() => readdirSync(runsDir).length, { timeout: 60_000 }).toBe(1);
+    const runDir = join(runsDir, readdirSync(runsDir)[0]);
+    await expect.poll(() => readFileSync(join(runDir, 'events.jsonl'), 'utf8').includes('"type":"step"'), { timeout: 60_000 }).toBe(true);
+    ws.close();
+    await server.close();
+    const s = summarizeRun(readRun(runDir));
+    expect(s.status).toBe('stopped');
+    expect(s.steps).toBeGreaterThan(0);
+  }, 120_000);
+});
