@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Page } from 'playwright-core';
-import { useBrowserMode } from './chromium.ts';
+import { useBrowserMode, NO_BROWSER } from './chromium.ts';
 
 const env = useBrowserMode();
 
@@ -18,7 +18,7 @@ function wsStatus(url: string, headers: Record<string, string>): Promise<string>
 
 const num = async (page: Page, id: string) => Number((await page.getByTestId(id).textContent())?.split('/')[0].trim());
 
-describe('browser mode', () => {
+describe.skipIf(NO_BROWSER)('browser mode', () => {
   it('refuses requests and sockets without the token or from a foreign origin', async () => {
     const base = `http://127.0.0.1:${env.server().port}`;
     expect((await fetch(`${base}/`)).status).toBe(403);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { useBrowserMode } from './chromium.ts';
+import { useBrowserMode, NO_BROWSER } from './chromium.ts';
 
 const env = useBrowserMode();
 
@@ -16,7 +16,7 @@ async function startSpec(page: Page, spec: unknown) {
   await page.getByTestId('start-run').click();
 }
 
-describe('diagnosis in the app', () => {
+describe.skipIf(NO_BROWSER)('diagnosis in the app', () => {
   it('a broken run shows its cause on a card at the top of Overview, with the chain and the symptoms it explains folded under it', async () => {
     const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];

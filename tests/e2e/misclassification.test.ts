@@ -1,11 +1,11 @@
 // The misclassification browser and the overfit check in Chromium, against the real server.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { useBrowserMode } from './chromium.ts';
+import { useBrowserMode, NO_BROWSER } from './chromium.ts';
 
 const env = useBrowserMode();
 
-describe('misclassification browser', () => {
+describe.skipIf(NO_BROWSER)('misclassification browser', () => {
   it('after a digits run: confusion matrix, a cell filters the grid, images show, marks survive a reload and export', async () => {
     const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const errors: string[] = [];

@@ -4,11 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useBrowserMode } from './chromium.ts';
+import { useBrowserMode, NO_BROWSER } from './chromium.ts';
 
 const env = useBrowserMode();
 
-describe('plugins in the app', () => {
+describe.skipIf(NO_BROWSER)('plugins in the app', () => {
   it('a run with batch norm: the Batch norm tab charts it and shows the fold check', async () => {
     const page = await env.browser().newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
