@@ -27,14 +27,14 @@ const csvSource = z.strictObject({
 const imageFolderSource = z.strictObject({
   type: z.literal('image-folder'),
   path: z.string().min(1).describe('folder with one sub-folder per class holding PNG or JPEG images'),
-  width: positiveInt.default(28).describe('images are resized to this width'),
-  height: positiveInt.default(28).describe('images are resized to this height'),
+  width: positiveInt.max(4096).default(28).describe('images are resized to this width'),
+  height: positiveInt.max(4096).default(28).describe('images are resized to this height'),
   channels: z.union([z.literal(1), z.literal(3)]).default(1).describe('1 = grayscale, 3 = RGB'),
 });
 const syntheticSource = z.strictObject({
   type: z.literal('synthetic'),
   name: z.enum(['spirals', 'moons', 'circles', 'xor', 'blobs']).describe('which dataset: K interleaved spirals, two moons, two concentric circles, XOR quadrants, K gaussian blobs'),
-  samples: positiveInt.default(1000).describe('number of samples generated'),
+  samples: positiveInt.max(10_000_000).default(1000).describe('number of samples generated (see data.maxSamples)'),
   classes: z.number().int().min(2).max(100).default(2).describe('classes (spirals and blobs; moons, circles and xor have 2)'),
   features: z.number().int().min(2).max(1000).default(2).describe('input dimensions (blobs only; the others are 2-D)'),
   noise: z.number().min(0).default(0.1).describe('standard deviation of the gaussian noise added to the points'),
@@ -62,6 +62,8 @@ const dataSchema = z.strictObject({
   test: z.union([fraction, dataSourceSchema]).default(0)
     .describe('a fraction of the training data held out, or a separate source'),
   limit: positiveInt.nullable().default(null).describe('use at most this many training samples (after shuffling)'),
+  maxSamples: positiveInt.default(1_000_000).describe('refuse a source with more samples than this (a typo like 1e9 must not fill the memory); raise it for larger data'),
+  maxDecodedBytes: positiveInt.default(1_000_000_000).describe('refuse a compressed file that decompresses to more bytes than this'),
   normalize: z.enum(['none', 'scale', 'standardize']).default('scale')
     .describe('scale: to [0,1] (images by their pixel range, other data per feature on the training split); standardize: zero mean, unit variance per feature'),
   augment: augmentSchema.prefault({}).describe('training-time augmentation'),
@@ -342,6 +344,13 @@ function crossCheck(spec: RunSpec): SpecResult {
     const why = monitor.startsWith('val_') && !hasValidation && produced.includes(monitor.slice(4)) ? 'needs a validation split (data.validation is 0)' : `is not a value this run produces (${monitorable.join(', ')})`;
     issues.push({ path, message: `"${monitor}" ${why}` });
   };
+  // Resource limits: what a typo can ask for is refused before anything is allocated.
+  (['train', 'validation', 'test'] as const).forEach((split) => {
+    const src = spec.data[split];
+    if (typeof src === 'object' && src.type === 'synthetic' && src.samples > spec.data.maxSamples) {
+      issues.push({ path: `data.${split}.samples`, message: `${src.samples} samples is more than data.maxSamples (${spec.data.maxSamples}); raise data.maxSamples if you mean it` });
+    }
+  });
   checkMonitor('training.earlyStopping.monitor', spec.training.earlyStopping?.monitor);
   checkMonitor('training.checkpoint.monitor', spec.training.checkpoint?.monitor);
   if (s.type === 'reduce_on_plateau') checkMonitor('training.schedule.monitor', s.monitor);

@@ -7,7 +7,7 @@ import type { Dataset } from './dataset.ts';
 
 interface IdxArray { dims: number[]; data: Uint8Array }
 
-function readMaybeGzip(file: string): Buffer {
+function readMaybeGzip(file: string, maxBytes: number): Buffer {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -16,16 +16,18 @@ function readMaybeGzip(file: string): Buffer {
   }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
-      return gunzipSync(buf as unknown as Uint8Array);
+      // (bounded while decompressing: a small file can expand to gigabytes)
+      return gunzipSync(buf as unknown as Uint8Array, { maxOutputLength: maxBytes });
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new InputError(file, `decompresses to more than ${maxBytes} bytes (data.maxDecodedBytes); raise it if you mean it`);
       throw new InputError(file, `corrupt or truncated gzip data (${(e as Error).message})`);
     }
   }
   return buf;
 }
 
-export function readIdx(file: string): IdxArray {
-  const buf = readMaybeGzip(file);
+export function readIdx(file: string, maxBytes = 1_000_000_000): IdxArray {
+  const buf = readMaybeGzip(file, maxBytes);
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) {
     throw new InputError(file, 'not an IDX file (bad magic number)');
   }
@@ -46,9 +48,9 @@ export function readIdx(file: string): IdxArray {
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + headerLen, expected) };
 }
 
-export function loadIdx(imagesFile: string, labelsFile: string, classNames?: string[]): Dataset {
-  const images = readIdx(imagesFile);
-  const labels = readIdx(labelsFile);
+export function loadIdx(imagesFile: string, labelsFile: string, classNames?: string[], maxBytes?: number): Dataset {
+  const images = readIdx(imagesFile, maxBytes);
+  const labels = readIdx(labelsFile, maxBytes);
   if (images.dims.length < 2) throw new InputError(imagesFile, `expected images (3 dimensions), found ${images.dims.length} dimension(s)`);
   if (labels.dims.length !== 1) throw new InputError(labelsFile, `expected labels (1 dimension), found ${labels.dims.length} dimensions`);
   const n = images.dims[0];

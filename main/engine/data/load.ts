@@ -19,10 +19,10 @@ export interface Splits {
 }
 
 /** `like` is the training set, when loading a separate validation or test source, so classes map the same way. */
-export function loadSource(src: DataSource, baseDir: string, seed: number, like?: Dataset): Dataset {
+export function loadSource(src: DataSource, baseDir: string, seed: number, like?: Dataset, maxDecodedBytes?: number): Dataset {
   const path = (p: string) => resolve(baseDir, p);
   switch (src.type) {
-    case 'idx': return loadIdx(path(src.images), path(src.labels), src.classNames ?? like?.classNames ?? undefined);
+    case 'idx': return loadIdx(path(src.images), path(src.labels), src.classNames ?? like?.classNames ?? undefined, maxDecodedBytes);
     case 'csv': return loadCsv(path(src.path), { label: src.label, task: src.task, classNames: like?.classNames });
     case 'image-folder': return loadImageFolder(path(src.path), { width: src.width, height: src.height, channels: src.channels, classNames: like?.classNames });
     case 'synthetic': return makeSynthetic({ ...src, seed });
@@ -88,7 +88,7 @@ export function applyNormalisation(norm: Normalisation, d: Dataset) {
 
 export function prepareData(spec: RunSpec, baseDir: string): Splits {
   const d = spec.data;
-  const all = loadSource(d.train, baseDir, spec.seed);
+  const all = loadSource(d.train, baseDir, spec.seed, undefined, d.maxDecodedBytes);
   if (all.n < 2) throw new InputError('data.train', `holds ${all.n} sample(s)`);
   const order = Array.from({ length: all.n }, (_, i) => i);
   shuffleInPlace(order, rng(spec.seed));
@@ -108,7 +108,7 @@ export function prepareData(spec: RunSpec, baseDir: string): Splits {
   const train = subset(all, trainRows);
 
   const separate = (s: DataSource, field: string) => {
-    const ds = loadSource(s, baseDir, spec.seed + 1, all);
+    const ds = loadSource(s, baseDir, spec.seed + 1, all, d.maxDecodedBytes);
     checkCompatible(all, ds, field);
     return ds;
   };
