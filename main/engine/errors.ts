@@ -9,3 +9,19 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/**
+ * The output folder cannot be written (read-only, full, not a folder): the path and the OS's
+ * reason, as a user error (exit 2), never a stack trace.
+ */
+export class OutputError extends InputError {
+  constructor(path: string, e: unknown) {
+    const err = e as NodeJS.ErrnoException;
+    const reasons: Record<string, string> = {
+      EROFS: 'read-only file system', ENOSPC: 'no space left on the device', EACCES: 'permission denied', EPERM: 'operation not permitted',
+      ENOTDIR: 'a part of the path is a file, not a folder', EEXIST: 'exists and is not a folder', EDQUOT: 'disk quota exceeded', ENOENT: 'no such folder',
+    };
+    super(path, `cannot write the run folder (${err?.code ? `${err.code}: ${reasons[err.code] ?? err.message}` : String((e as Error)?.message ?? e)})`);
+    this.name = 'OutputError';
+  }
+}

@@ -27,6 +27,8 @@ export async function trainCommand(specPath: string, opts: { out: string; backen
     const t = end.final.test;
     process.stderr.write(`${end.status}${end.reason ? ` (${end.reason})` : ''} after ${end.epochs} epoch(s), ${formatDuration(end.durationMs)}` +
       `${t ? `: test loss ${t.loss.toFixed(4)}${t.accuracy !== undefined ? `, test accuracy ${t.accuracy.toFixed(4)}` : ''}` : ''}\n`);
+    writer.close();
+    if (writer.failed) throw writer.failed; // the run went on; its folder could not keep up (a full disk)
     process.stdout.write(`${runDir}\n`);
     return end.status === 'failed' || end.status === 'diverged' ? 1 : 0;
   } finally {

@@ -36,16 +36,18 @@ async function start(c: EngineCommandOf<'start'>) {
   if (!v.ok) { send({ type: 'error', message: v.message! }); return; }
   const t = new Trainer({ spec: v.spec, baseDir: config.baseDir, backend: config.backend });
   trainer = t;
+  let runDir: string, writer: RunWriter;
   try {
     await t.prepare();
+    // (an unusable runs folder is an error for the client, with the path and the OS's reason; the engine stays up)
+    runDir = createRunDir(config.runsDir, v.spec.name);
+    writer = new RunWriter(runDir, v.spec);
   } catch (e) {
     trainer = null;
     send({ type: 'error', message: (e as Error).message });
     return;
   }
-  const runDir = createRunDir(config.runsDir, v.spec.name);
   const runId = basename(runDir);
-  const writer = new RunWriter(runDir, v.spec);
   let batch: RunEvent[] = [];
   const flush = () => { if (batch.length) { send({ type: 'events', runId, events: batch }); batch = []; } };
   const timer = setInterval(flush, FLUSH_MS);
@@ -62,6 +64,7 @@ async function start(c: EngineCommandOf<'start'>) {
   } finally {
     clearInterval(timer);
     writer.close();
+    if (writer.failed) send({ type: 'error', message: `${writer.failed.message}; the run's events up to then are in the folder, the rest were shown but not saved` });
     t.built?.model.dispose();
     trainer = null;
   }

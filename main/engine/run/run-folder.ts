@@ -1,11 +1,11 @@
 // The run folder: spec.json, an append-only events.jsonl, and checkpoints/. A run killed mid-way
 // leaves a folder that still reads: every line is a whole event, a torn last line is skipped.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { base64ToBytes, bytesToBase64 } from '../../../shared/base64.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { PROTOCOL_VERSION, parseEvent, type RunEvent, type RunEventBody } from '../../../shared/events.ts';
-import { InputError } from '../errors.ts';
+import { InputError, OutputError } from '../errors.ts';
 
 export const EVENTS_FILE = 'events.jsonl';
 export const SPEC_FILE = 'spec.json';
@@ -21,8 +21,29 @@ export function createRunDir(outDir: string, name: string): string {
   const base = join(outDir, `${name.replace(/[^\w.-]+/g, '_')}-${stamp()}`);
   let dir = base;
   for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new OutputError(outDir, realMkdirError(dir, e));
+  }
   return dir;
+}
+
+/**
+ * A recursive mkdir reports ENOENT for a read-only file system; the first folder that cannot be
+ * made, made on its own, says why (EROFS, EACCES...).
+ */
+function realMkdirError(dir: string, e: unknown): unknown {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return e;
+  let missing = dir;
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    mkdirSync(missing);
+    rmSync(missing, { recursive: true, force: true });
+  } catch (inner) {
+    return inner;
+  }
+  return e;
 }
 
 /** Appends events as JSON lines; flushes to disk at least every `flushMs` and on important events. */
@@ -30,14 +51,42 @@ export class RunWriter {
   private fd: number;
   private buffer: string[] = [];
   private lastFlush = Date.now();
+  /** the first write that failed (a full disk mid-run): writing stops, the run goes on, the host reports it */
+  failed: OutputError | null = null;
 
   constructor(readonly dir: string, spec: unknown, private readonly flushMs = 1000) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`);
-    this.fd = openSync(join(dir, EVENTS_FILE), 'a');
+    try {
+      mkdirSync(dir, { recursive: true });
+      // (written whole or not at all: a full disk must not leave an empty spec.json)
+      const tmp = join(dir, `${SPEC_FILE}.tmp`);
+      writeFileSync(tmp, `${JSON.stringify(spec, null, 2)}\n`);
+      renameSync(tmp, join(dir, SPEC_FILE));
+      this.fd = openSync(join(dir, EVENTS_FILE), 'a');
+    } catch (e) {
+      rmSync(join(dir, `${SPEC_FILE}.tmp`), { force: true });
+      throw new OutputError(dir, e);
+    }
   }
 
   write(e: RunEvent) {
+    if (this.failed) return;
+    try {
+      this.writeEvent(e);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown) {
+    this.failed ??= new OutputError(this.dir, err);
+    for (const d of ['predictions', 'samples']) {
+      const sub = join(this.dir, d);
+      if (existsSync(sub)) for (const f of readdirSync(sub)) if (f.endsWith('.tmp')) rmSync(join(sub, f), { force: true });
+    }
+    this.buffer = [];
+  }
+
+  private writeEvent(e: RunEvent) {
     // Bulky numbers go to binary files beside the log; the logged event names the file.
     if ((e.type === 'predictions' || e.type === 'samples') && e.data !== undefined) {
       const file = e.type === 'predictions' ? `predictions/${e.split}-e${String(e.epoch).padStart(4, '0')}.f32` : `samples/${e.split}.bin`;
@@ -53,8 +102,13 @@ export class RunWriter {
   }
 
   flush() {
-    if (!this.buffer.length || this.fd < 0) return;
-    writeSync(this.fd, this.buffer.join(''));
+    if (!this.buffer.length || this.fd < 0 || this.failed) return;
+    try {
+      writeSync(this.fd, this.buffer.join(''));
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
     this.buffer = [];
     this.lastFlush = Date.now();
   }
@@ -62,7 +116,7 @@ export class RunWriter {
   close() {
     if (this.fd < 0) return;
     this.flush();
-    fsyncSync(this.fd);
+    try { fsyncSync(this.fd); } catch (e) { this.fail(e); }
     closeSync(this.fd);
     this.fd = -1;
   }
