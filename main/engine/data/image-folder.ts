@@ -63,7 +63,8 @@ export function loadImageFolder(dir: string, opts: ImageFolderOptions): Dataset 
   for (const cls of entries) {
     const label = classNames.indexOf(cls);
     if (label < 0) throw new InputError(join(dir, cls), `class "${cls}" is not among the training classes (${classNames.join(', ')})`);
-    for (const f of readdirSync(join(dir, cls)).sort()) if (IMAGE.test(f)) files.push({ file: join(dir, cls, f), label });
+    // (only files: a folder named x.png is not an image)
+    for (const f of readdirSync(join(dir, cls)).sort()) if (IMAGE.test(f) && statSync(join(dir, cls, f)).isFile()) files.push({ file: join(dir, cls, f), label });
   }
   if (!files.length) throw new InputError(dir, 'no PNG or JPEG images in the class folders');
   const size = opts.width * opts.height * opts.channels;

@@ -43,6 +43,12 @@ describe('image folder loader', () => {
     expect(Math.abs(d.x[32] - 50)).toBeLessThan(3); // JPEG is lossy
   });
 
+  it('a folder named like an image (x.png) is skipped, not read', () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'cat', 'x.png'));
+    expect(loadImageFolder(dir, { width: 4, height: 4, channels: 1 }).n).toBe(3);
+  });
+
   it('keeps colour with 3 channels', () => {
     const d = loadImageFolder(folder(), { width: 2, height: 2, channels: 3 });
     expect(d.shape).toEqual([2, 2, 3]);
