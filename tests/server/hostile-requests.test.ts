@@ -2,12 +2,12 @@
 // could send them: each gets an answer (400, a close code, an error message), and the server
 // still serves the next request. (Any page can reach 127.0.0.1, token or not.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { serve, type Served } from '../../main/server/serve.ts';
+import { deepCommand, rawProbes, sendRaw } from './probes.ts';
 
 let server: Served;
 
@@ -18,18 +18,6 @@ beforeAll(async () => {
 });
 afterAll(async () => { await server?.close(); });
 
-/** Sends raw bytes and returns the status line of the answer ('' if the socket closed without one). */
-function raw(bytes: string): Promise<string> {
-  return new Promise((resolve) => {
-    const s = connect(server.port, '127.0.0.1', () => s.write(bytes));
-    let got = '';
-    s.on('data', (d) => { got += String(d); if (got.includes('\r\n')) s.destroy(); });
-    s.on('close', () => resolve(got.split('\r\n')[0]));
-    s.on('error', () => resolve(got.split('\r\n')[0]));
-    setTimeout(() => s.destroy(), 2000);
-  });
-}
-const host = () => `Host: 127.0.0.1:${server.port}\r\n`;
 async function stillServes() {
   expect((await fetch(`http://127.0.0.1:${server.port}/?token=${server.token}`)).status).toBe(200);
 }
@@ -43,15 +31,8 @@ function socket(): Promise<WebSocket> {
 }
 
 describe('hostile requests', () => {
-  const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
-  it.each([
-    ['an unparseable URL, without the token (what any page\'s <img> can send)', () => `GET //[x HTTP/1.1\r\n${host()}\r\n`],
-    ['bad percent-encoding, with the token', () => `GET /%E0%A4%A?token=${server.token} HTTP/1.1\r\n${host()}\r\n`],
-    ['an unparseable URL on the upgrade path', () => `GET //[x HTTP/1.1\r\n${host()}${upgrade}\r\n`],
-    ['bytes that are not HTTP', () => '\u0000\u0001\u0002 not http at all\r\n\r\n'],
-    ['a header line without a colon', () => `GET / HTTP/1.1\r\n${host()}this is not a header\r\n\r\n`],
-  ])('%s: 400, and the server goes on', async (_what, request) => {
-    expect(await raw(request())).toMatch(/^HTTP\/1\.1 400/);
+  it.each(rawProbes(0, '').map(([what], i) => [what, i] as const))('%s: 400, and the server goes on', async (_what, i) => {
+    expect(await sendRaw(server.port, rawProbes(server.port, server.token)[i][1])).toMatch(/^HTTP\/1\.1 400/);
     await stillServes();
   });
 
@@ -66,12 +47,10 @@ describe('hostile requests', () => {
 
   it('a spec nested thousands of levels deep is refused with a message before it reaches the engine', async () => {
     const ws = await socket();
-    let deep: unknown = 1;
-    for (let i = 0; i < 20_000; i++) deep = { a: deep };
     const reply = await new Promise<{ type: string; message?: string }>((resolve) => {
       ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'error') resolve(m); });
       // (built by hand: JSON.stringify itself overflows on 20,000 levels)
-      ws.send(`{"type":"start","spec":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`);
+      ws.send(deepCommand(20_000));
     });
     expect(reply.message).toMatch(/nested more than 64 levels deep/);
     expect(server.supervisor.state.state).not.toBe('crashed');
