@@ -145,6 +145,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
       if (!r.ok) return send(ws, { type: 'error', message: r.error });
       const c = r.command;
       if (c.type === 'hello') return send(ws, { type: 'welcome', v: HOST_PROTOCOL_VERSION, presets, engine: supervisor.state, host: 'browser', tool: supervisor.toolRun });
+      // a refusal is for the tab that asked, not for every tab (the one whose run is training included)
+      if (c.type === 'start' && supervisor.state.state === 'running') return send(ws, { type: 'error', message: 'a run is already in progress: stop it first' });
       dispatch(supervisor, c);
     });
   });

@@ -31,3 +31,30 @@ describe('serve shutdown', () => {
     expect(s.steps).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('refusals go to the tab that asked', () => {
+  it('a second start while a run trains is refused on the asking socket only', async () => {
+    const staticDir = mkdtempSync(join(tmpdir(), 'trainscope-static-'));
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
+    const server = await serve({ runsDir: mkdtempSync(join(tmpdir(), 'trainscope-runs-')), baseDir: tmpdir(), staticDir });
+    const open = () => new Promise<WebSocket>((resolve, reject) => {
+      const w = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
+      w.on('open', () => resolve(w));
+      w.on('error', reject);
+    });
+    const [a, b] = [await open(), await open()];
+    const errors = { a: [] as string[], b: [] as string[] };
+    a.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'error') errors.a.push(m.message); });
+    b.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'error') errors.b.push(m.message); });
+    const spec = { name: 'long', data: { train: { type: 'synthetic', name: 'moons', samples: 2000 } }, model: { layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 2, activation: 'softmax' }] }, training: { epochs: 500 } };
+    a.send(JSON.stringify({ type: 'start', spec }));
+    await expect.poll(() => server.supervisor.state.state, { timeout: 60_000 }).toBe('running');
+    b.send(JSON.stringify({ type: 'start', spec }));
+    await expect.poll(() => errors.b.length, { timeout: 10_000 }).toBe(1);
+    expect(errors.b[0]).toMatch(/already in progress/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(errors.a).toEqual([]);
+    a.close(); b.close();
+    await server.close();
+  }, 120_000);
+});
