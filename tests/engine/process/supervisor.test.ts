@@ -34,6 +34,9 @@ describe('engine supervisor', () => {
     const { messages, events } = collect(sup);
     sup.start({ type: 'start', spec: spec(200) });
     await expect.poll(() => events().filter((e) => e.type === 'step').length, { timeout: 60_000 }).toBeGreaterThan(30);
+    // (the folder is flushed at least once a second, independently of the stream: wait until it holds them too)
+    const started = () => (messages.find((m) => m.type === 'started') as { runId: string } | undefined)?.runId;
+    await expect.poll(() => { const id = started(); return id ? summarizeRun(readRun(join(runsDir, id))).steps : 0; }, { timeout: 20_000 }).toBeGreaterThan(30);
     procs[0].kill();
     await expect.poll(() => sup.state.state, { timeout: 20_000 }).toBe('crashed');
     const end = events().find((e) => e.type === 'run-end');
