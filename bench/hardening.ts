@@ -2,12 +2,10 @@
 // exit 2 and its one-line message: bad_input_handled), and the hostile probes against a live
 // `trainscope serve` (after each, the server must still serve: server_survived).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import { serve } from '../main/server/serve.ts';
-import { deepCommand, rawProbes, sendRaw } from '../tests/server/probes.ts';
+import { deepCommand, openSocket, rawProbes, sendRaw, serveStub } from '../tests/server/probes.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -25,15 +23,9 @@ export function benchBadInput() {
 }
 
 export async function benchServerProbes() {
-  const staticDir = mkdtempSync(join(tmpdir(), 'trainscope-static-'));
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
-  const server = await serve({ runsDir: mkdtempSync(join(tmpdir(), 'trainscope-runs-')), baseDir: tmpdir(), staticDir });
+  const server = await serveStub();
   const alive = async () => (await fetch(`http://127.0.0.1:${server.port}/?token=${server.token}`).catch(() => null))?.status === 200;
-  const socket = () => new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
-    ws.on('open', () => resolve(ws));
-    ws.on('error', reject);
-  });
+  const socket = () => openSocket(server);
   const probes: [string, () => Promise<void>][] = [
     ...rawProbes(server.port, server.token).map(([what, bytes]) => [what, async () => { await sendRaw(server.port, bytes); }] as [string, () => Promise<void>]),
     ['a 6 MiB WebSocket message', async () => { const ws = await socket(); await new Promise((r) => { ws.on('close', r); ws.send('x'.repeat(6 * 1024 * 1024)); }); }],

@@ -2,19 +2,13 @@
 // could send them: each gets an answer (400, a close code, an error message), and the server
 // still serves the next request. (Any page can reach 127.0.0.1, token or not.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import WebSocket from 'ws';
-import { serve, type Served } from '../../main/server/serve.ts';
-import { deepCommand, rawProbes, sendRaw } from './probes.ts';
+import type { Served } from '../../main/server/serve.ts';
+import { deepCommand, openSocket, rawProbes, sendRaw, serveStub } from './probes.ts';
 
 let server: Served;
 
 beforeAll(async () => {
-  const staticDir = mkdtempSync(join(tmpdir(), 'trainscope-static-'));
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
-  server = await serve({ runsDir: mkdtempSync(join(tmpdir(), 'trainscope-runs-')), baseDir: tmpdir(), staticDir });
+  server = await serveStub();
 });
 afterAll(async () => { await server?.close(); });
 
@@ -22,13 +16,7 @@ async function stillServes() {
   expect((await fetch(`http://127.0.0.1:${server.port}/?token=${server.token}`)).status).toBe(200);
 }
 
-function socket(): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
-    ws.on('open', () => resolve(ws));
-    ws.on('error', reject);
-  });
-}
+const socket = () => openSocket(server);
 
 describe('hostile requests', () => {
   it.each(rawProbes(0, '').map(([what], i) => [what, i] as const))('%s: 400, and the server goes on', async (_what, i) => {

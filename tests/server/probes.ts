@@ -1,6 +1,11 @@
 // Hostile and malformed requests for `trainscope serve`: raw HTTP the way any web page or a broken
 // client can send it. Used by the hostile-request test and by `npm run bench` (server_survived).
 import { connect } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { serve, type Served } from '../../main/server/serve.ts';
 
 const UPGRADE = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
 
@@ -31,4 +36,20 @@ export function sendRaw(port: number, bytes: string): Promise<string> {
 /** A command nested `depth` levels deep, built as text (JSON.stringify itself overflows on such depth). */
 export function deepCommand(depth: number): string {
   return `{"type":"start","spec":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+}
+
+/** `trainscope serve` on a stub page (the requests, not the app, are under test), with a fresh runs folder. */
+export async function serveStub(runsDir = mkdtempSync(join(tmpdir(), 'trainscope-runs-'))): Promise<Served> {
+  const staticDir = mkdtempSync(join(tmpdir(), 'trainscope-static-'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
+  return serve({ runsDir, baseDir: tmpdir(), staticDir });
+}
+
+/** A WebSocket to the server with its token and its own Origin, once open. */
+export function openSocket(server: Served): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
+    ws.on('open', () => resolve(ws));
+    ws.on('error', reject);
+  });
 }

@@ -1,25 +1,18 @@
 // Quitting `trainscope serve` (Ctrl-C) while a run trains ends that run as stopped, with its
 // run-end in the folder: the same as pressing Stop, not a killed engine and an interrupted run.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import { serve } from '../../main/server/serve.ts';
+import { openSocket, serveStub } from './probes.ts';
 import { readRun } from '../../main/engine/run/run-folder.ts';
 import { summarizeRun } from '../../main/engine/run/summary.ts';
 
 describe('serve shutdown', () => {
   it('a run in progress ends stopped, with its run-end, when the server closes', async () => {
-    const staticDir = mkdtempSync(join(tmpdir(), 'trainscope-static-'));
-    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
     const runsDir = mkdtempSync(join(tmpdir(), 'trainscope-runs-'));
-    const server = await serve({ runsDir, baseDir: tmpdir(), staticDir });
-    const ws = await new Promise<WebSocket>((resolve, reject) => {
-      const w = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
-      w.on('open', () => resolve(w));
-      w.on('error', reject);
-    });
+    const server = await serveStub(runsDir);
+    const ws = await openSocket(server);
     ws.send(JSON.stringify({ type: 'start', spec: { name: 'long', data: { train: { type: 'synthetic', name: 'moons', samples: 2000 } }, model: { layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 2, activation: 'softmax' }] }, training: { epochs: 500 } } }));
     await expect.poll(() => readdirSync(runsDir).length, { timeout: 60_000 }).toBe(1);
     const runDir = join(runsDir, readdirSync(runsDir)[0]);
@@ -34,14 +27,8 @@ describe('serve shutdown', () => {
 
 describe('refusals go to the tab that asked', () => {
   it('a second start while a run trains is refused on the asking socket only', async () => {
-    const staticDir = mkdtempSync(join(tmpdir(), 'trainscope-static-'));
-    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
-    const server = await serve({ runsDir: mkdtempSync(join(tmpdir(), 'trainscope-runs-')), baseDir: tmpdir(), staticDir });
-    const open = () => new Promise<WebSocket>((resolve, reject) => {
-      const w = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
-      w.on('open', () => resolve(w));
-      w.on('error', reject);
-    });
+    const server = await serveStub();
+    const open = () => openSocket(server);
     const [a, b] = [await open(), await open()];
     const errors = { a: [] as string[], b: [] as string[] };
     a.on('message', (d) => { const m = JSON.parse(String(d)); if (m.type === 'error') errors.a.push(m.message); });
