@@ -49,7 +49,16 @@ export type Metrics = Record<string, number>;
 
 export type RunStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'early-stopped' | 'diverged' | 'failed';
 
-interface Base { v: number; t: number }
+interface Base {
+  v: number;
+  t: number;
+  /**
+   * The event's place in its run's stream, from 0, as the engine emitted it (run folder and live
+   * stream alike). A reader that missed some (a page reloaded mid-run) asks for a replay from the
+   * first it lacks. Absent in logs written before it existed.
+   */
+  i?: number;
+}
 
 export interface RunStartEvent extends Base {
   type: 'run-start';
@@ -204,7 +213,7 @@ export type RunEvent =
 
 export type RunEventType = RunEvent['type'];
 /** An event as the engine emits it: the version and time are stamped on the way out. */
-export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'v' | 't'> : never) : never;
+export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'v' | 't' | 'i'> : never) : never;
 
 const EVENT_TYPES = [
   'run-start', 'step', 'collection', 'instrument', 'epoch', 'checkpoint', 'lr-change', 'early-stop', 'status',
@@ -216,6 +225,7 @@ const EVENT_TYPES = [
 const envelope = z.looseObject({
   v: z.number().int().positive(),
   t: z.number(),
+  i: z.number().int().min(0).optional(),
   type: z.enum(EVENT_TYPES),
   step: z.number().int().min(0).optional(),
   epoch: z.number().int().min(0).optional(),

@@ -21,9 +21,11 @@ export type EngineState =
 /** Renderer -> host: a hello, or a command for the engine (shared/engine-service.ts). */
 export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hello'), v: z.number().int() }),
+  /** a run's events from stream index `from`, for this renderer alone (it missed them: a reload mid-run) */
+  z.strictObject({ type: z.literal('replay'), runId: z.string().regex(/^[\w.-]+$/).max(200), from: z.number().int().min(0) }),
   ...Object.entries(ENGINE_COMMANDS).map(([type, shape]) => z.strictObject({ type: z.literal(type), ...shape })),
 ] as unknown as [z.ZodObject, ...z.ZodObject[]]);
-export type HostCommand = { type: 'hello'; v: number } | EngineCommand;
+export type HostCommand = { type: 'hello'; v: number } | { type: 'replay'; runId: string; from: number } | EngineCommand;
 
 export interface ToolProgress { done: number; total: number; note?: string }
 
@@ -35,6 +37,8 @@ export type HostMessage =
   /** `tool`: the tool running when this renderer connected */
   | { type: 'welcome'; v: number; presets: Preset[]; engine: EngineState; host: 'electron' | 'browser'; tool: ToolRun | null }
   | { type: 'events'; runId: string; events: RunEvent[] }
+  /** the answer to a replay, in chunks; `done` on the last; `error` when the run's events cannot be had */
+  | { type: 'replay'; runId: string; events: RunEvent[]; done: boolean; error?: string }
   | { type: 'engine'; engine: EngineState }
   | { type: 'started'; runId: string }
   /** `tool`, `requestId`: the tool request that failed or was refused (its panel stops waiting) */

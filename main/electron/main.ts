@@ -6,11 +6,11 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, utilityP
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
-import { dispatch } from '../../shared/engine-service.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
 import { loadPresets } from '../engine/presets.ts';
 import { harden, trustedSender } from './security.ts';
 import { readRun, withData } from '../engine/run/run-folder.ts';
+import { stringifyJson } from '../../shared/json-number.ts';
 
 const here = import.meta.dirname ?? __dirname;
 const INDEX = join(here, '..', 'renderer', 'index.html');
@@ -63,7 +63,7 @@ async function pickFile(kind: 'spec' | 'run-log') {
   // A run folder's predictions and samples live in binary files beside the log: inline them so
   // the imported run has its misclassification browser too.
   const text = kind === 'spec' ? readFileSync(file, 'utf8')
-    : readRun(r.filePaths[0]).events.map((e) => JSON.stringify(withData(r.filePaths[0], e))).join('\n');
+    : readRun(r.filePaths[0]).events.map((e) => stringifyJson(withData(r.filePaths[0], e))).join('\n');
   post({ type: 'file', kind, name: basename(kind === 'spec' ? file : r.filePaths[0]), text });
 }
 
@@ -88,7 +88,7 @@ app.whenReady().then(() => {
     if (!r.ok) { post({ type: 'error', message: r.error }); return; }
     const c = r.command;
     if (c.type === 'hello') post({ type: 'welcome', v: HOST_PROTOCOL_VERSION, presets: loadPresets(SPECS), engine: supervisor.state, host: 'electron', tool: supervisor.toolRun });
-    else dispatch(supervisor, c);
+    else supervisor.command(c, post);
   });
   window = new BrowserWindow({
     width: 1400, height: 900, title: 'Trainscope', backgroundColor: '#0d1117',

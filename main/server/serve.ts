@@ -9,7 +9,6 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
-import { dispatch } from '../../shared/engine-service.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
 import { loadPresets } from '../engine/presets.ts';
 import { forkEngine } from './fork-engine.ts';
@@ -145,9 +144,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
       if (!r.ok) return send(ws, { type: 'error', message: r.error });
       const c = r.command;
       if (c.type === 'hello') return send(ws, { type: 'welcome', v: HOST_PROTOCOL_VERSION, presets, engine: supervisor.state, host: 'browser', tool: supervisor.toolRun });
-      // a refusal is for the tab that asked, not for every tab (the one whose run is training included)
-      if (c.type === 'start' && supervisor.state.state === 'running') return send(ws, { type: 'error', message: 'a run is already in progress: stop it first' });
-      dispatch(supervisor, c);
+      // refusals and replays are for the tab that asked, not for every tab
+      supervisor.command(c, (m) => send(ws, m));
     });
   });
 

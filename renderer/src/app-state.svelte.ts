@@ -35,10 +35,16 @@ export class AppState implements ViewApp {
   /** a variant adopted with "Use this spec": the next run started from New run is recorded as its variant */
   adopted = $state.raw<VariantOf | null>(null);
   private frame = 0;
+  /**
+   * Runs being replayed (their events from the first one the library lacks), with the live events
+   * that came meanwhile; `quiet`: a run that ended while no page was open, whose folder may be gone.
+   */
+  private replaying = new Map<string, { held: RunEvent[]; quiet: boolean }>();
 
   constructor(readonly host: Host, readonly library: RunLibrary) {
     library.onError = (m) => { this.error = m; };
     library.onChange = () => { void this.refreshRuns(); };
+    library.onGap = (runId, from) => this.requestReplay(runId, from, false);
   }
 
   get live() { return this.engine.state === 'running' && this.current?.runId === this.engine.runId; }
@@ -53,6 +59,10 @@ export class AppState implements ViewApp {
       // a tool another window started is running: this one waits for it too
       if (welcome.tool) this.setTool(welcome.tool.tool, { running: true, requestId: welcome.tool.requestId ?? null });
       if (welcome.engine.state === 'running') await this.follow(welcome.engine.runId);
+      // runs that ended while no page was open (a reload as the run finished): fill them in from their folders
+      for (const r of await this.library.unfinished()) {
+        if (r.id !== this.current?.runId) this.requestReplay(r.id, await this.library.attach(r.id), true);
+      }
     } catch (e) {
       this.error = (e as Error).message;
     }
@@ -61,11 +71,39 @@ export class AppState implements ViewApp {
     if (!this.current) this.tab = 'new';
   }
 
-  /** Show a run that is training now, with what the library already holds of it. */
+  /**
+   * Show a run that is training now: what the library holds of it at once, then the rest as the
+   * host replays what this page missed (the library and the views end up matching the run folder).
+   */
   private async follow(runId: string) {
-    await this.library.attach(runId);
+    const from = await this.library.attach(runId);
     this.current = (await this.library.open(runId)) ?? new RunData(runId);
     this.bump();
+    this.requestReplay(runId, from, false);
+  }
+
+  private requestReplay(runId: string, from: number, quiet: boolean) {
+    if (this.replaying.has(runId)) return;
+    this.replaying.set(runId, { held: [], quiet });
+    this.host.send({ type: 'replay', runId, from });
+  }
+
+  /** The replay is in the library: the run on screen is reopened from it, then the live events it held go on top. */
+  private async replayed(runId: string, error: string | undefined) {
+    const r = this.replaying.get(runId);
+    if (!r) return;
+    if (error && !r.quiet) this.error = `the run library may lack events of ${runId}: ${error}`;
+    this.library.ingest(runId, r.held);
+    await this.library.flush();
+    const data = this.current?.runId === runId ? await this.library.open(runId) : null;
+    this.replaying.delete(runId);
+    if (data) {
+      data.ingest(r.held);
+      this.current = data;
+      this.bump();
+    }
+    // nothing more comes for a run the engine is not training
+    if (!(this.engine.state === 'running' && this.engine.runId === runId)) await this.library.detach(runId);
   }
 
   private onMessage(m: HostMessage) {
@@ -83,11 +121,16 @@ export class AppState implements ViewApp {
         this.bump();
         break;
       case 'events':
+        this.replaying.get(m.runId)?.held.push(...m.events);
         this.library.ingest(m.runId, m.events);
         if (this.current?.runId === m.runId) {
           this.current.ingest(m.events as RunEvent[]);
           this.bump();
         }
+        break;
+      case 'replay':
+        this.library.ingest(m.runId, m.events);
+        if (m.done) void this.replayed(m.runId, m.error);
         break;
       case 'engine':
         this.engine = m.engine;

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Page } from 'playwright-core';
+import { join } from 'node:path';
 import { useBrowserMode, NO_BROWSER } from './chromium.ts';
+import { readRun } from '../../main/engine/run/run-folder.ts';
 
 const env = useBrowserMode();
 
@@ -14,6 +16,31 @@ function wsStatus(url: string, headers: Record<string, string>): Promise<string>
     ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
     ws.on('error', (e) => resolve(`error ${e.message}`));
   });
+}
+
+/** Waits for the library's last batched write; a storage error the app shows fails at once, with its text. */
+async function libraryHasEnded(page: Page) {
+  await expect.poll(() => page.evaluate(() => {
+    const app = (window as any).__trainscope;
+    return app.error ?? app.runs.some((r: any) => r.id === app.current?.runId && r.end);
+  }), { timeout: 30_000 }).toBe(true);
+}
+
+/** What the page's run library holds of a run: each step's loss, the collections, every other event by index. */
+function libraryOf(page: Page, runId: string) {
+  return page.evaluate(async (runId) => {
+    const lib = (window as any).__trainscope.library;
+    const range = [[runId, -Infinity], [runId, Infinity]];
+    const steps = await lib.db.steps.where('[runId+step]').between(...range).toArray();
+    const events = await lib.db.events.where('[runId+seq]').between(...range).toArray();
+    const run = await lib.db.runs.get(runId);
+    return {
+      steps: steps.filter((s: any) => !Number.isNaN(s.loss)).map((s: any) => [s.step, s.loss]),
+      collections: steps.filter((s: any) => s.c).map((s: any) => s.step),
+      events: events.map((e: any) => [e.event.i, e.event.type]),
+      received: run?.received, status: run?.status,
+    };
+  }, runId);
 }
 
 const num = async (page: Page, id: string) => Number((await page.getByTestId(id).textContent())?.split('/')[0].trim());
@@ -63,8 +90,7 @@ describe.skipIf(NO_BROWSER)('browser mode', () => {
     const steps = await num(page, 'run-step');
     const valLoss = await page.getByTestId('val-loss').textContent();
     const valAcc = await page.getByTestId('val-acc').textContent();
-    // let the library's last batched write land
-    await page.waitForFunction(() => (window as any).__trainscope.runs.some((r: any) => r.status === 'stopped'), null, { timeout: 10_000 });
+    await libraryHasEnded(page);
 
     await page.reload();
     await page.getByTestId('tab-library').click();
@@ -76,6 +102,47 @@ describe.skipIf(NO_BROWSER)('browser mode', () => {
     expect(await page.getByTestId('val-acc').textContent()).toBe(valAcc);
     await page.getByTestId('tab-saturation').click();
     await expect.poll(async () => Number(await heat.getAttribute('data-rows'))).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a reload mid-run loses nothing: the library matches the run folder step for step; pause and resume reach the header', async () => {
+    const page = await env.browser().newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(env.server().url);
+    await page.getByTestId('start-demo').click();
+    await expect.poll(() => num(page, 'run-step'), { timeout: 60_000 }).toBeGreaterThan(30);
+    const runId: string = await page.evaluate(() => (window as any).__trainscope.current.runId);
+
+    // Two reloads while it trains: each page misses what streamed while it was away.
+    for (let k = 0; k < 2; k++) {
+      const before = await num(page, 'run-step');
+      await page.reload();
+      await expect.poll(() => num(page, 'run-step'), { timeout: 60_000 }).toBeGreaterThan(before + 30);
+    }
+
+    // Pause and Resume show in the header at once, without a reload.
+    await page.getByTestId('pause').click();
+    await expect(page.getByTestId('resume').waitFor({ timeout: 20_000 })).resolves.toBeUndefined();
+    await page.getByTestId('resume').click();
+    await expect(page.getByTestId('pause').waitFor({ timeout: 20_000 })).resolves.toBeUndefined();
+
+    await page.getByTestId('stop').click();
+    await expect.poll(async () => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('stopped');
+    await libraryHasEnded(page);
+
+    const folder = readRun(join(env.runsDir(), runId)).events;
+    const stored = await libraryOf(page, runId);
+    const fileSteps = folder.flatMap((e) => (e.type === 'step' ? [[e.step, e.loss]] : []));
+    expect(stored.steps).toHaveLength(fileSteps.length);
+    expect(stored.steps).toEqual(fileSteps);
+    expect(stored.collections).toEqual(folder.flatMap((e) => (e.type === 'collection' ? [e.step] : [])));
+    const kept = (t: string) => !['run-start', 'step', 'collection', 'predictions', 'samples'].includes(t);
+    expect(stored.events).toEqual(folder.filter((e) => kept(e.type)).map((e) => [e.i, e.type]));
+    expect(stored).toMatchObject({ received: folder.length, status: 'stopped' });
+    // and the views show every step the run took
+    expect(await num(page, 'run-step')).toBe(fileSteps.length);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -24,17 +24,18 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A browser-mode server with a fresh runs folder and a Chromium, for one test file. */
-export function useBrowserMode(): { server: () => Served; browser: () => Browser } {
+export function useBrowserMode(): { server: () => Served; browser: () => Browser; runsDir: () => string } {
   let server: Served;
   let browser: Browser;
-  if (NO_BROWSER) return { server: () => server, browser: () => browser };
+  const runsDir = mkdtempSync(join(tmpdir(), 'trainscope-e2e-'));
+  if (NO_BROWSER) return { server: () => server, browser: () => browser, runsDir: () => runsDir };
   beforeAll(async () => {
-    server = await serve({ runsDir: mkdtempSync(join(tmpdir(), 'trainscope-e2e-')), baseDir: process.cwd(), staticDir: await ensureRendererBuilt() });
+    server = await serve({ runsDir, baseDir: process.cwd(), staticDir: await ensureRendererBuilt() });
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
-  return { server: () => server, browser: () => browser };
+  return { server: () => server, browser: () => browser, runsDir: () => runsDir };
 }

@@ -76,6 +76,52 @@ describe('run library', () => {
     expect(back.store(activationsStore)!.steps.length).toBeGreaterThan(2);
   });
 
+  it('a reload mid-run: the gap is reported, the replay fills it, and what was stored twice is stored once', async () => {
+    const name = `test-${dbCount++}`;
+    const first = new RunLibrary(new TrainscopeDB(name));
+    const gaps: [string, number][] = [];
+    first.onGap = (id, from) => gaps.push([id, from]);
+    // the page stored the first third, then missed some (the reload), then got live events again
+    const a = Math.floor(events.length / 3), b = Math.floor(events.length / 2);
+    first.ingest('test-run', events.slice(0, a));
+    await first.flush();
+    first.ingest('test-run', events.slice(b, b + 20));
+    first.ingest('test-run', events.slice(b + 20, b + 40));
+    expect(gaps).toEqual([['test-run', a]]); // once per gap, not once per batch
+    await first.flush();
+    expect((await first.list())[0].received).toBe(a);
+
+    // the reloaded page: a new library on the same database asks for a replay from where it lacks
+    const second = new RunLibrary(new TrainscopeDB(name));
+    const from = await second.attach('test-run');
+    expect(from).toBe(a);
+    second.ingest('test-run', events.slice(from)); // the replay overlaps what was stored past the gap
+    await second.flush();
+
+    const whole = library();
+    whole.ingest('test-run', events);
+    await whole.flush();
+    const [back, full] = [(await second.open('test-run'))!, (await whole.open('test-run'))!];
+    expect(back.steps).toEqual(full.steps);
+    expect(back.loss).toEqual(full.loss);
+    expect(back.collectionSteps).toEqual(full.collectionSteps);
+    expect(back.epochs).toEqual(full.epochs);
+    expect(back.status).toBe('completed');
+    const others = events.filter((e) => !['run-start', 'step', 'collection', 'predictions', 'samples'].includes(e.type)).length;
+    expect(await second.db.events.count()).toBe(others);
+    expect(await second.db.steps.count()).toBe(events.filter((e) => e.type === 'step').length);
+    expect((await second.list())[0].received).toBe(events.length);
+  });
+
+  it('a run the library never saw is stored whole from a replay from 0', async () => {
+    const lib = library();
+    lib.ingest('test-run', events.slice(40)); // live events of a run whose start this page never saw
+    expect(await lib.attach('test-run')).toBe(0);
+    lib.ingest('test-run', events);
+    await lib.flush();
+    expect((await lib.list())[0]).toMatchObject({ status: 'completed', received: events.length });
+  });
+
   it('stores one record per (run, step), collections packed as typed arrays', async () => {
     const lib = library();
     lib.ingest('test-run', events);

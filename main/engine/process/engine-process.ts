@@ -49,7 +49,7 @@ async function start(c: EngineCommandOf<'start'>) {
   }
   const runId = basename(runDir);
   let batch: RunEvent[] = [];
-  const flush = () => { if (batch.length) { send({ type: 'events', runId, events: batch }); batch = []; } };
+  const flush = () => { if (batch.length) { send({ type: 'events', runId, events: batch, persisted: writer.persisted }); batch = []; } };
   const timer = setInterval(flush, FLUSH_MS);
   t.on((e) => { writer.write(e); batch.push(e); });
   send({ type: 'started', runId, runDir });

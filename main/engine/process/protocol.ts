@@ -26,7 +26,8 @@ export type EngineReply =
   | { type: 'ready' }
   | { type: 'heartbeat' }
   | { type: 'started'; runId: string; runDir: string }
-  | { type: 'events'; runId: string; events: RunEvent[] }
+  /** `persisted`: every event of the run before this index is in its folder's log (the rest may still be buffered) */
+  | { type: 'events'; runId: string; events: RunEvent[]; persisted?: number }
   | { type: 'finished'; runId: string; status: string }
   | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress; requestId?: string }
   | { type: 'tool-result'; tool: ToolId; result: unknown; requestId?: string }
@@ -37,7 +38,7 @@ const replySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('started'), runId: z.string(), runDir: z.string() }),
-  z.object({ type: z.literal('events'), runId: z.string(), events: z.array(z.looseObject({ type: z.string() })) }),
+  z.object({ type: z.literal('events'), runId: z.string(), events: z.array(z.looseObject({ type: z.string() })), persisted: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('finished'), runId: z.string(), status: z.string() }),
   z.object({ type: z.literal('tool-progress'), tool: z.enum(TOOL_IDS), progress: z.object({ done: z.number(), total: z.number(), note: z.string().optional() }), requestId: z.string().optional() }),
   z.object({ type: z.literal('tool-result'), tool: z.enum(TOOL_IDS), result: z.unknown(), requestId: z.string().optional() }),

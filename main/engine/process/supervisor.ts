@@ -5,12 +5,13 @@
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROTOCOL_VERSION, type RunEndEvent } from '../../../shared/events.ts';
-import type { EngineState, HostMessage, ToolRun } from '../../../shared/host.ts';
+import { PROTOCOL_VERSION, type RunEndEvent, type RunEvent } from '../../../shared/events.ts';
+import type { EngineState, HostCommand, HostMessage, ToolRun } from '../../../shared/host.ts';
 import { issueText, type EngineCommandOf, type EngineService } from '../../../shared/engine-service.ts';
 import { toolById } from '../../../shared/tools/registry.ts';
 import { parseEngineReply, type EngineReply, type EngineRequest } from './protocol.ts';
 import { EVENTS_FILE } from '../run/run-folder.ts';
+import { joinTail, readEventsFrom, REPLAY_CHUNK, runFolderOf, Tail } from './replay.ts';
 import type { BackendChoice } from '../backends/select.ts';
 
 export interface EngineProcess {
@@ -34,7 +35,11 @@ export interface SupervisorOptions {
 export class EngineSupervisor implements EngineService {
   private proc: EngineProcess | null = null;
   private engineState: EngineState = { state: 'idle' };
-  private run: { runId: string; runDir: string; steps: number; epochs: number; started: number } | null = null;
+  private run: { runId: string; runDir: string; steps: number; epochs: number; started: number; next: number } | null = null;
+  /** the events of the latest run its folder may not hold yet (for replays) */
+  private tail = new Tail();
+  /** the renderer whose start is on its way to the engine: a refusal from the engine goes to it alone */
+  private asker: ((m: HostMessage) => void) | null = null;
   private listeners: ((m: HostMessage) => void)[] = [];
   private lastHeard = Date.now();
   private watchdog: NodeJS.Timeout | null = null;
@@ -83,7 +88,9 @@ export class EngineSupervisor implements EngineService {
     this.lastHeard = Date.now();
     switch (m.type) {
       case 'started':
-        this.run = { runId: m.runId, runDir: m.runDir, steps: 0, epochs: 0, started: Date.now() };
+        this.asker = null;
+        this.run = { runId: m.runId, runDir: m.runDir, steps: 0, epochs: 0, started: Date.now(), next: 0 };
+        this.tail.reset(m.runId, m.runDir);
         this.setState({ state: 'running', runId: m.runId, paused: false });
         this.emit({ type: 'started', runId: m.runId });
         break;
@@ -91,20 +98,28 @@ export class EngineSupervisor implements EngineService {
         for (const e of m.events) {
           if (e.type === 'step') this.run && (this.run.steps = e.step + 1);
           if (e.type === 'epoch') this.run && (this.run.epochs = e.epoch + 1);
-          if (e.type === 'status' && this.engineState.state === 'running') {
-            this.engineState = { ...this.engineState, paused: e.status === 'paused' };
+          if (e.i !== undefined && this.run) this.run.next = e.i + 1;
+          // every renderer's header shows paused or running: the state changes with the run's status
+          if (e.type === 'status' && this.engineState.state === 'running' && this.engineState.paused !== (e.status === 'paused')) {
+            this.setState({ ...this.engineState, paused: e.status === 'paused' });
           }
         }
+        if (this.tail.runId === m.runId) this.tail.add(m.events, m.persisted);
         this.emit({ type: 'events', runId: m.runId, events: m.events });
         break;
       case 'finished':
         this.run = null;
         this.setState({ state: 'idle' });
         break;
-      case 'error':
+      case 'error': {
         if (m.tool && this.running?.requestId === m.requestId) this.running = null;
-        this.emit({ type: 'error', message: m.message, ...(m.tool ? { tool: m.tool } : {}), ...(m.requestId ? { requestId: m.requestId } : {}) });
+        const error: HostMessage = { type: 'error', message: m.message, ...(m.tool ? { tool: m.tool } : {}), ...(m.requestId ? { requestId: m.requestId } : {}) };
+        // a start the engine refused (a bad spec, data that does not load) is the asking renderer's error
+        const to = !m.tool && this.asker && this.engineState.state !== 'running' ? this.asker : null;
+        this.asker = null;
+        if (to) to(error); else this.emit(error);
         break;
+      }
       case 'tool-progress':
         this.emit(m);
         break;
@@ -127,17 +142,19 @@ export class EngineSupervisor implements EngineService {
     this.run = null;
     if (run) {
       const end: RunEndEvent = {
-        v: PROTOCOL_VERSION, t: Date.now(), type: 'run-end', status: 'failed', reason, steps: run.steps, epochs: run.epochs,
+        v: PROTOCOL_VERSION, t: Date.now(), i: run.next, type: 'run-end', status: 'failed', reason, steps: run.steps, epochs: run.epochs,
         durationMs: Date.now() - run.started, final: { train: null, validation: null, test: null },
       };
       const log = join(run.runDir, EVENTS_FILE);
       // A newline first: the engine may have died in the middle of a line.
       if (existsSync(log)) appendFileSync(log, `\n${stringifyJson(end)}\n`);
+      if (this.tail.runId === run.runId) this.tail.add([end]);
       this.emit({ type: 'events', runId: run.runId, events: [end] });
     }
     const tool = this.running;
     this.running = null;
     if (tool) this.emit({ type: 'error', tool: tool.tool, message: `${tool.tool}: ${reason}`, ...(tool.requestId ? { requestId: tool.requestId } : {}) });
+    this.asker = null;
     this.setState({ state: 'crashed', runId: run?.runId ?? null, reason });
     this.emit({ type: 'error', message: `${reason}; the recorded data is kept and the next run starts a fresh engine` });
   }
@@ -162,37 +179,74 @@ export class EngineSupervisor implements EngineService {
     this.watchdog = null;
   }
 
-  start(c: EngineCommandOf<'start'>) {
+  /**
+   * A renderer's command. Refusals and answers meant for the renderer that asked go to `reply`
+   * alone (another tab's refusal is not this tab's business); state changes go to every renderer.
+   */
+  command(c: Exclude<HostCommand, { type: 'hello' }>, reply: (m: HostMessage) => void = (m) => this.emit(m)) {
+    if (c.type === 'replay') { void this.replay(c.runId, c.from, reply); return; }
+    (this[c.type] as (c: HostCommand, reply: (m: HostMessage) => void) => void)(c, reply);
+  }
+
+  start(c: EngineCommandOf<'start'>, reply: (m: HostMessage) => void = (m) => this.emit(m)) {
     if (this.engineState.state === 'running') {
-      this.emit({ type: 'error', message: 'a run is already in progress: stop it first' });
+      reply({ type: 'error', message: 'a run is already in progress: stop it first' });
       return;
     }
     if (this.running) {
-      this.emit({ type: 'error', message: `a run waits: the engine is running ${this.running.tool} (stop it first)` });
+      reply({ type: 'error', message: `a run waits: the engine is running ${this.running.tool} (stop it first)` });
       return;
     }
     const p = this.ensureProcess();
-    if (this.post(p, c)) this.startWatchdog();
+    if (this.post(p, c, reply)) {
+      this.asker = reply;
+      this.startWatchdog();
+    }
   }
 
   /** Sends a command to the engine; a message the channel cannot carry is an error for the client, not a crash. */
-  private post(p: EngineProcess, c: EngineRequest): boolean {
+  private post(p: EngineProcess, c: EngineRequest, reply: (m: HostMessage) => void = (m) => this.emit(m)): boolean {
     try {
       p.send(c);
       return true;
     } catch (e) {
-      this.emit({ type: 'error', message: `${c.type}: the engine cannot be sent this message (${(e as Error).message.split('\n')[0]})` });
+      reply({ type: 'error', message: `${c.type}: the engine cannot be sent this message (${(e as Error).message.split('\n')[0]})` });
       return false;
     }
   }
 
   /** A debugging tool on a spec (overfit check, gradient check...), in the engine process, not while a run trains. */
-  tool(c: EngineCommandOf<'tool'>) {
-    const refuse = (message: string) => this.emit({ type: 'error', tool: c.tool, message, ...(c.requestId ? { requestId: c.requestId } : {}) });
+  tool(c: EngineCommandOf<'tool'>, reply: (m: HostMessage) => void = (m) => this.emit(m)) {
+    const refuse = (message: string) => reply({ type: 'error', tool: c.tool, message, ...(c.requestId ? { requestId: c.requestId } : {}) });
     if (this.engineState.state === 'running') { refuse(`${c.tool} runs when no run is training`); return; }
     if (this.running) { refuse(`${c.tool} waits: the engine is running ${this.running.tool}`); return; }
     this.running = { tool: c.tool, ...(c.requestId ? { requestId: c.requestId } : {}) };
-    if (!this.post(this.ensureProcess(), c)) this.running = null;
+    if (!this.post(this.ensureProcess(), c, reply)) this.running = null;
+  }
+
+  /**
+   * A run's events from stream index `from`, for a renderer that missed some (reloaded mid-run):
+   * its folder's log, then what the engine has streamed but not yet written. Answered to the
+   * asking renderer alone, in chunks, the last one marked `done`.
+   */
+  async replay(runId: string, from: number, reply: (m: HostMessage) => void) {
+    const done = (events: RunEvent[], error?: string) => reply({ type: 'replay', runId, events, done: true, ...(error ? { error } : {}) });
+    const latest = this.tail.runId === runId;
+    const dir = latest ? this.tail.runDir : runFolderOf(this.opts.runsDir, runId);
+    if (!dir) { done([], `run ${runId}: no such run folder in ${this.opts.runsDir}`); return; }
+    const tail = latest ? this.tail.snapshot() : [];
+    let events: RunEvent[];
+    try {
+      events = joinTail(await readEventsFrom(dir, from), tail, from);
+    } catch (e) {
+      // the log cannot be read (a full disk never created it): the tail is what there is
+      events = joinTail([], tail, from);
+      if (!events.length) { done([], `run ${runId}: ${(e as Error).message}`); return; }
+    }
+    for (let k = 0; k + REPLAY_CHUNK < events.length; k += REPLAY_CHUNK) {
+      reply({ type: 'replay', runId, events: events.slice(k, k + REPLAY_CHUNK), done: false });
+    }
+    done(events.slice(Math.floor(Math.max(events.length - 1, 0) / REPLAY_CHUNK) * REPLAY_CHUNK));
   }
 
   pause() { this.proc?.send({ type: 'pause' }); }

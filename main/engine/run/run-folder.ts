@@ -50,7 +50,11 @@ function realMkdirError(dir: string, e: unknown): unknown {
 export class RunWriter {
   private fd: number;
   private buffer: string[] = [];
+  /** the stream index (`i`) after the last buffered event */
+  private bufferedTo = 0;
   private lastFlush = Date.now();
+  /** every event before this stream index is on disk: a host replays those from the file, the rest from memory */
+  persisted = 0;
   /** the first write that failed (a full disk mid-run): writing stops, the run goes on, the host reports it */
   failed: OutputError | null = null;
 
@@ -98,6 +102,7 @@ export class RunWriter {
       e = { ...rest, file } as RunEvent;
     }
     this.buffer.push(`${stringifyJson(e)}\n`);
+    if (e.i !== undefined) this.bufferedTo = e.i + 1;
     if (e.type !== 'step' || Date.now() - this.lastFlush > this.flushMs) this.flush();
   }
 
@@ -110,6 +115,7 @@ export class RunWriter {
       return;
     }
     this.buffer = [];
+    this.persisted = this.bufferedTo;
     this.lastFlush = Date.now();
   }
 
@@ -170,7 +176,9 @@ export function readRun(dir: string): RunRecord {
 export function withData<E extends RunEvent>(dir: string, e: E): E {
   if ((e.type === 'predictions' || e.type === 'samples') && e.file && e.data === undefined) {
     const b = readFileSync(join(dir, e.file));
-    return { ...e, data: bytesToBase64(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) };
+    // as the engine streamed it: the data inline, no file name
+    const { file: _file, ...rest } = e;
+    return { ...rest, data: bytesToBase64(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) } as E;
   }
   return e;
 }

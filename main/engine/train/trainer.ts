@@ -62,8 +62,11 @@ export class Trainer {
     return this;
   }
 
+  /** the next event's index in this run's stream (see `i` in shared/events.ts) */
+  private index = 0;
+
   private emit(body: RunEventBody) {
-    const e = stampEvent(body);
+    const e: RunEvent = { ...stampEvent(body), i: this.index++ };
     for (const l of this.listeners) l(e);
     this.hooks.event(e);
   }

@@ -2,6 +2,7 @@
 // from engine events (live) or from the run library (reopened). Views read it; only ingest() and
 // the library's loader write it. Each instrument keeps its own store, filled from packed
 // numbers by the instrument itself: live and reopened runs go through the same path.
+import { Received } from './received.ts';
 import type { EpochEvent, RunEndEvent, RunEvent, RunStartEvent, RunStatus } from '../../../shared/events.ts';
 import type { LayerInfo } from '../../../shared/layers.ts';
 import { base64ToBytes, base64ToF32 } from '../../../shared/base64.ts';
@@ -64,8 +65,11 @@ export class RunData {
     return s ?? null;
   }
 
+  /** the stream indices taken in: an event that comes again (a replay overlapping the live stream) is skipped */
+  received = new Received();
+
   ingest(events: RunEvent[]) {
-    for (const e of events) this.ingestOne(e);
+    for (const e of events) if (this.received.take(e.i)) this.ingestOne(e);
   }
 
   private warnOnce(message: string) {

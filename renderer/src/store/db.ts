@@ -20,6 +20,8 @@ export interface RunRecord {
   end: RunEndEvent | null;
   best: Record<string, number>;
   steps: number;
+  /** every event of the run's stream before this index is stored (see `i` in shared/events.ts); a replay asks from here */
+  received?: number;
   /** a run made from another by a remedy: a fix trial, or a spec adopted from one (not indexed: no schema change) */
   variantOf?: VariantOf;
 }

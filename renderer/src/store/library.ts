@@ -3,6 +3,7 @@
 // every FLUSH_MS); a storage error (quota, a blocked upgrade) is reported, never swallowed.
 import { parseEvent, type PredictionsEvent, type RunEvent, type RunStartEvent } from '../../../shared/events.ts';
 import { RunData } from '../lib/run-data.ts';
+import { Received } from '../lib/received.ts';
 import { TrainscopeDB, type EventRecord, type MarkRecord, type PredictionRecord, type RunRecord, type SampleRecord, type StepRecord, type VariantOf } from './db.ts';
 import { base64ToBytes, base64ToF32 } from '../../../shared/base64.ts';
 import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
@@ -48,6 +49,8 @@ function bestOf(run: RunRecord, e: RunEvent) {
 interface Live {
   run: RunRecord; steps: Map<number, StepRecord>; dirty: Set<number>; events: EventRecord[]; seq: number; layout: RunLayout;
   predictions: PredictionRecord[]; samples: SampleRecord[];
+  /** the stream indices stored or queued (`run.received` is its first missing one) */
+  received: Received;
 }
 
 export class RunLibrary {
@@ -59,6 +62,8 @@ export class RunLibrary {
   private variants = new Map<string, VariantOf>();
   onError: (message: string) => void = () => {};
   onChange: () => void = () => {};
+  /** events of a run arrived past a gap: the host should replay the run from `from` */
+  onGap: (runId: string, from: number) => void = () => {};
 
   constructor(db = new TrainscopeDB()) {
     this.db = db;
@@ -68,16 +73,22 @@ export class RunLibrary {
   /** Queue events of a live run for storage. */
   ingest(runId: string, events: RunEvent[]) {
     let l = this.live.get(runId);
+    const gapBefore = l?.received.gap ?? false;
     for (const e of events) {
-      if (e.type === 'run-start') {
+      if (e.type === 'run-start' && !l) {
         l = {
-          run: { id: runId, name: e.spec.name, title: e.spec.name, createdAt: e.t, status: 'running', backend: e.backend.name, start: e, end: null, best: {}, steps: 0, ...(this.variants.has(runId) ? { variantOf: this.variants.get(runId) } : {}) },
-          steps: new Map(), dirty: new Set(), events: [], seq: 0, layout: layoutOf(e), predictions: [], samples: [],
+          run: {
+            id: runId, name: e.spec.name, title: e.spec.name, createdAt: e.t, status: 'running', backend: e.backend.name, start: e, end: null, best: {}, steps: 0,
+            ...(e.i !== undefined ? { received: e.i + 1 } : {}), ...(this.variants.has(runId) ? { variantOf: this.variants.get(runId) } : {}),
+          },
+          steps: new Map(), dirty: new Set(), events: [], seq: 0, layout: layoutOf(e), predictions: [], samples: [], received: new Received((e.i ?? -1) + 1),
         };
         this.live.set(runId, l);
         continue;
       }
-      if (!l) continue; // events of a run whose start we never saw (opened mid-run elsewhere)
+      if (!l) continue; // events of a run whose start we have not seen: the app asks for a replay from its start
+      if (!l.received.take(e.i)) continue;
+      if (e.i !== undefined) l.run.received = l.received.next;
       if (e.type === 'step') {
         const r = l.steps.get(e.step);
         l.steps.set(e.step, { ...(r ?? {}), runId, step: e.step, epoch: e.epoch, loss: e.loss, lr: e.lr, t: e.t });
@@ -93,13 +104,15 @@ export class RunLibrary {
         if (e.data) l.predictions.push({ runId, split: e.split, epoch: e.epoch, header: headerOf(e), f: base64ToF32(e.data) });
       } else if (e.type === 'samples') {
         if (e.data) l.samples.push({ runId, split: e.split, n: e.n, shape: e.shape, encoding: e.encoding, lo: e.lo, hi: e.hi, labels: Float32Array.from(e.labels), data: base64ToBytes(e.data) });
-      } else {
-        l.events.push({ runId, seq: l.seq++, event: e });
+      } else if (e.type !== 'run-start') {
+        // keyed by the stream index when there is one, so an event stored twice is stored once
+        l.events.push({ runId, seq: e.i ?? l.seq++, event: e });
         if (e.type === 'status') l.run.status = e.status;
         if (e.type === 'run-end') { l.run.status = e.status; l.run.end = e; }
         bestOf(l.run, e);
       }
     }
+    if (l && l.received.gap && !gapBefore) this.onGap(runId, l.received.next);
     this.schedule();
   }
 
@@ -109,7 +122,8 @@ export class RunLibrary {
 
   /** Writes everything queued; resolves when it is on disk. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
+    // (one failed write must not leave the chain rejected: every later write would be skipped unseen)
+    this.flushing = this.flushing.then(() => this.write()).catch((e) => { this.onError(`the run library could not save: ${(e as Error).message}`); });
     return this.flushing;
   }
 
@@ -119,10 +133,12 @@ export class RunLibrary {
       const events = l.events.splice(0);
       const predictions = l.predictions.splice(0);
       const samples = l.samples.splice(0);
+      // the record as it stands with exactly these writes (`received` must not run ahead of what is stored)
+      const run = { ...l.run };
       l.dirty.clear();
       try {
         await this.db.transaction('rw', [this.db.runs, this.db.steps, this.db.events, this.db.predictions, this.db.samples], async () => {
-          await this.db.runs.put(l.run);
+          await this.db.runs.put(run);
           if (steps.length) await this.db.steps.bulkPut(steps);
           if (events.length) await this.db.events.bulkPut(events);
           if (predictions.length) await this.db.predictions.bulkPut(predictions);
@@ -142,13 +158,29 @@ export class RunLibrary {
     this.onChange();
   }
 
-  /** Continue storing a run that is still training (the page was reloaded mid-run). */
-  async attach(runId: string): Promise<void> {
-    if (this.live.has(runId)) return;
+  /**
+   * Continue storing a run that is still training (the page was reloaded mid-run) or that ended
+   * unseen. Returns the stream index to replay it from: what the library holds goes before it.
+   */
+  async attach(runId: string): Promise<number> {
+    const l = this.live.get(runId);
+    if (l) return l.received.next;
     const run = await this.db.runs.get(runId);
-    if (!run) return;
+    if (!run) return 0; // not stored at all: the replay brings its start
     const last = await this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).last();
-    this.live.set(runId, { run, steps: new Map(), dirty: new Set(), events: [], seq: (last?.seq ?? -1) + 1, layout: layoutOf(run.start), predictions: [], samples: [] });
+    this.live.set(runId, { run, steps: new Map(), dirty: new Set(), events: [], seq: (last?.seq ?? -1) + 1, layout: layoutOf(run.start), predictions: [], samples: [], received: new Received(run.received ?? 0) });
+    return run.received ?? 0;
+  }
+
+  /** Stops storing a run nothing more will come for (a replayed run that ended without its run-end). */
+  async detach(runId: string) {
+    await this.flush();
+    this.live.delete(runId);
+  }
+
+  /** Runs stored as training that this library is not storing now: they ended while no page was open. */
+  async unfinished(): Promise<RunRecord[]> {
+    return (await this.list()).filter((r) => !r.end && !this.live.has(r.id));
   }
 
   list(): Promise<RunRecord[]> {
@@ -182,6 +214,7 @@ export class RunLibrary {
     ]);
     for (const p of predictions) data.addPredictions(p.header, p.f);
     for (const s of samples) data.samples[s.split] = s;
+    data.received = new Received(run.received ?? 0);
     if (!run.end && !this.live.has(runId)) data.status = 'interrupted';
     return data;
   }

@@ -1,0 +1,79 @@
+// Replaying a run's events to a renderer that missed some (a page reloaded mid-run, a second
+// window opened late): the run folder's log holds what the engine has written, and the tail
+// holds what it has streamed but not yet written (the log is flushed about once a second).
+// Every event carries its index in the run's stream (`i`), so the two join without a gap and a
+// renderer can drop what it already has.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseEvent, type RunEvent } from '../../../shared/events.ts';
+import { EVENTS_FILE, withData } from '../run/run-folder.ts';
+
+/** Events per replay message: a long run's log goes out in pieces a page can take in. */
+export const REPLAY_CHUNK = 500;
+/** The tail keeps at most this many events: if the log stops being written (a full disk), the oldest go. */
+const MAX_TAIL = 50_000;
+
+/** A run's folder under the runs folder, if `runId` names one; never a path outside it. */
+export function runFolderOf(runsDir: string, runId: string): string | null {
+  if (!/^[\w.-]+$/.test(runId) || runId === '.' || runId === '..') return null;
+  const dir = join(runsDir, runId);
+  return existsSync(join(dir, EVENTS_FILE)) ? dir : null;
+}
+
+// The index is the last field of every line the engine writes: lines before `from` are skipped
+// without parsing them (a long run's log is tens of megabytes).
+const INDEX_AT_END = /"i":(\d+)\}\s*$/;
+
+/** The events of a run folder's log from stream index `from` (lines that do not read are left out). */
+export async function readEventsFrom(dir: string, from: number): Promise<RunEvent[]> {
+  const text = await readFile(join(dir, EVENTS_FILE), 'utf8');
+  const events: RunEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const m = INDEX_AT_END.exec(line);
+    if (m && Number(m[1]) < from) continue;
+    let raw: unknown;
+    try { raw = JSON.parse(line); } catch { continue; } // a torn last line: the tail has that event
+    const r = parseEvent(raw);
+    if (!r.ok) continue;
+    // (a log written before events had an index is replayed whole)
+    if (r.event.i !== undefined && r.event.i < from) continue;
+    events.push(withData(dir, r.event));
+  }
+  return events;
+}
+
+/** The latest run's events that its log may not hold yet. */
+export class Tail {
+  runId: string | null = null;
+  runDir: string | null = null;
+  private events: RunEvent[] = [];
+
+  reset(runId: string, runDir: string) {
+    this.runId = runId;
+    this.runDir = runDir;
+    this.events = [];
+  }
+
+  /** Streamed events; `persisted`: the engine reports every event before it is in the log. */
+  add(events: RunEvent[], persisted?: number) {
+    this.events.push(...events);
+    let drop = 0;
+    if (persisted !== undefined) while (drop < this.events.length && (this.events[drop].i ?? Infinity) < persisted) drop++;
+    drop = Math.max(drop, this.events.length - MAX_TAIL);
+    if (drop > 0) this.events.splice(0, drop);
+  }
+
+  /** A copy, taken before the log is read: whatever is not in that copy was in the log by then. */
+  snapshot(): RunEvent[] {
+    return this.events.slice();
+  }
+}
+
+/** The log's events, then the tail's that come after them (from `from` on), each index once. */
+export function joinTail(logged: RunEvent[], tail: RunEvent[], from: number): RunEvent[] {
+  let last = from - 1;
+  for (const e of logged) if (e.i !== undefined && e.i > last) last = e.i;
+  return [...logged, ...tail.filter((e) => e.i !== undefined && e.i > last)];
+}
