@@ -48,7 +48,15 @@ export function readIdx(file: string, maxBytes = 1_000_000_000): IdxArray {
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + headerLen, expected) };
 }
 
-export function loadIdx(imagesFile: string, labelsFile: string, classNames?: string[], maxBytes?: number): Dataset {
+/** A dataset that holds some rows of its source: their indices there (ascending), and the source's count. */
+export type Picked<D> = D & { picked?: { rows: number[]; total: number } };
+
+/**
+ * `pick`, given the number of samples in the files, names the rows to keep (data.limit): only
+ * those are converted to floats, so a limit bounds the memory a large file takes (4 bytes per
+ * input value) rather than being applied after everything is decoded.
+ */
+export function loadIdx(imagesFile: string, labelsFile: string, classNames?: string[], maxBytes?: number, pick?: (n: number) => number[]): Picked<Dataset> {
   const images = readIdx(imagesFile, maxBytes);
   const labels = readIdx(labelsFile, maxBytes);
   if (images.dims.length < 2) throw new InputError(imagesFile, `expected images (3 dimensions), found ${images.dims.length} dimension(s)`);
@@ -58,16 +66,27 @@ export function loadIdx(imagesFile: string, labelsFile: string, classNames?: str
     throw new InputError(labelsFile, `holds ${labels.dims[0]} labels but ${basename(imagesFile)} holds ${n} images`);
   }
   const shape = images.dims.length === 2 ? [images.dims[1]] : images.dims.length === 3 ? [images.dims[1], images.dims[2], 1] : images.dims.slice(1);
-  const x = Float32Array.from(images.data);
-  const y = Float32Array.from(labels.data);
+  // (the classes come from every label, kept or not: a limit must not change the model's output size)
   let maxLabel = 0;
-  for (let i = 0; i < n; i++) if (y[i] > maxLabel) maxLabel = y[i];
+  for (let i = 0; i < n; i++) if (labels.data[i] > maxLabel) maxLabel = labels.data[i];
   const classes = classNames ? classNames.length : maxLabel + 1;
   if (maxLabel >= classes) {
     throw new InputError(labelsFile, `label ${maxLabel} is out of range for ${classes} class names`);
   }
+  const rows = pick ? pick(n).slice().sort((a, b) => a - b) : null;
+  const size = images.data.length / Math.max(n, 1);
+  let x: Float32Array, y: Float32Array;
+  if (rows) {
+    x = new Float32Array(rows.length * size);
+    y = new Float32Array(rows.length);
+    rows.forEach((r, k) => { x.set(images.data.subarray(r * size, (r + 1) * size), k * size); y[k] = labels.data[r]; });
+  } else {
+    x = Float32Array.from(images.data);
+    y = Float32Array.from(labels.data);
+  }
   return {
-    x, y, n, shape, classes, classNames: classNames ?? null,
+    x, y, n: rows ? rows.length : n, shape, classes, classNames: classNames ?? null,
     range: [0, 255], source: basename(imagesFile),
+    ...(rows ? { picked: { rows, total: n } } : {}),
   };
 }

@@ -5,7 +5,7 @@ import type { DataInfo } from '../../../shared/events.ts';
 import { InputError } from '../errors.ts';
 import { rng, shuffleInPlace } from '../seed.ts';
 import { type Dataset, sampleSize, subset } from './dataset.ts';
-import { loadIdx } from './idx.ts';
+import { loadIdx, type Picked } from './idx.ts';
 import { loadCsv } from './csv.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { makeSynthetic } from './synthetic.ts';
@@ -19,10 +19,11 @@ export interface Splits {
 }
 
 /** `like` is the training set, when loading a separate validation or test source, so classes map the same way. */
-export function loadSource(src: DataSource, baseDir: string, seed: number, like?: Dataset, maxDecodedBytes?: number): Dataset {
+/** `pick`: the rows to keep, given the source's size; a source that can, keeps only those (see loadIdx). */
+export function loadSource(src: DataSource, baseDir: string, seed: number, like?: Dataset, maxDecodedBytes?: number, pick?: (n: number) => number[]): Picked<Dataset> {
   const path = (p: string) => resolve(baseDir, p);
   switch (src.type) {
-    case 'idx': return loadIdx(path(src.images), path(src.labels), src.classNames ?? like?.classNames ?? undefined, maxDecodedBytes);
+    case 'idx': return loadIdx(path(src.images), path(src.labels), src.classNames ?? like?.classNames ?? undefined, maxDecodedBytes, pick);
     case 'csv': return loadCsv(path(src.path), { label: src.label, task: src.task, classNames: like?.classNames });
     case 'image-folder': return loadImageFolder(path(src.path), { width: src.width, height: src.height, channels: src.channels, classNames: like?.classNames });
     case 'synthetic': return makeSynthetic({ ...src, seed });
@@ -88,11 +89,21 @@ export function applyNormalisation(norm: Normalisation, d: Dataset) {
 
 export function prepareData(spec: RunSpec, baseDir: string): Splits {
   const d = spec.data;
-  const all = loadSource(d.train, baseDir, spec.seed, undefined, d.maxDecodedBytes);
-  if (all.n < 2) throw new InputError('data.train', `holds ${all.n} sample(s)`);
-  const order = Array.from({ length: all.n }, (_, i) => i);
-  shuffleInPlace(order, rng(spec.seed));
-  const pool = d.limit ? order.slice(0, Math.min(d.limit, all.n)) : order;
+  // The samples used: a seeded shuffle of the source, cut to data.limit. A source that can keeps
+  // only those rows while loading; the same rows are chosen either way.
+  const pick = (n: number) => {
+    const order = Array.from({ length: n }, (_, i) => i);
+    shuffleInPlace(order, rng(spec.seed));
+    return d.limit ? order.slice(0, Math.min(d.limit, n)) : order;
+  };
+  const { picked, ...all } = loadSource(d.train, baseDir, spec.seed, undefined, d.maxDecodedBytes, d.limit ? pick : undefined);
+  const total = picked?.total ?? all.n;
+  if (total < 2) throw new InputError('data.train', `holds ${total} sample(s)`);
+  let pool = pick(total);
+  if (picked) {
+    const at = new Map(picked.rows.map((r, k) => [r, k]));
+    pool = pool.map((r) => at.get(r)!);
+  }
 
   let cursor = 0;
   const take = (frac: number) => {

@@ -3,7 +3,9 @@ import { makeSynthetic } from '../../../main/engine/data/synthetic.ts';
 import { loadMnistDigits } from '../../../main/engine/data/mnist-digits.ts';
 import { prepareData } from '../../../main/engine/data/load.ts';
 import { augmentBatch } from '../../../main/engine/data/augment.ts';
-import { rng } from '../../../main/engine/seed.ts';
+import { rng, shuffleInPlace } from '../../../main/engine/seed.ts';
+import { loadIdx } from '../../../main/engine/data/idx.ts';
+import { subset } from '../../../main/engine/data/dataset.ts';
 import { spec } from '../../helpers.ts';
 
 const model = { layers: [{ type: 'dense' as const, units: 2, activation: 'softmax' as const }] };
@@ -54,6 +56,26 @@ describe('splits and normalisation', () => {
     for (let i = 0; i < a.test.n; i++) expect(trainKeys.has(key(a.test, i))).toBe(false);
     const b = prepareData(s, '.');
     expect(Array.from(b.validation.x)).toEqual(Array.from(a.validation.x));
+  });
+
+  it('an IDX source with `limit` converts only the rows it keeps, and keeps the same rows as loading it whole', () => {
+    const images = 'tests/fixtures/fashion-mnist-2k/t2k-images-idx3-ubyte.gz', labels = 'tests/fixtures/fashion-mnist-2k/t2k-labels-idx1-ubyte.gz';
+    const s = spec({ seed: 3, data: { train: { type: 'idx', images, labels }, limit: 300, validation: 0.2, test: 0.1, normalize: 'none' }, model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }] } });
+    const got = prepareData(s, '.');
+    // the definition of `limit`: a seeded shuffle of all 2,000 samples, then the first 300
+    const whole = loadIdx(images, labels);
+    const order = Array.from({ length: whole.n }, (_, i) => i);
+    shuffleInPlace(order, rng(3));
+    const pool = order.slice(0, 300);
+    expect(Array.from(got.test.y)).toEqual(Array.from(subset(whole, pool.slice(0, 30)).y));
+    expect(Array.from(got.validation.x)).toEqual(Array.from(subset(whole, pool.slice(30, 90)).x));
+    expect(Array.from(got.train.x)).toEqual(Array.from(subset(whole, pool.slice(90)).x));
+    expect(got.info.classes).toBe(10);
+    // what is converted to floats is the kept rows only
+    const kept = loadIdx(images, labels, undefined, undefined, () => [5, 1999, 0]);
+    expect(kept.x.length).toBe(3 * 784);
+    expect(kept.picked).toEqual({ rows: [0, 5, 1999], total: 2000 });
+    expect(Array.from(kept.y)).toEqual([whole.y[0], whole.y[5], whole.y[1999]]);
   });
 
   it('standardises with training statistics only', () => {
