@@ -16,12 +16,13 @@ export class InputError extends Error {
  */
 export class OutputError extends InputError {
   constructor(path: string, e: unknown) {
-    const err = e as NodeJS.ErrnoException;
+    // (`reason`: what the code means here, when it does not mean what it usually does)
+    const err = e as NodeJS.ErrnoException & { reason?: string };
     const reasons: Record<string, string> = {
       EROFS: 'read-only file system', ENOSPC: 'no space left on the device', EACCES: 'permission denied', EPERM: 'operation not permitted',
       ENOTDIR: 'a part of the path is a file, not a folder', EEXIST: 'exists and is not a folder', EDQUOT: 'disk quota exceeded', ENOENT: 'no such folder',
     };
-    super(path, `cannot write the run folder (${err?.code ? `${err.code}: ${reasons[err.code] ?? err.message}` : String((e as Error)?.message ?? e)})`);
+    super(path, `cannot write the run folder (${err?.code ? `${err.code}: ${err.reason ?? reasons[err.code] ?? err.message}` : String((e as Error)?.message ?? e)})`);
     this.name = 'OutputError';
   }
 }

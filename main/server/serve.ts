@@ -2,6 +2,7 @@
 // an engine over a WebSocket. Every request and socket must carry this session's random token
 // (in the URL once, then an HttpOnly SameSite=Strict cookie); a foreign Origin or Host is refused,
 // which also defeats DNS-rebinding pages.
+import { checkRunsFolder } from '../engine/run/run-folder.ts';
 import { stringifyJson } from '../../shared/json-number.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -55,6 +56,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   const tokenBuf = Buffer.from(token);
   const staticDir = resolve(opts.staticDir);
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}: the renderer is not built (npm run build)`);
+  checkRunsFolder(opts.runsDir);
   const supervisor = new EngineSupervisor({ spawn: opts.spawn ?? forkEngine, runsDir: opts.runsDir, baseDir: opts.baseDir, hangAfterMs: opts.hangAfterMs });
   const presets = loadPresets();
   let port = 0;

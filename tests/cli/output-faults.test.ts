@@ -36,6 +36,23 @@ describe('the output folder fails', () => {
     expect(r.stderr.trim().split('\n').at(-1)).toBe(`trainscope: ${join(file, 'runs')}: cannot write the run folder (ENOTDIR: a part of the path is a file, not a folder)`);
   });
 
+  // Node's recursive mkdir loops for ever there (the kernel answers ENOENT for a folder under /proc/sys)
+  it.skipIf(!existsSync('/proc/sys'))('a folder the file system cannot hold (/proc/sys): exit 2 at once, not a hang', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/trainscope.mjs'), 'train', SPEC, '--out', '/proc/sys/trainscope-runs', '--backend', 'cpu'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('trainscope: /proc/sys/trainscope-runs: cannot write the run folder (ENOENT: this file system does not allow folders in /proc/sys)');
+  });
+
+  it('serve with a runs folder it cannot write: exit 2 at start-up, before anything listens', () => {
+    const file = join(tmp(), 'a-file');
+    writeFileSync(file, 'x');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/trainscope.mjs'), 'serve', '--runs', file], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stdout).not.toContain('http://');
+    expect(r.stderr.trim()).toBe(`trainscope: ${file}: cannot write the run folder (ENOTDIR: a part of the path is a file, not a folder)`);
+  });
+
   const full = tmpfs('size=64k');
   it.skipIf(typeof full !== 'string')(`a disk that fills up mid-run: exit 2, no stack trace, no *.tmp left${typeof full === 'string' ? '' : ` (skipped: ${full.skip})`}`, () => {
     const out = join(full as string, 'runs');

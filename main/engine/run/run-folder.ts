@@ -1,7 +1,7 @@
 // The run folder: spec.json, an append-only events.jsonl, and checkpoints/. A run killed mid-way
 // leaves a folder that still reads: every line is a whole event, a torn last line is skipped.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { base64ToBytes, bytesToBase64 } from '../../../shared/base64.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { PROTOCOL_VERSION, parseEvent, type RunEvent, type RunEventBody } from '../../../shared/events.ts';
@@ -22,28 +22,50 @@ export function createRunDir(outDir: string, name: string): string {
   let dir = base;
   for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (e) {
-    throw new OutputError(outDir, realMkdirError(dir, e));
+    throw new OutputError(outDir, e);
   }
   return dir;
 }
 
 /**
- * A recursive mkdir reports ENOENT for a read-only file system; the first folder that cannot be
- * made, made on its own, says why (EROFS, EACCES...).
+ * mkdir -p, one level at a time from the deepest folder that exists. Node's recursive mkdir
+ * loops for ever where a file system answers ENOENT for a folder whose parent exists (/proc/sys),
+ * and reports ENOENT for a read-only file system; made level by level, the first folder that
+ * cannot be made says why (EROFS, EACCES, ENOTDIR...).
  */
-function realMkdirError(dir: string, e: unknown): unknown {
-  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return e;
-  let missing = dir;
-  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
-  try {
-    mkdirSync(missing);
-    rmSync(missing, { recursive: true, force: true });
-  } catch (inner) {
-    return inner;
+export function makeDirs(dir: string) {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
   }
-  return e;
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EEXIST') continue; // made meanwhile by someone else
+      if (err.code === 'ENOENT' && existsSync(dirname(d))) Object.assign(err, { reason: `this file system does not allow folders in ${dirname(d)}` });
+      throw err;
+    }
+  }
+}
+
+/**
+ * The runs folder a host will write every run into, made if missing and checked writable now,
+ * so an unusable one is a one-line error at start-up rather than at the first run.
+ */
+export function checkRunsFolder(dir: string) {
+  const probe = join(dir, `.trainscope-probe-${process.pid}`);
+  try {
+    makeDirs(dir);
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (e) {
+    throw new OutputError(dir, e);
+  }
 }
 
 /** Appends events as JSON lines; flushes to disk at least every `flushMs` and on important events. */
@@ -60,7 +82,7 @@ export class RunWriter {
 
   constructor(readonly dir: string, spec: unknown, private readonly flushMs = 1000) {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
       // (written whole or not at all: a full disk must not leave an empty spec.json)
       const tmp = join(dir, `${SPEC_FILE}.tmp`);
       writeFileSync(tmp, `${JSON.stringify(spec, null, 2)}\n`);
@@ -94,7 +116,7 @@ export class RunWriter {
     // Bulky numbers go to binary files beside the log; the logged event names the file.
     if ((e.type === 'predictions' || e.type === 'samples') && e.data !== undefined) {
       const file = e.type === 'predictions' ? `predictions/${e.split}-e${String(e.epoch).padStart(4, '0')}.f32` : `samples/${e.split}.bin`;
-      mkdirSync(join(this.dir, dirname(file)), { recursive: true });
+      makeDirs(join(this.dir, dirname(file)));
       const tmp = join(this.dir, `${file}.tmp`);
       writeFileSync(tmp, base64ToBytes(e.data));
       renameSync(tmp, join(this.dir, file));
