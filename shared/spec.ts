@@ -61,7 +61,7 @@ const dataSchema = z.strictObject({
     .describe('a fraction of the training data held out, or a separate source'),
   test: z.union([fraction, dataSourceSchema]).default(0)
     .describe('a fraction of the training data held out, or a separate source'),
-  limit: positiveInt.nullable().default(null).describe('use at most this many training samples (after shuffling)'),
+  limit: positiveInt.nullable().default(null).describe('use at most this many training samples (after shuffling); an IDX source converts only those rows while loading'),
   maxSamples: positiveInt.default(1_000_000).describe('refuse a source with more samples than this (a typo like 1e9 must not fill the memory); raise it for larger data'),
   maxDecodedBytes: positiveInt.default(1_000_000_000).describe('refuse a compressed file that decompresses to more bytes than this'),
   normalize: z.enum(['none', 'scale', 'standardize']).default('scale')

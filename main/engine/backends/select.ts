@@ -18,38 +18,57 @@ const NATIVE_PACKAGE: Record<'node-gpu' | 'node', string> = {
 
 const require = createRequire(import.meta.url);
 
-function isInstalled(pkg: string): boolean {
+/**
+ * Where a package is installed, resolved from this module's location (the app's own
+ * node_modules), never from the current folder: a packaged app or a CLI started elsewhere must
+ * find exactly the packages it ships with. Null when it is not installed.
+ */
+export function resolvePackage(pkg: string): string | null {
   try {
-    require.resolve(pkg);
-    return true;
+    return require.resolve(pkg);
   } catch {
-    return false;
+    return null;
   }
 }
 
-/** Loads a native binding in a throwaway process and runs one op; returns the failure, if any. */
-export function probeNative(name: 'node-gpu' | 'node'): string | null {
-  const pkg = NATIVE_PACKAGE[name];
-  if (!isInstalled(pkg)) return 'not installed';
-  const script = `const tf=require(${JSON.stringify(pkg)});tf.tensor([1,2,3]).square().dataSync();` +
+/** What a host found when it probed the native backends itself (the desktop app does, in a utility process). */
+export type NativeProbes = Partial<Record<'node-gpu' | 'node', string | null>>;
+
+/** The program that loads a binding at `path` and runs one op; exit 3: loaded but no GPU. */
+export function probeProgram(path: string, name: 'node-gpu' | 'node'): string {
+  return `const tf=require(${JSON.stringify(path)});tf.tensor([1,2,3]).square().dataSync();` +
     (name === 'node-gpu' ? 'if(!tf.engine().backend.isUsingGpuDevice)process.exit(3);' : '');
-  const r = spawnSync(process.execPath, ['-e', script], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
-    encoding: 'utf8', timeout: 60_000,
-  });
-  if (r.status === 0) return null;
-  if (r.status === 3) return 'loaded, but found no usable GPU device';
-  if (r.signal) return `the probe process died with ${r.signal}`;
-  const line = `${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean).find((l) => /error/i.test(l)) ?? `exit code ${r.status}`;
+}
+
+/** What a probe's exit says: null when the binding works, else why not. */
+export function probeVerdict(status: number | null, signal: string | null, stderr: string): string | null {
+  if (status === 0) return null;
+  if (status === 3) return 'loaded, but found no usable GPU device';
+  if (signal) return `the probe process died with ${signal}`;
+  const line = stderr.split('\n').map((l) => l.trim()).filter(Boolean).find((l) => /error/i.test(l)) ?? `exit code ${status}`;
   return line.slice(0, 300);
 }
 
-async function tryBackend(name: BackendName): Promise<{ ok: boolean; reason?: string; tfBackend?: string }> {
+/**
+ * Loads a native binding in a throwaway process and runs one op; returns the failure, if any.
+ * `pkg` is the package to load (the backend's own unless a test says otherwise).
+ */
+export function probeNative(name: 'node-gpu' | 'node', pkg: string = NATIVE_PACKAGE[name]): string | null {
+  const path = resolvePackage(pkg);
+  if (!path) return 'not installed';
+  const r = spawnSync(process.execPath, ['-e', probeProgram(path, name)], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
+    encoding: 'utf8', timeout: 60_000,
+  });
+  return probeVerdict(r.status, r.signal, `${r.stderr}`);
+}
+
+async function tryBackend(name: BackendName, probes: NativeProbes = {}): Promise<{ ok: boolean; reason?: string; tfBackend?: string }> {
   try {
     if (name === 'node-gpu' || name === 'node') {
-      const why = probeNative(name);
+      const why = name in probes ? probes[name]! : probeNative(name);
       if (why) return { ok: false, reason: why };
-      require(NATIVE_PACKAGE[name]); // registers the 'tensorflow' backend
+      require(resolvePackage(NATIVE_PACKAGE[name]) ?? NATIVE_PACKAGE[name]); // registers the 'tensorflow' backend
       const ok = await tf.setBackend('tensorflow');
       return ok ? { ok, tfBackend: 'tensorflow' } : { ok, reason: 'the tensorflow backend failed to initialise' };
     }
@@ -70,15 +89,18 @@ async function tryBackend(name: BackendName): Promise<{ ok: boolean; reason?: st
   }
 }
 
-/** Selects and activates a backend. With an explicit choice, failing to load it is an error. */
-export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+/**
+ * Selects and activates a backend. With an explicit choice, failing to load it is an error.
+ * `probes`: the native backends as the host already probed them (else they are probed here).
+ */
+export async function selectBackend(choice: BackendChoice = 'auto', probes?: NativeProbes): Promise<BackendInfo> {
   const attempts: BackendAttempt[] = [];
   const candidates = choice === 'auto' ? BACKEND_ORDER : [choice];
   if (choice !== 'auto' && !BACKEND_ORDER.includes(choice)) {
     throw new InputError('--backend', `unknown backend "${choice}" (choose auto, ${BACKEND_ORDER.join(', ')})`);
   }
   for (const name of candidates) {
-    const r = await tryBackend(name);
+    const r = await tryBackend(name, probes);
     attempts.push({ name, ok: r.ok, reason: r.reason });
     if (r.ok) {
       await tf.ready();
@@ -95,12 +117,12 @@ export function wasmFeatures() {
 }
 
 /** Every backend, whether it loads here (native ones only in a child process, for `doctor`). */
-export async function diagnoseBackends(): Promise<{ attempts: BackendAttempt[]; wasm?: { simd: boolean; threads: boolean } }> {
+export async function diagnoseBackends(probes: NativeProbes = {}): Promise<{ attempts: BackendAttempt[]; wasm?: { simd: boolean; threads: boolean } }> {
   const attempts: BackendAttempt[] = [];
   let wasm: { simd: boolean; threads: boolean } | undefined;
   for (const name of BACKEND_ORDER) {
     if (name === 'node-gpu' || name === 'node') {
-      const why = probeNative(name);
+      const why = name in probes ? probes[name]! : probeNative(name);
       attempts.push({ name, ok: !why, reason: why ?? undefined });
       continue;
     }

@@ -53,6 +53,24 @@ interface Live {
   received: Received;
 }
 
+/**
+ * A step's loss and its collection are two events and may be stored by different writes, even by
+ * different pages (one stored the step, then reloaded; the next got the collection in a replay):
+ * a record in memory adds to the stored one and never blanks what it does not hold.
+ */
+function mergeStored(records: StepRecord[], stored: (StepRecord | undefined)[]): StepRecord[] {
+  return records.map((r, k) => {
+    const old = stored[k];
+    if (!old) return r;
+    return {
+      ...old, ...r,
+      loss: Number.isNaN(r.loss) ? old.loss : r.loss,
+      lr: Number.isNaN(r.lr) ? old.lr : r.lr,
+      ...(r.c ?? old.c ? { c: r.c ?? old.c } : {}),
+    };
+  });
+}
+
 export class RunLibrary {
   readonly db: TrainscopeDB;
   private live = new Map<string, Live>();
@@ -139,7 +157,7 @@ export class RunLibrary {
       try {
         await this.db.transaction('rw', [this.db.runs, this.db.steps, this.db.events, this.db.predictions, this.db.samples], async () => {
           await this.db.runs.put(run);
-          if (steps.length) await this.db.steps.bulkPut(steps);
+          if (steps.length) await this.db.steps.bulkPut(mergeStored(steps, await this.db.steps.bulkGet(steps.map((r) => [r.runId, r.step] as [string, number]))));
           if (events.length) await this.db.events.bulkPut(events);
           if (predictions.length) await this.db.predictions.bulkPut(predictions);
           if (samples.length) await this.db.samples.bulkPut(samples);
