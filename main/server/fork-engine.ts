@@ -8,11 +8,15 @@ export function forkEngine(): EngineProcess {
   const entry = new URL(`../engine/process/engine-process${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   // From TypeScript sources the child needs the tsx loader; an absolute URL so any cwd works.
   const execArgv = entry.pathname.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+  // (still shown where the server runs, and kept in engine.log by the supervisor)
+  child.stdout!.pipe(process.stdout);
+  child.stderr!.pipe(process.stderr);
   return {
     send: (m) => { if (child.connected) child.send(m); },
     onMessage: (l) => child.on('message', l),
     onExit: (l) => child.on('exit', (code, signal) => l(code, signal)),
+    onOutput: (l) => { for (const s of [child.stdout!, child.stderr!]) s.on('data', (d: Buffer) => l(d.toString('utf8'))); },
     kill: () => { child.kill('SIGKILL'); },
   };
 }

@@ -34,6 +34,10 @@ export function resolvePackage(pkg: string): string | null {
 /** What a host found when it probed the native backends itself (the desktop app does, in a utility process). */
 export type NativeProbes = Partial<Record<'node-gpu' | 'node', string | null>>;
 
+/** The host's probes, for every backend selection in this process (the engine process sets them on configure). */
+let hostProbes: NativeProbes = {};
+export function useHostProbes(probes: NativeProbes) { hostProbes = probes; }
+
 /** The program that loads a binding at `path` and runs one op; exit 3: loaded but no GPU. */
 export function probeProgram(path: string, name: 'node-gpu' | 'node'): string {
   return `const tf=require(${JSON.stringify(path)});tf.tensor([1,2,3]).square().dataSync();` +
@@ -63,7 +67,7 @@ export function probeNative(name: 'node-gpu' | 'node', pkg: string = NATIVE_PACK
   return probeVerdict(r.status, r.signal, `${r.stderr}`);
 }
 
-async function tryBackend(name: BackendName, probes: NativeProbes = {}): Promise<{ ok: boolean; reason?: string; tfBackend?: string }> {
+async function tryBackend(name: BackendName, probes: NativeProbes = hostProbes): Promise<{ ok: boolean; reason?: string; tfBackend?: string }> {
   try {
     if (name === 'node-gpu' || name === 'node') {
       const why = name in probes ? probes[name]! : probeNative(name);
@@ -117,7 +121,7 @@ export function wasmFeatures() {
 }
 
 /** Every backend, whether it loads here (native ones only in a child process, for `doctor`). */
-export async function diagnoseBackends(probes: NativeProbes = {}): Promise<{ attempts: BackendAttempt[]; wasm?: { simd: boolean; threads: boolean } }> {
+export async function diagnoseBackends(probes: NativeProbes = hostProbes): Promise<{ attempts: BackendAttempt[]; wasm?: { simd: boolean; threads: boolean } }> {
   const attempts: BackendAttempt[] = [];
   let wasm: { simd: boolean; threads: boolean } | undefined;
   for (const name of BACKEND_ORDER) {

@@ -12,6 +12,7 @@ import { createRunDir, RunWriter } from '../run/run-folder.ts';
 import { parentChannel } from './channel.ts';
 import { parseEngineRequest, type EngineConfig, type EngineReply } from './protocol.ts';
 import { engineTool } from '../tools/registry.ts';
+import { useHostProbes } from '../backends/select.ts';
 
 const FLUSH_MS = 50; // events reach the renderer within a frame or three, in batches
 /** A heartbeat the host watches: it stops when a synchronous kernel hangs the event loop. */
@@ -115,7 +116,12 @@ channel.onMessage((raw) => {
   const r = parseEngineRequest(raw);
   if (!r.ok) { send({ type: 'error', message: r.error }); return; }
   const m = r.request;
-  if (m.type === 'configure') { const { type: _t, ...rest } = m; config = rest; return; }
+  if (m.type === 'configure') {
+    const { type: _t, ...rest } = m;
+    config = rest;
+    if (rest.probes) useHostProbes(rest.probes);
+    return;
+  }
   dispatch(service, m);
 });
 setInterval(() => send({ type: 'heartbeat' }), HEARTBEAT_MS).unref();

@@ -10,7 +10,12 @@ import { TOOL_IDS, type ToolId } from '../../../shared/tools/registry.ts';
 const BACKENDS = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 
 /** Where runs go and relative data paths resolve, and which backend to use: the host's, sent once at start. */
-const configureSchema = z.strictObject({ type: z.literal('configure'), runsDir: z.string().min(1), baseDir: z.string().min(1), backend: z.enum(BACKENDS) });
+const probeResult = z.string().max(400).nullable().optional();
+const configureSchema = z.strictObject({
+  type: z.literal('configure'), runsDir: z.string().min(1), baseDir: z.string().min(1), backend: z.enum(BACKENDS),
+  /** the native backends as the host probed them (the desktop app: the engine there cannot spawn a Node to probe) */
+  probes: z.strictObject({ 'node-gpu': probeResult, node: probeResult }).optional(),
+});
 export type EngineConfig = Omit<z.output<typeof configureSchema>, 'type'>;
 
 export type EngineRequest = ({ type: 'configure' } & EngineConfig) | EngineCommand;

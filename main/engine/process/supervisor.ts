@@ -12,14 +12,19 @@ import { toolById } from '../../../shared/tools/registry.ts';
 import { parseEngineReply, type EngineReply, type EngineRequest } from './protocol.ts';
 import { EVENTS_FILE } from '../run/run-folder.ts';
 import { joinTail, readEventsFrom, REPLAY_CHUNK, runFolderOf, Tail } from './replay.ts';
-import type { BackendChoice } from '../backends/select.ts';
+import type { BackendChoice, NativeProbes } from '../backends/select.ts';
 
 export interface EngineProcess {
   send(m: EngineRequest): void;
   onMessage(listener: (m: unknown) => void): void;
   onExit(listener: (code: number | null, signal: string | null) => void): void;
+  /** what the process writes to stdout and stderr (warnings, a native crash's last words), when the host captures it */
+  onOutput?(listener: (text: string) => void): void;
   kill(): void;
 }
+
+/** The engine's own output, kept in the run's folder (in the runs folder between runs). */
+export const ENGINE_LOG = 'engine.log';
 
 export interface SupervisorOptions {
   spawn: () => EngineProcess;
@@ -29,6 +34,8 @@ export interface SupervisorOptions {
   backend?: BackendChoice;
   /** the engine is declared hung after this long without a message */
   hangAfterMs?: number;
+  /** the native backends as the host probed them itself (the desktop app, where the engine cannot spawn a Node) */
+  probes?: NativeProbes;
 }
 
 /** Serves the engine service for a host: checks what may run now, forwards to the engine process. */
@@ -77,11 +84,30 @@ export class EngineSupervisor implements EngineService {
       if (this.proc !== p) return;
       this.proc = null;
       this.stopWatchdog();
-      if (!this.expectedExit) this.crashed(signal ? `the engine process was killed (${signal})` : `the engine process exited with code ${code}`);
+      if (!this.expectedExit) this.crashed(signal ? `the engine process was killed (${signal})` : `the engine process exited with code ${code}${this.lastWords()}`);
     });
+    p.onOutput?.((text) => this.log(text));
     this.proc = p;
-    p.send({ type: 'configure', runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend ?? 'auto' });
+    p.send({ type: 'configure', runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend ?? 'auto', ...(this.opts.probes ? { probes: this.opts.probes } : {}) });
+    // watched from the start: a hang while the backend loads or the data decodes is a hang too
+    this.startWatchdog();
     return p;
+  }
+
+  /** The engine's output, appended to engine.log in the run's folder, or the runs folder between runs. */
+  private log(text: string) {
+    this.recentOutput = (this.recentOutput + text).slice(-2000);
+    try {
+      appendFileSync(join(this.run?.runDir ?? this.opts.runsDir, ENGINE_LOG), text);
+    } catch { /* a log that cannot be written must not take the host down; the run folder reports its own errors */ }
+  }
+  private recentOutput = '';
+
+  /** The last line the engine wrote that looks like an error, for the crash message (never a dump of wasm glue). */
+  private lastWords(): string {
+    const line = this.recentOutput.split('\n').map((l) => l.trim()).filter((l) => l && l.length < 300 && /error|abort|fatal|killed/i.test(l)).at(-1);
+    this.recentOutput = '';
+    return line ? ` (${line})` : '';
   }
 
   private onReply(m: EngineReply) {
@@ -136,21 +162,28 @@ export class EngineSupervisor implements EngineService {
     }
   }
 
-  /** The engine died or hung: end its run as failed, in the folder and for the renderers. */
-  private crashed(reason: string) {
+  /** Ends the current run for the engine, which cannot: its run-end goes into the folder and to the renderers. */
+  private endRun(status: 'failed' | 'stopped', reason: string) {
     const run = this.run;
     this.run = null;
-    if (run) {
-      const end: RunEndEvent = {
-        v: PROTOCOL_VERSION, t: Date.now(), i: run.next, type: 'run-end', status: 'failed', reason, steps: run.steps, epochs: run.epochs,
-        durationMs: Date.now() - run.started, final: { train: null, validation: null, test: null },
-      };
-      const log = join(run.runDir, EVENTS_FILE);
-      // A newline first: the engine may have died in the middle of a line.
+    if (!run) return null;
+    const end: RunEndEvent = {
+      v: PROTOCOL_VERSION, t: Date.now(), i: run.next, type: 'run-end', status, reason, steps: run.steps, epochs: run.epochs,
+      durationMs: Date.now() - run.started, final: { train: null, validation: null, test: null },
+    };
+    const log = join(run.runDir, EVENTS_FILE);
+    // A newline first: the engine may have died in the middle of a line.
+    try {
       if (existsSync(log)) appendFileSync(log, `\n${stringifyJson(end)}\n`);
-      if (this.tail.runId === run.runId) this.tail.add([end]);
-      this.emit({ type: 'events', runId: run.runId, events: [end] });
-    }
+    } catch { /* a full disk: the renderers still get the end */ }
+    if (this.tail.runId === run.runId) this.tail.add([end]);
+    this.emit({ type: 'events', runId: run.runId, events: [end] });
+    return run;
+  }
+
+  /** The engine died or hung: end its run as failed, in the folder and for the renderers. */
+  private crashed(reason: string) {
+    const run = this.endRun('failed', reason);
     const tool = this.running;
     this.running = null;
     if (tool) this.emit({ type: 'error', tool: tool.tool, message: `${tool.tool}: ${reason}`, ...(tool.requestId ? { requestId: tool.requestId } : {}) });
@@ -163,7 +196,8 @@ export class EngineSupervisor implements EngineService {
     this.stopWatchdog();
     const limit = this.opts.hangAfterMs ?? 60_000;
     this.watchdog = setInterval(() => {
-      if (this.run && Date.now() - this.lastHeard > limit) {
+      const busy = this.run || this.asker || this.running;
+      if (busy && Date.now() - this.lastHeard > limit) {
         const p = this.proc;
         this.proc = null;
         this.stopWatchdog();
@@ -200,7 +234,7 @@ export class EngineSupervisor implements EngineService {
     const p = this.ensureProcess();
     if (this.post(p, c, reply)) {
       this.asker = reply;
-      this.startWatchdog();
+      this.lastHeard = Date.now(); // (the engine may have been idle, and silent, for long)
     }
   }
 
@@ -221,6 +255,7 @@ export class EngineSupervisor implements EngineService {
     if (this.engineState.state === 'running') { refuse(`${c.tool} runs when no run is training`); return; }
     if (this.running) { refuse(`${c.tool} waits: the engine is running ${this.running.tool}`); return; }
     this.running = { tool: c.tool, ...(c.requestId ? { requestId: c.requestId } : {}) };
+    this.lastHeard = Date.now();
     if (!this.post(this.ensureProcess(), c, reply)) this.running = null;
   }
 
@@ -265,6 +300,11 @@ export class EngineSupervisor implements EngineService {
       this.stop();
       const until = Date.now() + timeoutMs;
       while (this.engineState.state === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      // an engine busy in a long kernel does not get there in time: its run ends stopped all the same
+      if (this.engineState.state === 'running') {
+        this.endRun('stopped', `the app quit before the engine could finish the step it was in (waited ${(timeoutMs / 1000).toFixed(0)} s)`);
+        this.setState({ state: 'idle' });
+      }
     }
     this.dispose();
   }
