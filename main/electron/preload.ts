@@ -2,10 +2,9 @@
 // the page the MessagePort engine events arrive on (contextBridge cannot pass ports).
 import { contextBridge, ipcRenderer } from 'electron';
 import type { HostCommand } from '../../shared/host.ts';
+import { forwardPort } from './port-forward.ts';
 
-ipcRenderer.on('trainscope:port', (event) => {
-  window.postMessage({ type: 'trainscope:port' }, window.location.origin === 'null' ? '*' : window.location.origin, event.ports);
-});
+ipcRenderer.on('trainscope:port', (event) => forwardPort(window, event.ports));
 
 contextBridge.exposeInMainWorld('trainscope', {
   send: (command: HostCommand) => ipcRenderer.send('trainscope:command', command),

@@ -2,12 +2,13 @@
 // an engine over a WebSocket. Every request and socket must carry this session's random token
 // (in the URL once, then an HttpOnly SameSite=Strict cookie); a foreign Origin or Host is refused,
 // which also defeats DNS-rebinding pages.
+import { contentType } from '../../shared/mime.ts';
 import { checkRunsFolder } from '../engine/run/run-folder.ts';
 import { stringifyJson } from '../../shared/json-number.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
@@ -26,10 +27,6 @@ export interface ServeOptions {
 
 export interface Served { url: string; port: number; token: string; close(): Promise<void>; supervisor: EngineSupervisor }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
-};
 const COOKIE = 'trainscope_token';
 const MAX_MESSAGE = 4 * 1024 * 1024;
 
@@ -99,7 +96,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     const file = normalize(join(staticDir, rel));
     if (!file.startsWith(staticDir) || !existsSync(file) || !statSync(file).isFile()) return refuse(res, 404, 'not found');
     const headers: Record<string, string> = {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': contentType(file),
       'content-security-policy': csp(port), 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',
     };

@@ -11,7 +11,7 @@ import { registerWasmGradientKernels } from './wasm-kernels.ts';
 export const BACKEND_ORDER: BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
 export type BackendChoice = BackendName | 'auto';
 
-const NATIVE_PACKAGE: Record<'node-gpu' | 'node', string> = {
+export const NATIVE_PACKAGES: Record<'node-gpu' | 'node', string> = {
   'node-gpu': '@tensorflow/tfjs-node-gpu',
   node: '@tensorflow/tfjs-node',
 };
@@ -57,7 +57,7 @@ export function probeVerdict(status: number | null, signal: string | null, stder
  * Loads a native binding in a throwaway process and runs one op; returns the failure, if any.
  * `pkg` is the package to load (the backend's own unless a test says otherwise).
  */
-export function probeNative(name: 'node-gpu' | 'node', pkg: string = NATIVE_PACKAGE[name]): string | null {
+export function probeNative(name: 'node-gpu' | 'node', pkg: string = NATIVE_PACKAGES[name]): string | null {
   const path = resolvePackage(pkg);
   if (!path) return 'not installed';
   const r = spawnSync(process.execPath, ['-e', probeProgram(path, name)], {
@@ -72,7 +72,7 @@ async function tryBackend(name: BackendName, probes: NativeProbes = hostProbes):
     if (name === 'node-gpu' || name === 'node') {
       const why = name in probes ? probes[name]! : probeNative(name);
       if (why) return { ok: false, reason: why };
-      require(resolvePackage(NATIVE_PACKAGE[name]) ?? NATIVE_PACKAGE[name]); // registers the 'tensorflow' backend
+      require(resolvePackage(NATIVE_PACKAGES[name]) ?? NATIVE_PACKAGES[name]); // registers the 'tensorflow' backend
       const ok = await tf.setBackend('tensorflow');
       return ok ? { ok, tfBackend: 'tensorflow' } : { ok, reason: 'the tensorflow backend failed to initialise' };
     }

@@ -39,7 +39,11 @@ export async function readEventsFrom(dir: string, from: number): Promise<RunEven
     if (!r.ok) continue;
     // (a log written before events had an index is replayed whole)
     if (r.event.i !== undefined && r.event.i < from) continue;
-    events.push(withData(dir, r.event));
+    try {
+      events.push(withData(dir, r.event));
+    } catch {
+      continue; // a data file that is missing or names a path outside the folder: the event is left out
+    }
   }
   return events;
 }

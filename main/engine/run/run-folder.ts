@@ -1,7 +1,7 @@
 // The run folder: spec.json, an append-only events.jsonl, and checkpoints/. A run killed mid-way
 // leaves a folder that still reads: every line is a whole event, a torn last line is skipped.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { base64ToBytes, bytesToBase64 } from '../../../shared/base64.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { PROTOCOL_VERSION, parseEvent, type RunEvent, type RunEventBody } from '../../../shared/events.ts';
@@ -194,10 +194,21 @@ export function readRun(dir: string): RunRecord {
   return { dir, spec: spec ?? events.find((e) => e.type === 'run-start')?.spec ?? null, events, skipped };
 }
 
+/**
+ * The file an event names, inside its run folder. A log is foreign input (an imported folder,
+ * a crafted line): a name that leads out of the folder (`../../x`, an absolute path) is refused.
+ */
+export function fileInRun(dir: string, file: string): string {
+  const path = resolve(dir, file);
+  const rel = relative(resolve(dir), path);
+  if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw new InputError(join(dir, EVENTS_FILE), `an event names the file "${file.slice(0, 200)}", which is outside the run folder`);
+  return path;
+}
+
 /** An event read from a run folder with its binary file loaded back into `data` (for hosts that stream it). */
 export function withData<E extends RunEvent>(dir: string, e: E): E {
   if ((e.type === 'predictions' || e.type === 'samples') && e.file && e.data === undefined) {
-    const b = readFileSync(join(dir, e.file));
+    const b = readFileSync(fileInRun(dir, e.file));
     // as the engine streamed it: the data inline, no file name
     const { file: _file, ...rest } = e;
     return { ...rest, data: bytesToBase64(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) } as E;
