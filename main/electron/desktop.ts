@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
+import { checkRunsFolder } from '../engine/run/run-folder.ts';
 import { loadPresets } from '../engine/presets.ts';
 import type { NativeProbes } from '../engine/backends/select.ts';
 import { harden, trustedSender } from './security.ts';
@@ -92,6 +93,12 @@ export function startDesktop(paths: DesktopPaths) {
   app.on('window-all-closed', () => app.quit());
 
   void app.whenReady().then(() => {
+    try {
+      checkRunsFolder(paths.runs);
+    } catch (e) {
+      // the app still opens (its library and imports work); every run would fail, so say why now
+      dialog.showErrorBox('Trainscope cannot write its runs folder', (e as Error).message);
+    }
     harden();
     serveApp(paths.renderer);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(

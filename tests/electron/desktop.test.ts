@@ -54,6 +54,20 @@ describe('desktop host', () => {
     expect(dev.win.options.webPreferences!.devTools).toBe(true);
   });
 
+  it('a runs folder it cannot write is said at start-up, in a dialog', async () => {
+    const fake = makeFakeElectron();
+    current = fake;
+    vi.resetModules();
+    vi.doMock('electron', () => fake.electron);
+    const { startDesktop } = await import('../../main/electron/desktop.ts');
+    const file = join(tmp(), 'a-file');
+    writeFileSync(file, 'x');
+    startDesktop({ code: '/x', renderer: tmp(), specs: join(ROOT, 'assets/specs'), runs: join(file, 'runs') });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.dialogs.boxes).toEqual([{ title: 'Trainscope cannot write its runs folder', content: expect.stringMatching(/a-file\/runs: cannot write the run folder \(ENOTDIR/) }]);
+    expect(fake.windows).toHaveLength(1);
+  });
+
   it('a second launch does not open a second app', async () => {
     const { host, fake } = await boot({ singleInstance: false });
     expect(host).toBeNull();
