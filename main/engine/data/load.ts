@@ -10,6 +10,8 @@ import { loadCsv } from './csv.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { makeSynthetic } from './synthetic.ts';
 import { loadMnistDigits } from './mnist-digits.ts';
+import { datasetSplitFiles, type DataSearchOptions } from './registry.ts';
+import { DATASETS } from '../../../shared/datasets.ts';
 
 export interface Splits {
   train: Dataset;
@@ -18,16 +20,35 @@ export interface Splits {
   info: DataInfo;
 }
 
-/** `like` is the training set, when loading a separate validation or test source, so classes map the same way. */
-/** `pick`: the rows to keep, given the source's size; a source that can, keeps only those (see loadIdx). */
-export function loadSource(src: DataSource, baseDir: string, seed: number, like?: Dataset, maxDecodedBytes?: number, pick?: (n: number) => number[]): Picked<Dataset> {
-  const path = (p: string) => resolve(baseDir, p);
+/** How a source is read: everything but the source itself. */
+export interface SourceContext {
+  /** relative paths resolve from here (the spec file's folder) */
+  baseDir: string;
+  seed: number;
+  /** the spec field the source is in (`data.train`), which errors about the source name */
+  field: string;
+  /** the training set, when loading a separate validation or test source, so classes map the same way */
+  like?: Dataset;
+  maxDecodedBytes?: number;
+  /** the rows to keep, given the source's size; a source that can keeps only those (see loadIdx) */
+  pick?: (n: number) => number[];
+  /** where named datasets are looked for (registry.ts) */
+  search?: DataSearchOptions;
+}
+
+export function loadSource(src: DataSource, c: SourceContext): Picked<Dataset> {
+  const path = (p: string) => resolve(c.baseDir, p);
   switch (src.type) {
-    case 'idx': return loadIdx(path(src.images), path(src.labels), src.classNames ?? like?.classNames ?? undefined, maxDecodedBytes, pick);
-    case 'csv': return loadCsv(path(src.path), { label: src.label, task: src.task, classNames: like?.classNames });
-    case 'image-folder': return loadImageFolder(path(src.path), { width: src.width, height: src.height, channels: src.channels, classNames: like?.classNames });
-    case 'synthetic': return makeSynthetic({ ...src, seed });
+    case 'idx': return loadIdx(path(src.images), path(src.labels), src.classNames ?? c.like?.classNames ?? undefined, c.maxDecodedBytes, c.pick);
+    case 'csv': return loadCsv(path(src.path), { label: src.label, task: src.task, classNames: c.like?.classNames });
+    case 'image-folder': return loadImageFolder(path(src.path), { width: src.width, height: src.height, channels: src.channels, classNames: c.like?.classNames });
+    case 'synthetic': return makeSynthetic({ ...src, seed: c.seed });
     case 'mnist-digits': return loadMnistDigits();
+    case 'dataset': {
+      const { files, dir } = datasetSplitFiles(src.name, src.split, c.field, c.search);
+      const d = loadIdx(files.images, files.labels, [...DATASETS[src.name].classNames], c.maxDecodedBytes, c.pick);
+      return { ...d, source: `${src.name} ${src.split} (${dir})` };
+    }
   }
 }
 
@@ -87,7 +108,8 @@ export function applyNormalisation(norm: Normalisation, d: Dataset) {
   for (let i = 0; i < d.n; i++) for (let j = 0; j < f; j++) d.x[i * f + j] = (d.x[i * f + j] - sh[j]) * sc[j];
 }
 
-export function prepareData(spec: RunSpec, baseDir: string): Splits {
+/** `search`: where named datasets are looked for besides the defaults (a host's own data folder). */
+export function prepareData(spec: RunSpec, baseDir: string, search?: DataSearchOptions): Splits {
   const d = spec.data;
   // The samples used: a seeded shuffle of the source, cut to data.limit. A source that can keeps
   // only those rows while loading; the same rows are chosen either way.
@@ -96,7 +118,7 @@ export function prepareData(spec: RunSpec, baseDir: string): Splits {
     shuffleInPlace(order, rng(spec.seed));
     return d.limit ? order.slice(0, Math.min(d.limit, n)) : order;
   };
-  const { picked, ...all } = loadSource(d.train, baseDir, spec.seed, undefined, d.maxDecodedBytes, d.limit ? pick : undefined);
+  const { picked, ...all } = loadSource(d.train, { baseDir, seed: spec.seed, field: 'data.train', maxDecodedBytes: d.maxDecodedBytes, pick: d.limit ? pick : undefined, search });
   const total = picked?.total ?? all.n;
   if (total < 2) throw new InputError('data.train', `holds ${total} sample(s)`);
   let pool = pick(total);
@@ -119,7 +141,7 @@ export function prepareData(spec: RunSpec, baseDir: string): Splits {
   const train = subset(all, trainRows);
 
   const separate = (s: DataSource, field: string) => {
-    const ds = loadSource(s, baseDir, spec.seed + 1, all, d.maxDecodedBytes);
+    const ds = loadSource(s, { baseDir, seed: spec.seed + 1, field, like: all, maxDecodedBytes: d.maxDecodedBytes, search });
     checkCompatible(all, ds, field);
     return ds;
   };

@@ -32,6 +32,8 @@ export interface TrainerOptions {
   /** relative data paths in the spec resolve from here (the spec file's folder) */
   baseDir: string;
   backend?: BackendChoice;
+  /** a host's own folders for named datasets (the desktop app: <userData>/data), searched after TRAINSCOPE_DATA and before ~/.trainscope/data */
+  dataDirs?: readonly string[];
   /** collect instruments at all (the benchmark turns them off to measure their cost) */
   instruments?: boolean;
   /** reduce statistics in a worker thread (default); false keeps them on the training thread */
@@ -100,7 +102,7 @@ export class Trainer {
   /** Loads the backend, the data and the model. Bad input throws an InputError here, before any run folder exists. */
   async prepare(): Promise<void> {
     this.backend = await selectBackend(this.opts.backend ?? 'auto');
-    this.data = prepareData(this.spec, this.opts.baseDir);
+    this.data = prepareData(this.spec, this.opts.baseDir, { hostDirs: this.opts.dataDirs });
     this.built = buildModel(this.spec, this.data.info);
   }
 

@@ -8,6 +8,8 @@ import type { BackendChoice } from '../../backends/select.ts';
 export interface ToolContext {
   /** relative data paths in the spec resolve from here */
   baseDir: string;
+  /** a host's own folders for named datasets (see TrainerOptions.dataDirs) */
+  dataDirs?: readonly string[];
   backend: BackendChoice;
   /** called as the work goes; hosts throttle what they forward */
   onProgress?: (p: ToolProgress) => void;

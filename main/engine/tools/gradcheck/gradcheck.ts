@@ -49,8 +49,8 @@ export async function compareGradients(
   return out;
 }
 
-export async function gradcheck(spec: RunSpec, baseDir: string, opts: { backend?: BackendChoice; samples?: number; tolerance?: number } = {}): Promise<GradcheckResult> {
-  const trainer = new Trainer({ spec, baseDir, backend: opts.backend ?? 'auto' });
+export async function gradcheck(spec: RunSpec, baseDir: string, opts: { backend?: BackendChoice; dataDirs?: readonly string[]; samples?: number; tolerance?: number } = {}): Promise<GradcheckResult> {
+  const trainer = new Trainer({ spec, baseDir, backend: opts.backend ?? 'auto', dataDirs: opts.dataDirs });
   await trainer.prepare();
   const { model } = trainer.built;
   const d = trainer.data.train;

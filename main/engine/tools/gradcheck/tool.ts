@@ -5,7 +5,7 @@ import { gradcheck } from './gradcheck.ts';
 
 export const gradcheckEngineTool = defineEngineTool({
   definition: gradcheckTool,
-  run: (spec, ctx) => gradcheck(spec, ctx.baseDir, { backend: ctx.backend }),
+  run: (spec, ctx) => gradcheck(spec, ctx.baseDir, { backend: ctx.backend, dataDirs: ctx.dataDirs }),
   report: (r) => {
     const w = Math.max(...r.variables.map((v) => v.variable.length), 8);
     return [`${r.passed ? 'PASS' : 'FAIL'}: backprop vs central differences (eps ${r.eps}) on ${r.samples} samples, ${r.backend}; relative error tolerance ${r.tolerance}`,

@@ -25,10 +25,10 @@ function initializerFor(kind: ExploredInitializer, seed: number) {
 }
 
 export async function initExplorer(
-  spec: RunSpec, baseDir: string, opts: { backend?: BackendChoice; draws?: number; batch?: number; bins?: number; onProgress?: (p: ToolProgress) => void; signal?: AbortSignal } = {},
+  spec: RunSpec, baseDir: string, opts: { backend?: BackendChoice; dataDirs?: readonly string[]; draws?: number; batch?: number; bins?: number; onProgress?: (p: ToolProgress) => void; signal?: AbortSignal } = {},
 ): Promise<InitExplorerResult> {
   const draws = opts.draws ?? 100, bins = opts.bins ?? 30;
-  const trainer = new Trainer({ spec, baseDir, backend: opts.backend ?? 'auto' });
+  const trainer = new Trainer({ spec, baseDir, backend: opts.backend ?? 'auto', dataDirs: opts.dataDirs });
   await trainer.prepare();
   const { model, layers } = trainer.built;
   const d = trainer.data.train;

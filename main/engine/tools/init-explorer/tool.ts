@@ -5,7 +5,7 @@ import { initExplorer } from './init-explorer.ts';
 
 export const initExplorerEngineTool = defineEngineTool({
   definition: initExplorerTool,
-  run: (spec, ctx, o) => initExplorer(spec, ctx.baseDir, { backend: ctx.backend, draws: o.draws, onProgress: ctx.onProgress, signal: ctx.signal }),
+  run: (spec, ctx, o) => initExplorer(spec, ctx.baseDir, { backend: ctx.backend, dataDirs: ctx.dataDirs, draws: o.draws, onProgress: ctx.onProgress, signal: ctx.signal }),
   report: (r) => {
     const inits = r.initializers.map((i) => i.initializer);
     const cell = (s: { std: number; saturatedFrac: number; deadFrac: number }) =>

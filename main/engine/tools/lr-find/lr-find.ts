@@ -20,6 +20,8 @@ import { analyzeRange, DivergenceWatch, fmtLr, rangeLr, watchBeta } from './anal
 
 export interface LrFindOptions {
   backend?: BackendChoice;
+  /** a host's own folders for named datasets (see TrainerOptions.dataDirs) */
+  dataDirs?: readonly string[];
   steps?: number;
   minLr?: number;
   maxLr?: number;
@@ -33,7 +35,7 @@ export async function lrFind(spec: RunSpec, baseDir: string, opts: LrFindOptions
   const minLr = opts.minLr ?? LR_FIND_DEFAULTS.minLr, maxLr = opts.maxLr ?? LR_FIND_DEFAULTS.maxLr;
   const stopFactor = opts.stopFactor ?? LR_FIND_DEFAULTS.stopFactor;
   const t = spec.training;
-  const trainer = new Trainer({ spec, baseDir, backend: opts.backend ?? 'auto' });
+  const trainer = new Trainer({ spec, baseDir, backend: opts.backend ?? 'auto', dataDirs: opts.dataDirs });
   await trainer.prepare();
   const { model, constraints } = trainer.built;
   const train = trainer.data.train;

@@ -27,7 +27,7 @@ export function textPlot(r: LrFindResult, width = 60, height = 10): string[] {
 
 export const lrFindEngineTool = defineEngineTool({
   definition: lrFindTool,
-  run: (spec, ctx, o) => lrFind(spec, ctx.baseDir, { backend: ctx.backend, steps: o.steps, minLr: o.minLr, maxLr: o.maxLr, stopFactor: o.stopFactor, onProgress: ctx.onProgress, signal: ctx.signal }),
+  run: (spec, ctx, o) => lrFind(spec, ctx.baseDir, { backend: ctx.backend, dataDirs: ctx.dataDirs, steps: o.steps, minLr: o.minLr, maxLr: o.maxLr, stopFactor: o.stopFactor, onProgress: ctx.onProgress, signal: ctx.signal }),
   report: (r) => [
     `LR range test: ${r.steps} steps with ${r.optimizer} on ${r.backend}, lr ${fmtLr(r.lrs[0])} to ${fmtLr(r.lrs[r.lrs.length - 1])}${r.stoppedEarly ? ' (stopped: the loss blew up)' : ''}`,
     `suggested lr ${r.suggested === null ? 'none' : fmtLr(r.suggested)} (steepest fall); minimum at ${fmtLr(r.minimum.lr)}; ${r.diverged ? `blew up at ${fmtLr(r.diverged.lr)}` : 'no blow-up in the range'}`,

@@ -25,12 +25,12 @@ const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed
 
 export async function overfitCheck(
   spec: RunSpec, baseDir: string,
-  opts: { backend?: BackendChoice; samples?: number; maxSteps?: number; onProgress?: (p: ToolProgress) => void; signal?: AbortSignal } = {},
+  opts: { backend?: BackendChoice; dataDirs?: readonly string[]; samples?: number; maxSteps?: number; onProgress?: (p: ToolProgress) => void; signal?: AbortSignal } = {},
 ): Promise<OverfitResult> {
   const samples = opts.samples ?? spec.overfit.samples ?? spec.training.batchSize;
   const maxSteps = opts.maxSteps ?? spec.overfit.maxSteps;
   const derived = overfitSpec(spec, samples, maxSteps);
-  const trainer = new Trainer({ spec: derived, baseDir, backend: opts.backend ?? 'auto' });
+  const trainer = new Trainer({ spec: derived, baseDir, backend: opts.backend ?? 'auto', dataDirs: opts.dataDirs });
   await trainer.prepare();
   const { model, layers } = trainer.built;
   const train = trainer.data.train;

@@ -7,7 +7,7 @@ const fmt = (v: number) => v.toFixed(4);
 
 export const overfitEngineTool = defineEngineTool({
   definition: overfitTool,
-  run: (spec, ctx, o) => overfitCheck(spec, ctx.baseDir, { backend: ctx.backend, samples: o.samples, maxSteps: o.steps, onProgress: ctx.onProgress, signal: ctx.signal }),
+  run: (spec, ctx, o) => overfitCheck(spec, ctx.baseDir, { backend: ctx.backend, dataDirs: ctx.dataDirs, samples: o.samples, maxSteps: o.steps, onProgress: ctx.onProgress, signal: ctx.signal }),
   report: (r) => [
     `${r.passed ? 'PASS' : 'FAIL'}: ${r.samples} samples, ${r.steps} steps on ${r.backend}${r.switchedOff.length ? ` (switched off: ${r.switchedOff.join(', ')})` : ''}`,
     `initial loss ${fmt(r.initialLoss)}${r.expectedInitialLoss !== null ? ` (expected ${fmt(r.expectedInitialLoss)}${r.initialLossOk ? '' : ': MISMATCH'})` : ''}`,
