@@ -14,7 +14,9 @@ export function benchBadInput() {
   const cases = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { spec: string; message: string }[];
   let handled = 0;
   for (const c of cases) {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/trainscope.mjs'), 'train', join(dir, c.spec), '--out', mkdtempSync(join(tmpdir(), 'bad-')), '--backend', 'cpu'], { encoding: 'utf8' });
+    // (no TRAINSCOPE_DATA and a home folder of its own, as in tests/cli/bad-input.test.ts)
+    const env = { ...process.env, TRAINSCOPE_DATA: '', HOME: mkdtempSync(join(tmpdir(), 'bad-home-')) };
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/trainscope.mjs'), 'train', join(dir, c.spec), '--out', mkdtempSync(join(tmpdir(), 'bad-')), '--backend', 'cpu'], { encoding: 'utf8', env });
     const lines = r.stderr.trim().split('\n');
     const ok = r.status === 2 && lines.length === 1 && new RegExp(c.message).test(lines[0]) && !/internal error/.test(r.stderr);
     if (ok) handled++; else process.stderr.write(`  bad input not handled: ${c.spec}: exit ${r.status}: ${lines.at(-1)}\n`);

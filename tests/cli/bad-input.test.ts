@@ -14,7 +14,9 @@ const cases = JSON.parse(readFileSync(join(DIR, 'cases.json'), 'utf8')) as { spe
 describe('bad input: one line, exit 2, nothing written', () => {
   it.each(cases.map((c) => [c.spec, c.message]))('%s', (spec, message) => {
     const out = tmp();
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/trainscope.mjs'), 'train', join(DIR, spec), '--out', join(out, 'runs'), '--backend', 'cpu'], { encoding: 'utf8' });
+    // (no TRAINSCOPE_DATA and a home folder of its own: a developer's data folders never answer for a case)
+    const env = { ...process.env, TRAINSCOPE_DATA: '', HOME: tmp() };
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/trainscope.mjs'), 'train', join(DIR, spec), '--out', join(out, 'runs'), '--backend', 'cpu'], { encoding: 'utf8', env });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status).toBe(2);
     const lines = r.stderr.trim().split('\n');
