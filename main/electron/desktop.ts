@@ -25,6 +25,8 @@ export interface DesktopPaths {
   specs: string;
   /** where runs are written */
   runs: string;
+  /** the app's own folder for named datasets (searched after TRAINSCOPE_DATA) */
+  data: string;
 }
 
 export const WINDOW_OPTIONS = (preload: string, packaged: boolean): Electron.BrowserWindowConstructorOptions => ({
@@ -49,7 +51,7 @@ export function startDesktop(paths: DesktopPaths) {
 
   // filled by the probe before the first command reaches the engine (commands wait for it)
   const probes: NativeProbes = {};
-  const supervisor = new EngineSupervisor({ spawn: () => spawnEngine(join(paths.code, 'engine-process.mjs')), runsDir: paths.runs, baseDir: paths.specs, probes });
+  const supervisor = new EngineSupervisor({ spawn: () => spawnEngine(join(paths.code, 'engine-process.mjs')), runsDir: paths.runs, baseDir: paths.specs, probes, dataDirs: [paths.data] });
   supervisor.subscribe(post);
   let probed: Promise<unknown> = Promise.resolve();
 

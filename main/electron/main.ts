@@ -13,4 +13,5 @@ startDesktop({
   // assets/ ships beside the app (the presets and the demo's data paths resolve from there)
   specs: join(app.getAppPath(), 'assets', 'specs'),
   runs: join(app.getPath('userData'), 'runs'),
+  data: join(app.getPath('userData'), 'data'),
 });

@@ -6,13 +6,14 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFakeElectron, type FakeElectron, type FakeWebContents } from './fake-electron.ts';
 import { readRun } from '../../main/engine/run/run-folder.ts';
+import { datasetRoot } from '../engine/data/dataset-folders.ts';
 import { tmp } from '../helpers.ts';
 
 const ROOT = join(__dirname, '../..');
 let current: FakeElectron | null = null;
 afterEach(() => { current?.killAll(); current = null; });
 
-async function boot(opts: Parameters<typeof makeFakeElectron>[0] = {}) {
+async function boot(opts: Parameters<typeof makeFakeElectron>[0] = {}, data = tmp('trainscope-desktop-data-')) {
   const fake = makeFakeElectron(opts);
   current = fake;
   vi.resetModules();
@@ -21,7 +22,7 @@ async function boot(opts: Parameters<typeof makeFakeElectron>[0] = {}) {
   const runs = tmp('trainscope-desktop-runs-');
   const renderer = tmp('trainscope-desktop-page-');
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Trainscope</title>');
-  const host = startDesktop({ code: '/opt/trainscope/dist/electron', renderer, specs: join(ROOT, 'assets/specs'), runs });
+  const host = startDesktop({ code: '/opt/trainscope/dist/electron', renderer, specs: join(ROOT, 'assets/specs'), runs, data });
   await new Promise((r) => setTimeout(r, 20)); // whenReady
   const win = fake.windows[0];
   win?.webContents.emit('did-finish-load');
@@ -62,7 +63,7 @@ describe('desktop host', () => {
     const { startDesktop } = await import('../../main/electron/desktop.ts');
     const file = join(tmp(), 'a-file');
     writeFileSync(file, 'x');
-    startDesktop({ code: '/x', renderer: tmp(), specs: join(ROOT, 'assets/specs'), runs: join(file, 'runs') });
+    startDesktop({ code: '/x', renderer: tmp(), specs: join(ROOT, 'assets/specs'), runs: join(file, 'runs'), data: tmp() });
     await new Promise((r) => setTimeout(r, 20));
     expect(fake.dialogs.boxes).toEqual([{ title: 'Trainscope cannot write its runs folder', content: expect.stringMatching(/a-file\/runs: cannot write the run folder \(ENOTDIR/) }]);
     expect(fake.windows).toHaveLength(1);
@@ -113,6 +114,23 @@ describe('desktop host', () => {
     const [dir] = readdirSync(runs).filter((f) => f.startsWith('desk-'));
     const end = readRun(join(runs, dir)).events.find((e) => e.type === 'run-end');
     expect(end).toMatchObject({ status: 'stopped' });
+  }, 90_000);
+
+  it('a named dataset in the app\'s own data folder is found by the engine', async () => {
+    const env = process.env.TRAINSCOPE_DATA;
+    process.env.TRAINSCOPE_DATA = '';
+    try {
+      const { send, toPage } = await boot({}, datasetRoot({ name: 'mnist' })); // (mnist: no Debian package can stand in for it)
+      send({ type: 'start', spec: {
+        name: 'desk-data', data: { train: { type: 'dataset', name: 'mnist', split: 'test' }, limit: 200 },
+        model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }] }, training: { epochs: 1 },
+      } });
+      const answer = () => toPage().find((m) => m.type === 'started' || m.type === 'error');
+      await expect.poll(() => answer() !== undefined, { timeout: 60_000 }).toBe(true);
+      expect(answer()).toMatchObject({ type: 'started' });
+    } finally {
+      if (env === undefined) delete process.env.TRAINSCOPE_DATA; else process.env.TRAINSCOPE_DATA = env;
+    }
   }, 90_000);
 
   it('an imported folder whose log names a file outside it is refused, with the reason in the window', async () => {

@@ -35,7 +35,7 @@ async function start(c: EngineCommandOf<'start'>) {
   if (trainer || toolRunning) { send({ type: 'error', message: trainer ? 'a run is already in progress: stop it first' : `the engine is busy with ${toolRunning}` }); return; }
   const v = checkedSpec(c.spec);
   if (!v.ok) { send({ type: 'error', message: v.message! }); return; }
-  const t = new Trainer({ spec: v.spec, baseDir: config.baseDir, backend: config.backend });
+  const t = new Trainer({ spec: v.spec, baseDir: config.baseDir, backend: config.backend, dataDirs: config.dataDirs });
   trainer = t;
   let runDir: string, writer: RunWriter;
   try {
@@ -87,7 +87,7 @@ async function tool(c: EngineCommandOf<'tool'>) {
   let last = 0;
   try {
     const result = await t.run(v.spec, {
-      baseDir: config.baseDir, backend: config.backend, signal: abort.signal,
+      baseDir: config.baseDir, backend: config.backend, dataDirs: config.dataDirs, signal: abort.signal,
       onProgress: (progress) => {
         const now = Date.now();
         if (now - last < PROGRESS_MS && progress.done < progress.total) return;

@@ -15,6 +15,8 @@ const configureSchema = z.strictObject({
   type: z.literal('configure'), runsDir: z.string().min(1), baseDir: z.string().min(1), backend: z.enum(BACKENDS),
   /** the native backends as the host probed them (the desktop app: the engine there cannot spawn a Node to probe) */
   probes: z.strictObject({ 'node-gpu': probeResult, node: probeResult }).optional(),
+  /** the host's own folders for named datasets (the desktop app's data folder), searched after TRAINSCOPE_DATA */
+  dataDirs: z.array(z.string().min(1)).max(16).optional(),
 });
 export type EngineConfig = Omit<z.output<typeof configureSchema>, 'type'>;
 

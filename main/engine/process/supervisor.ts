@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   hangAfterMs?: number;
   /** the native backends as the host probed them itself (the desktop app, where the engine cannot spawn a Node) */
   probes?: NativeProbes;
+  /** the host's own folders for named datasets */
+  dataDirs?: string[];
 }
 
 /** Serves the engine service for a host: checks what may run now, forwards to the engine process. */
@@ -88,7 +90,7 @@ export class EngineSupervisor implements EngineService {
     });
     p.onOutput?.((text) => this.log(text));
     this.proc = p;
-    p.send({ type: 'configure', runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend ?? 'auto', ...(this.opts.probes ? { probes: this.opts.probes } : {}) });
+    p.send({ type: 'configure', runsDir: this.opts.runsDir, baseDir: this.opts.baseDir, backend: this.opts.backend ?? 'auto', ...(this.opts.probes ? { probes: this.opts.probes } : {}), ...(this.opts.dataDirs ? { dataDirs: this.opts.dataDirs } : {}) });
     // watched from the start: a hang while the backend loads or the data decodes is a hang too
     this.startWatchdog();
     return p;
