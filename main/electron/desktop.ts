@@ -9,7 +9,7 @@ import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../sha
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
 import { checkRunsFolder } from '../engine/run/run-folder.ts';
 import { loadPresets } from '../engine/presets.ts';
-import type { NativeProbes } from '../engine/backends/select.ts';
+import type { NativeProbes } from '../engine/backends/native.ts';
 import { harden, trustedSender } from './security.ts';
 import { APP_INDEX, serveApp } from './app-protocol.ts';
 import { readRunForImport } from './import-run.ts';

@@ -1,7 +1,7 @@
 // Probing the native backends from the desktop app's main process, each in a utility process
 // (the engine cannot spawn a Node there once RunAsNode is off). The result goes to the engine
 // with its configuration; the CLI and the browser-mode server probe in the engine as before.
-import { NATIVE_PACKAGES, probeVerdict, resolvePackage, type NativeProbes } from '../engine/backends/select.ts';
+import { NATIVE_PACKAGES, probeVerdict, resolvePackage, type NativeProbes } from '../engine/backends/native.ts';
 
 /** What the probe needs of utilityProcess.fork (a child_process.fork in tests). */
 export interface ProbeChild {
