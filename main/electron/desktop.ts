@@ -51,7 +51,7 @@ export function startDesktop(paths: DesktopPaths) {
 
   // filled by the probe before the first command reaches the engine (commands wait for it)
   const probes: NativeProbes = {};
-  const supervisor = new EngineSupervisor({ spawn: () => spawnEngine(join(paths.code, 'engine-process.mjs')), runsDir: paths.runs, baseDir: paths.specs, probes, dataDirs: [paths.data] });
+  const supervisor = new EngineSupervisor({ spawn: () => spawnEngine(join(unpacked(paths.code), 'engine-process.mjs')), runsDir: paths.runs, baseDir: paths.specs, probes, dataDirs: [paths.data] });
   supervisor.subscribe(post);
   let probed: Promise<unknown> = Promise.resolve();
 
@@ -142,6 +142,15 @@ export function startDesktop(paths: DesktopPaths) {
   });
 
   return { supervisor, window: () => window };
+}
+
+/**
+ * The engine is an ES module with its packages beside it outside the archive (electron-builder's
+ * asarUnpack): in a packaged app it is started from app.asar.unpacked, never through Electron's
+ * asar loader, whose ES-module support has had regressions.
+ */
+export function unpacked(dir: string): string {
+  return app.isPackaged ? dir.replace(/([\\/])app\.asar(?=[\\/]|$)/, '$1app.asar.unpacked') : dir;
 }
 
 /** The engine in a utility process; its output is kept (engine.log), its fatal errors reported. */

@@ -69,6 +69,23 @@ describe('desktop host', () => {
     expect(fake.windows).toHaveLength(1);
   });
 
+  it('a packaged app starts the engine from app.asar.unpacked, not through the archive', async () => {
+    const fake = makeFakeElectron({ packaged: true });
+    current = fake;
+    vi.resetModules();
+    vi.doMock('electron', () => fake.electron);
+    const { startDesktop, unpacked } = await import('../../main/electron/desktop.ts');
+    expect(unpacked('/opt/Trainscope/resources/app.asar/dist/electron')).toBe('/opt/Trainscope/resources/app.asar.unpacked/dist/electron');
+    expect(unpacked('C:\\Program Files\\Trainscope\\resources\\app.asar\\dist\\electron')).toBe('C:\\Program Files\\Trainscope\\resources\\app.asar.unpacked\\dist\\electron');
+    expect(unpacked('/home/me/app.asarx/dist')).toBe('/home/me/app.asarx/dist');
+    const host = startDesktop({ code: '/opt/Trainscope/resources/app.asar/dist/electron', renderer: tmp(), specs: join(ROOT, 'assets/specs'), runs: tmp(), data: tmp() });
+    await new Promise((r) => setTimeout(r, 20));
+    fake.windows[0].webContents.emit('did-finish-load');
+    fake.electron.ipcMain.emit('trainscope:command', { sender: fake.windows[0].webContents, senderFrame: fake.windows[0].webContents.mainFrame }, { type: 'start', spec: spec(1) });
+    await expect.poll(() => fake.forked.find((f) => f.endsWith('engine-process.mjs'))).toBe('/opt/Trainscope/resources/app.asar.unpacked/dist/electron/engine-process.mjs');
+    await host!.supervisor.shutdown(2000);
+  }, 60_000);
+
   it('a second launch does not open a second app', async () => {
     const { host, fake } = await boot({ singleInstance: false });
     expect(host).toBeNull();

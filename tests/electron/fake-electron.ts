@@ -67,6 +67,8 @@ export function makeFakeElectron(opts: { packaged?: boolean; singleInstance?: bo
   const sessionState = { permissionRequest: null as unknown, permissionCheck: null as unknown };
   const menus: unknown[] = [];
   const children: ReturnType<typeof fork>[] = [];
+  /** every entry a utility process was started from */
+  const forked: string[] = [];
   const electron = {
     app,
     BrowserWindow: FakeBrowserWindow,
@@ -88,6 +90,7 @@ export function makeFakeElectron(opts: { packaged?: boolean; singleInstance?: bo
     } },
     utilityProcess: {
       fork(entry: string, args: string[] = []) {
+        forked.push(entry);
         const name = entry.split(/[\\/]/).at(-1)!;
         const source = SOURCES[name];
         if (!source) throw new Error(`fake utilityProcess: no source for ${entry}`);
@@ -104,7 +107,7 @@ export function makeFakeElectron(opts: { packaged?: boolean; singleInstance?: bo
       },
     },
   };
-  return { electron, app, windows, ports, dialogs, protocolState, sessionState, menus, killAll: () => { for (const c of children) c.kill('SIGKILL'); } };
+  return { electron, app, windows, ports, dialogs, protocolState, sessionState, menus, forked, killAll: () => { for (const c of children) c.kill('SIGKILL'); } };
 }
 
 export type FakeElectron = ReturnType<typeof makeFakeElectron>;
