@@ -2,12 +2,12 @@
 // runs in a utility process (a crash or a hang never freezes the window); engine events reach
 // the renderer over a MessagePort; commands come back through the preload's narrow API and are
 // validated here, with their sender, before anything acts on them.
-import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, shell, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
-import { checkRunsFolder } from '../engine/run/run-folder.ts';
+import { checkRunsFolder, makeDirs } from '../engine/run/run-folder.ts';
 import { loadPresets } from '../engine/presets.ts';
 import type { NativeProbes } from '../engine/backends/native.ts';
 import { harden, trustedSender } from './security.ts';
@@ -33,7 +33,7 @@ export const WINDOW_OPTIONS = (preload: string, packaged: boolean): Electron.Bro
   width: 1400, height: 900, title: 'Trainscope', backgroundColor: '#0d1117', show: true,
   webPreferences: {
     preload, contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false,
-    webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, spellcheck: false, devTools: !packaged,
+    webSecurity: true, allowRunningInsecureContent: false, experimentalFeatures: false, webviewTag: false, spellcheck: false, devTools: !packaged,
   },
 });
 
@@ -105,7 +105,14 @@ export function startDesktop(paths: DesktopPaths) {
     serveApp(paths.renderer);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(
       { mac: process.platform === 'darwin', packaged: app.isPackaged, appName: app.name },
-      { openSpec: () => pick('spec'), importRun: () => pick('run-log') },
+      {
+        openSpec: () => pick('spec'), importRun: () => pick('run-log'),
+        // (a folder of our own, opened in the file manager: never a URL or a path from a page)
+        openDataFolder: () => {
+          try { makeDirs(paths.data); } catch (e) { fail(`${paths.data}: ${(e as Error).message}`); return; }
+          void shell.openPath(paths.data).then((err) => { if (err) fail(`${paths.data}: ${err}`); });
+        },
+      },
     )));
     probed = probeNativeBackends((script, args) => utilityProcess.fork(script, args, { serviceName: 'Trainscope backend probe', stdio: 'pipe' }), join(paths.code, 'probe-native.cjs'))
       .then((p) => { Object.assign(probes, p); })

@@ -2,12 +2,14 @@
 // given one and File comes second; DevTools are in the menu only in a development build.
 import type { MenuItemConstructorOptions } from 'electron';
 
-export interface MenuActions { openSpec(): void; importRun(): void }
+export interface MenuActions { openSpec(): void; importRun(): void; openDataFolder(): void }
 
 export function menuTemplate(opts: { mac: boolean; packaged: boolean; appName: string }, actions: MenuActions): MenuItemConstructorOptions[] {
   const file: MenuItemConstructorOptions = { label: 'File', submenu: [
     { label: 'Open spec...', accelerator: 'CmdOrCtrl+O', click: () => actions.openSpec() },
     { label: 'Import run folder...', accelerator: 'CmdOrCtrl+I', click: () => actions.importRun() },
+    // where named datasets (Fashion-MNIST, MNIST) go when they are not installed system-wide
+    { label: 'Open data folder', click: () => actions.openDataFolder() },
     ...(opts.mac ? [] : [{ type: 'separator' } as const, { role: 'quit' } as const]),
   ] };
   const view: MenuItemConstructorOptions = { label: 'View', submenu: [

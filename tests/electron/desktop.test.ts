@@ -49,8 +49,14 @@ describe('desktop host', () => {
     let granted: boolean | null = null;
     deny(null, 'media', (ok) => { granted = ok; });
     expect(granted).toBe(false);
-    const menu = fake.menus[0] as { label?: string; submenu?: { role?: string }[] }[];
+    const menu = fake.menus[0] as { label?: string; submenu?: { role?: string; label?: string; click?: () => void }[] }[];
     expect(menu.flatMap((m) => m.submenu ?? []).some((i) => i.role === 'toggleDevTools')).toBe(false);
+    expect(win.options.webPreferences).not.toHaveProperty('enableBlinkFeatures');
+    expect(win.options.webPreferences!.experimentalFeatures).toBe(false);
+    const file = menu.find((m) => m.label === 'File')!.submenu as { label?: string; click?: () => void }[];
+    file.find((i) => i.label === 'Open data folder')!.click!();
+    await expect.poll(() => fake.opened.length).toBe(1);
+    expect(fake.opened[0]).toMatch(/trainscope-desktop-data-/);
     const dev = await boot({ packaged: false });
     expect(dev.win.options.webPreferences!.devTools).toBe(true);
   });
@@ -205,7 +211,7 @@ describe('desktop pieces', () => {
 
   it('the macOS menu starts with the app menu; elsewhere File is first and holds Quit', async () => {
     const { menuTemplate } = await import('../../main/electron/menu.ts');
-    const actions = { openSpec: () => {}, importRun: () => {} };
+    const actions = { openSpec: () => {}, importRun: () => {}, openDataFolder: () => {} };
     const mac = menuTemplate({ mac: true, packaged: true, appName: 'Trainscope' }, actions);
     expect(mac.map((m) => m.label ?? m.role)).toEqual(['Trainscope', 'File', 'editMenu', 'View']);
     const linux = menuTemplate({ mac: false, packaged: false, appName: 'Trainscope' }, actions);

@@ -66,6 +66,7 @@ export function makeFakeElectron(opts: { packaged?: boolean; singleInstance?: bo
   const protocolState: { privileged: unknown[]; handlers: Map<string, (r: Request) => Promise<Response>> } = { privileged: [], handlers: new Map() };
   const sessionState = { permissionRequest: null as unknown, permissionCheck: null as unknown };
   const menus: unknown[] = [];
+  const opened: string[] = [];
   const children: ReturnType<typeof fork>[] = [];
   /** every entry a utility process was started from */
   const forked: string[] = [];
@@ -78,6 +79,7 @@ export function makeFakeElectron(opts: { packaged?: boolean; singleInstance?: bo
       showMessageBox: (_w: unknown, box: unknown) => { dialogs.boxes.push(box); return Promise.resolve({ response: 0 }); },
       showErrorBox: (title: string, content: string) => { dialogs.boxes.push({ title, content }); },
     },
+    shell: { openPath: (p: string) => { opened.push(p); return Promise.resolve(''); } },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => { menus.push(m); } },
     MessageChannelMain: class { port1 = new FakePort(); port2 = new FakePort(); constructor() { ports.push(this.port1); } },
     protocol: {
@@ -107,7 +109,7 @@ export function makeFakeElectron(opts: { packaged?: boolean; singleInstance?: bo
       },
     },
   };
-  return { electron, app, windows, ports, dialogs, protocolState, sessionState, menus, forked, killAll: () => { for (const c of children) c.kill('SIGKILL'); } };
+  return { electron, app, windows, ports, dialogs, protocolState, sessionState, menus, forked, opened, killAll: () => { for (const c of children) c.kill('SIGKILL'); } };
 }
 
 export type FakeElectron = ReturnType<typeof makeFakeElectron>;
