@@ -2,7 +2,7 @@
 // cannot be installed here): the window's settings, who may send commands, quitting mid-run,
 // imports, the app:// scheme, the menu, a crashed renderer, and the native-backend probe.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFakeElectron, type FakeElectron, type FakeWebContents } from './fake-electron.ts';
 import { readRun } from '../../main/engine/run/run-folder.ts';
@@ -131,6 +131,10 @@ describe('desktop host', () => {
     const { fake, send, toPage, runs } = await boot();
     send({ type: 'start', spec: spec(300) });
     await expect.poll(() => toPage().filter((m) => m.type === 'events').length, { timeout: 60_000 }).toBeGreaterThan(3);
+    // a fatal error report from the utility process lands in the run's engine.log
+    const [dir0] = readdirSync(runs).filter((f) => f.startsWith('desk-'));
+    fake.utilities.find((u) => u.listenerCount('error') > 0)!.emit('error', 'FatalError', 'v8::Isolate::Check', 'report');
+    expect(readFileSync(join(runs, dir0, 'engine.log'), 'utf8')).toContain('error: the engine process failed (FatalError at v8::Isolate::Check)');
     fake.app.quit();
     expect(fake.app.quitted).toBe(false); // held until the run has ended
     await expect.poll(() => fake.app.quitted, { timeout: 15_000 }).toBe(true);

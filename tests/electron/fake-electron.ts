@@ -70,6 +70,8 @@ export function makeFakeElectron(opts: { packaged?: boolean; singleInstance?: bo
   const children: ReturnType<typeof fork>[] = [];
   /** every entry a utility process was started from */
   const forked: string[] = [];
+  /** the utility processes, as main sees them */
+  const utilities: EventEmitter[] = [];
   const electron = {
     app,
     BrowserWindow: FakeBrowserWindow,
@@ -103,13 +105,14 @@ export function makeFakeElectron(opts: { packaged?: boolean; singleInstance?: bo
           postMessage: (m: unknown) => { if (child.connected) child.send(m as never); },
           kill: () => child.kill('SIGKILL'),
         });
+        utilities.push(u);
         child.on('message', (m) => u.emit('message', m));
         child.on('exit', (code, signal) => u.emit('exit', code ?? (signal ? 1 : 0)));
         return u;
       },
     },
   };
-  return { electron, app, windows, ports, dialogs, protocolState, sessionState, menus, forked, opened, killAll: () => { for (const c of children) c.kill('SIGKILL'); } };
+  return { electron, app, windows, ports, dialogs, protocolState, sessionState, menus, forked, opened, utilities, killAll: () => { for (const c of children) c.kill('SIGKILL'); } };
 }
 
 export type FakeElectron = ReturnType<typeof makeFakeElectron>;
