@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendInfo, BackendName } from '../../../shared/events.ts';
 import { InputError } from '../errors.ts';
 import { registerWasmGradientKernels } from './wasm-kernels.ts';
+import { installWasmFastPaths } from './wasm-fast-paths.ts';
 import { hostProbes, NATIVE_PACKAGES, probeProgram, probeVerdict, resolvePackage, type NativeProbes } from './native.ts';
 
 export const BACKEND_ORDER: BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -45,6 +46,7 @@ async function tryBackend(name: BackendName, probes: NativeProbes = hostProbes):
       const ok = await tf.setBackend('wasm');
       if (!ok) return { ok, reason: 'the wasm backend failed to initialise' };
       registerWasmGradientKernels();
+      installWasmFastPaths();
       return { ok, tfBackend: 'wasm' };
     }
     const ok = await tf.setBackend('cpu');

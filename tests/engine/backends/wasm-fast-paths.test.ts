@@ -1,0 +1,61 @@
+// The wasm fast paths against the cpu backend: the same products, to float32 tolerance, for
+// every transpose combination, batch dims and broadcasting, forward and through gradients.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { installWasmFastPaths, installedFastPaths } from '../../../main/engine/backends/wasm-fast-paths.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  installWasmFastPaths();
+});
+
+const values = (shape: number[], seed: number) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed * 131 + i * 7.31) * 0.8);
+
+/** f on cpu and on wasm with the same inputs: the largest difference relative to the largest value. */
+async function compare(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
+  await tf.setBackend('cpu');
+  const ref = [f()].flat().map((t) => t.dataSync().slice());
+  await tf.setBackend('wasm');
+  const before = tf.memory().numTensors;
+  const got = tf.tidy(() => [f()].flat().map((t) => t.dataSync().slice()));
+  expect(tf.memory().numTensors).toBe(before); // nothing leaks, the transposed copies included
+  let diff = 0, scale = 1e-6;
+  ref.forEach((r, k) => r.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - got[k][i])); scale = Math.max(scale, Math.abs(v)); }));
+  return diff / scale;
+}
+
+describe('wasm fast paths', () => {
+  it('are installed over the stock kernels', () => {
+    expect(installedFastPaths).toContain('BatchMatMul');
+  });
+
+  it.each([
+    { a: [5, 7], b: [7, 3], ta: false, tb: false },
+    { a: [7, 5], b: [7, 3], ta: true, tb: false },
+    { a: [5, 7], b: [3, 7], ta: false, tb: true },
+    { a: [7, 5], b: [3, 7], ta: true, tb: true },
+    { a: [4, 9, 6], b: [4, 9, 2], ta: true, tb: false },
+    { a: [4, 6, 9], b: [4, 2, 9], ta: false, tb: true },
+    { a: [2, 3, 8, 5], b: [2, 3, 6, 8], ta: true, tb: true },
+    { a: [3, 5, 7], b: [1, 2, 7], ta: false, tb: true }, // broadcast batch
+    { a: [64, 784], b: [64, 256], ta: true, tb: false }, // a dense layer's dW
+    { a: [64, 256], b: [784, 256], ta: false, tb: true }, // a dense layer's dx
+  ])('matMul $a x $b (transposeA $ta, transposeB $tb) equals cpu', async ({ a, b, ta, tb }) => {
+    const rel = await compare(() => tf.matMul(tf.tensor(values(a, 1), a), tf.tensor(values(b, 2), b), ta, tb));
+    expect(rel).toBeLessThan(1e-5);
+  });
+
+  it('a dense layer\'s gradients (which ask for transposes) equal cpu', async () => {
+    const rel = await compare(() => {
+      const x = tf.tensor2d(values([16, 20], 3), [16, 20]);
+      const w = tf.variable(tf.tensor2d(values([20, 12], 4), [20, 12]));
+      const b = tf.variable(tf.tensor1d(values([12], 5)));
+      const { grads } = tf.variableGrads(() => tf.tanh(tf.add(tf.matMul(x, w), b)).square().mean() as tf.Scalar, [w, b]);
+      const out = [grads[w.name], grads[b.name]];
+      w.dispose(); b.dispose();
+      return out;
+    });
+    expect(rel).toBeLessThan(1e-5);
+  });
+});
