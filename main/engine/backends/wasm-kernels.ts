@@ -6,13 +6,13 @@ import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 
 // A kernel's inputs are bare TensorInfos owned by the caller. Wrapping one as a Tensor must
 // take its own reference, or disposing the wrapper frees the caller's data.
-function wrap(info: TensorInfo, backend: KernelBackend): tf.Tensor {
+export function wrap(info: TensorInfo, backend: KernelBackend): tf.Tensor {
   backend.incRef(info.dataId);
   return tf.engine().makeTensorFromTensorInfo(info, backend);
 }
 
 // Hand a result back to the engine: keep one reference for the engine's own output tensor.
-function unwrap(t: tf.Tensor, backend: KernelBackend): TensorInfo {
+export function unwrap(t: tf.Tensor, backend: KernelBackend): TensorInfo {
   backend.incRef(t.dataId);
   const info = { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
   t.dispose();

@@ -46,6 +46,23 @@ describe('wasm fast paths', () => {
     expect(rel).toBeLessThan(1e-5);
   });
 
+  it.each([
+    { x: [2, 7, 7, 3], k: [3, 3, 3, 4], strides: 1, pad: 'valid' },
+    { x: [2, 7, 7, 3], k: [3, 3, 3, 4], strides: 1, pad: 'same' },
+    { x: [1, 8, 6, 2], k: [2, 4, 2, 5], strides: 1, pad: 'same' }, // even kernels: the padding is uneven
+    { x: [3, 5, 9, 4], k: [5, 1, 4, 3], strides: 1, pad: 'same' },
+    { x: [2, 6, 6, 1], k: [1, 1, 1, 8], strides: 1, pad: 'valid' },
+    { x: [2, 9, 8, 3], k: [3, 3, 3, 2], strides: 2, pad: 'same' }, // strided: the stock kernel, still right
+  ])('the input gradient of conv2d $x * $k (stride $strides, $pad) equals cpu', async ({ x, k, strides, pad }) => {
+    expect(installedFastPaths).toContain('Conv2DBackpropInput');
+    const rel = await compare(() => {
+      const xs = tf.tensor4d(values(x, 6), x as [number, number, number, number]);
+      const w = tf.tensor4d(values(k, 7), k as [number, number, number, number]);
+      return tf.grad((v: tf.Tensor4D) => tf.conv2d(v, w, strides, pad as 'same' | 'valid').square().sum())(xs);
+    });
+    expect(rel).toBeLessThan(1e-5);
+  });
+
   it('a dense layer\'s gradients (which ask for transposes) equal cpu', async () => {
     const rel = await compare(() => {
       const x = tf.tensor2d(values([16, 20], 3), [16, 20]);
