@@ -85,12 +85,15 @@ export function startDesktop(paths: DesktopPaths) {
 
   // Quit (menu, Cmd+Q, the last window closed): a run in progress ends stopped, with its run-end
   // in its folder, before the engine goes; the quit goes on once it has.
-  let quitting = false;
+  // Every quit asked for while the run is being ended waits too (a second Cmd+Q, the window
+  // closed meanwhile); the shutdown starts once, and the app quits when it is done.
+  let quitting = false, shutDown = false;
   app.on('before-quit', (event) => {
+    if (shutDown) return;
+    event.preventDefault();
     if (quitting) return;
     quitting = true;
-    event.preventDefault();
-    void supervisor.shutdown(QUIT_WAIT_MS).finally(() => app.quit());
+    void supervisor.shutdown(QUIT_WAIT_MS).finally(() => { shutDown = true; app.quit(); });
   });
   app.on('window-all-closed', () => app.quit());
 
@@ -116,7 +119,12 @@ export function startDesktop(paths: DesktopPaths) {
     )));
     probed = probeNativeBackends((script, args) => utilityProcess.fork(script, args, { serviceName: 'Trainscope backend probe', stdio: 'pipe' }), join(paths.code, 'probe-native.cjs'))
       .then((p) => { Object.assign(probes, p); })
-      .catch((e) => fail(`the native backends could not be probed (${(e as Error).message}); the engine uses wasm`));
+      .catch((e) => {
+        // recorded as failed, so the engine never probes itself (it cannot: RunAsNode is off)
+        const why = `the probe failed: ${(e as Error).message}`;
+        Object.assign(probes, { 'node-gpu': why, node: why });
+        fail(`the native backends could not be probed (${(e as Error).message}); the engine uses wasm`);
+      });
 
     ipcMain.on('trainscope:command', (event, raw) => {
       if (!trustedSender(event, window)) return;
@@ -127,8 +135,12 @@ export function startDesktop(paths: DesktopPaths) {
         post({ type: 'welcome', v: HOST_PROTOCOL_VERSION, presets: loadPresets(paths.specs), engine: supervisor.state, host: 'electron', tool: supervisor.toolRun });
         return;
       }
-      // in order, and only once the engine can be told which native backends work
-      void probed.then(() => supervisor.command(c, post));
+      // no new run once the app is quitting: it would be killed without its run-end
+      if (quitting && (c.type === 'start' || c.type === 'tool')) { post({ type: 'error', message: 'Trainscope is quitting: nothing new starts' }); return; }
+      // in order, and only once the engine can be told which native backends work; the answer goes
+      // to the page that asked (a reload meanwhile has a port of its own)
+      const asking = port;
+      void probed.then(() => supervisor.command(c, (m) => { if (port === asking) asking?.postMessage(m); }));
     });
 
     window = new BrowserWindow(WINDOW_OPTIONS(join(paths.code, 'preload.cjs'), app.isPackaged));
@@ -141,8 +153,9 @@ export function startDesktop(paths: DesktopPaths) {
       if (details.reason === 'clean-exit') return;
       const now = Date.now();
       crashes.push(now);
-      if (crashes.filter((t) => now - t < 60_000).length <= 3) { win.reload(); return; }
-      void dialog.showMessageBox(win, { type: 'error', message: `The Trainscope window crashed (${details.reason}) three times in a minute; runs on disk are kept. Reload from the View menu to try again.` });
+      const recent = crashes.filter((t) => now - t < 60_000).length;
+      if (recent <= 3) { win.reload(); return; }
+      void dialog.showMessageBox(win, { type: 'error', message: `The Trainscope window crashed (${details.reason}) ${recent} times in a minute; runs on disk are kept. Reload from the View menu to try again.` });
     });
     win.on('closed', () => { window = null; port = null; });
     void win.loadURL(APP_INDEX);

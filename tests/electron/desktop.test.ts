@@ -137,6 +137,10 @@ describe('desktop host', () => {
     expect(readFileSync(join(runs, dir0, 'engine.log'), 'utf8')).toContain('error: the engine process failed (FatalError at v8::Isolate::Check)');
     fake.app.quit();
     expect(fake.app.quitted).toBe(false); // held until the run has ended
+    fake.app.quit(); // impatient: Cmd+Q again, or the window closed meanwhile
+    expect(fake.app.quitted).toBe(false);
+    send({ type: 'start', spec: spec(1) });
+    expect(toPage().at(-1)).toMatchObject({ type: 'error', message: 'Trainscope is quitting: nothing new starts' });
     await expect.poll(() => fake.app.quitted, { timeout: 15_000 }).toBe(true);
     const [dir] = readdirSync(runs).filter((f) => f.startsWith('desk-'));
     const end = readRun(join(runs, dir)).events.find((e) => e.type === 'run-end');
@@ -199,7 +203,7 @@ describe('desktop host', () => {
     expect(win.webContents.reloads).toBe(3);
     win.webContents.emit('render-process-gone', {}, { reason: 'oom', exitCode: 1 });
     expect(win.webContents.reloads).toBe(3);
-    expect(fake.dialogs.boxes).toEqual([expect.objectContaining({ type: 'error', message: expect.stringContaining('crashed (oom) three times') })]);
+    expect(fake.dialogs.boxes).toEqual([expect.objectContaining({ type: 'error', message: expect.stringContaining('crashed (oom) 4 times in a minute') })]);
     win.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
     expect(win.webContents.reloads).toBe(3);
   });
