@@ -77,7 +77,9 @@ export class AppState implements ViewApp {
    */
   private async follow(runId: string) {
     const from = await this.library.attach(runId);
-    this.current = (await this.library.open(runId)) ?? new RunData(runId);
+    // The views show the live events at once; when the replay is in the library, the run is
+    // opened from it (replayed(), below) with everything, and the live events held meanwhile on top.
+    this.current = new RunData(runId);
     this.bump();
     this.requestReplay(runId, from, false);
   }

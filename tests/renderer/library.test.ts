@@ -115,6 +115,29 @@ describe('run library', () => {
     expect((await second.list())[0].received).toBe(events.length);
   });
 
+  it('a run that ends past a gap stays stored until the replay fills it', async () => {
+    const lib = library();
+    const cut = Math.floor(events.length / 2);
+    lib.ingest('test-run', events.slice(0, cut));
+    lib.ingest('test-run', events.slice(cut + 10)); // ...then the end arrives live, past the gap
+    await lib.flush();
+    expect((await lib.list())[0]).toMatchObject({ status: 'completed', received: cut });
+    lib.ingest('test-run', events.slice(cut)); // the replay, after the flush that stored the end
+    await lib.flush();
+    expect((await lib.list())[0].received).toBe(events.length);
+    expect(await lib.db.steps.count()).toBe(events.filter((e) => e.type === 'step').length);
+  });
+
+  it('runs written before events had an index are never replayed (their events would be stored twice)', async () => {
+    const lib = library();
+    const legacy = events.slice(0, 40).map(({ i: _i, ...e }) => e as typeof events[number]);
+    lib.ingest('old-run', legacy);
+    await lib.flush();
+    await lib.detach('old-run');
+    expect((await lib.list()).map((r) => [r.id, r.received])).toEqual([['old-run', undefined]]);
+    expect(await lib.unfinished()).toEqual([]);
+  });
+
   it('a run the library never saw is stored whole from a replay from 0', async () => {
     const lib = library();
     lib.ingest('test-run', events.slice(40)); // live events of a run whose start this page never saw

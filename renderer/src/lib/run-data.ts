@@ -86,6 +86,8 @@ export class RunData {
         this.stores.clear();
         break;
       case 'step':
+        // (a step already shown, e.g. read from the library and then replayed, is not added twice)
+        if (this.steps.length && e.step <= this.steps[this.steps.length - 1]) break;
         this.steps.push(e.step);
         this.loss.push(e.loss);
         this.lr.push(e.lr);

@@ -171,7 +171,8 @@ export class RunLibrary {
         this.onError(`the run library could not save ${runId}: ${(e as Error).message}`);
         continue;
       }
-      if (l.run.end) this.live.delete(runId);
+      // (a run that ended past a gap stays: its replay still has to be stored)
+      if (l.run.end && !l.received.gap) this.live.delete(runId);
     }
     this.onChange();
   }
@@ -196,9 +197,13 @@ export class RunLibrary {
     this.live.delete(runId);
   }
 
-  /** Runs stored as training that this library is not storing now: they ended while no page was open. */
+  /**
+   * Runs stored as training that this library is not storing now: they ended while no page was
+   * open. Only runs whose events carry stream indices: an older log cannot be joined without
+   * storing its events twice, and it gets no more events anyway.
+   */
   async unfinished(): Promise<RunRecord[]> {
-    return (await this.list()).filter((r) => !r.end && !this.live.has(r.id));
+    return (await this.list()).filter((r) => !r.end && !this.live.has(r.id) && r.received !== undefined);
   }
 
   list(): Promise<RunRecord[]> {
@@ -207,12 +212,19 @@ export class RunLibrary {
 
   /** A stored run, rebuilt into the same structure the live views use. */
   async open(runId: string): Promise<RunData | null> {
-    const run = await this.db.runs.get(runId);
-    if (!run) return null;
-    const [steps, events] = await Promise.all([
-      this.db.steps.where('[runId+step]').between([runId, -Infinity], [runId, Infinity]).toArray(),
-      this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).toArray(),
-    ]);
+    // one read transaction: a write landing between the reads would store steps past the
+    // `received` read here, and the live events taken in after it would add them again
+    const read = await this.db.transaction('r', [this.db.runs, this.db.steps, this.db.events], async () => {
+      const run = await this.db.runs.get(runId);
+      if (!run) return null;
+      const [steps, events] = await Promise.all([
+        this.db.steps.where('[runId+step]').between([runId, -Infinity], [runId, Infinity]).toArray(),
+        this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).toArray(),
+      ]);
+      return { run, steps, events };
+    });
+    if (!read) return null;
+    const { run, steps, events } = read;
     const data = new RunData(runId);
     // Steps and collections go straight into the columns (records come sorted by step);
     // the few other events replay through the same path as live ones.
