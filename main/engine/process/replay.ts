@@ -3,7 +3,7 @@
 // holds what it has streamed but not yet written (the log is flushed about once a second).
 // Every event carries its index in the run's stream (`i`), so the two join without a gap and a
 // renderer can drop what it already has.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseEvent, type RunEvent } from '../../../shared/events.ts';
@@ -75,9 +75,32 @@ export class Tail {
   }
 }
 
-/** The log's events, then the tail's that come after them (from `from` on), each index once. */
+/**
+ * The log's events and the tail's, each index once, in index order. A union, not "the tail after
+ * the log's last index": after a crash the log can end with a run-end the host wrote past
+ * events that only the tail holds.
+ */
 export function joinTail(logged: RunEvent[], tail: RunEvent[], from: number): RunEvent[] {
-  let last = from - 1;
-  for (const e of logged) if (e.i !== undefined && e.i > last) last = e.i;
-  return [...logged, ...tail.filter((e) => e.i !== undefined && e.i > last)];
+  const have = new Set(logged.map((e) => e.i));
+  const all = [...logged, ...tail.filter((e) => e.i !== undefined && e.i >= from && !have.has(e.i))];
+  // (a log written after a crash can hold events out of order: the host appended what only the stream had)
+  const ordered = all.every((e, k) => k === 0 || (e.i ?? -1) >= (all[k - 1].i ?? -1));
+  return ordered ? all : all.sort((a, b) => (a.i ?? -1) - (b.i ?? -1));
+}
+
+/** The stream indices a run folder's log holds (whole lines only). */
+export function loggedIndices(dir: string): Set<number> {
+  const found = new Set<number>();
+  let text: string;
+  try { text = readFileSync(join(dir, EVENTS_FILE), 'utf8'); } catch { return found; }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const m = INDEX_AT_END.exec(line);
+    if (m) { found.add(Number(m[1])); continue; }
+    try {
+      const i = (JSON.parse(line) as { i?: unknown }).i;
+      if (typeof i === 'number') found.add(i);
+    } catch { /* a torn line */ }
+  }
+  return found;
 }

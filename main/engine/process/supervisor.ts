@@ -11,7 +11,7 @@ import { issueText, type EngineCommandOf, type EngineService } from '../../../sh
 import { toolById } from '../../../shared/tools/registry.ts';
 import { parseEngineReply, type EngineReply, type EngineRequest } from './protocol.ts';
 import { EVENTS_FILE } from '../run/run-folder.ts';
-import { joinTail, readEventsFrom, REPLAY_CHUNK, runFolderOf, Tail } from './replay.ts';
+import { joinTail, loggedIndices, readEventsFrom, REPLAY_CHUNK, runFolderOf, Tail } from './replay.ts';
 import type { BackendChoice, NativeProbes } from '../backends/select.ts';
 
 export interface EngineProcess {
@@ -38,6 +38,12 @@ export interface SupervisorOptions {
   probes?: NativeProbes;
   /** the host's own folders for named datasets */
   dataDirs?: string[];
+}
+
+/** The index after every one streamed and every one logged (a loop: a long log holds many). */
+function nextIndex(next: number, logged: Set<number>): number {
+  for (const i of logged) if (i >= next) next = i + 1;
+  return next;
 }
 
 /** Serves the engine service for a host: checks what may run now, forwards to the engine process. */
@@ -169,14 +175,19 @@ export class EngineSupervisor implements EngineService {
     const run = this.run;
     this.run = null;
     if (!run) return null;
+    // The log may hold events the stream never carried (written, not yet sent), and the stream
+    // events the log never got (sent, not yet flushed): the folder gets the latter, and the
+    // run-end an index after both.
+    const logged = loggedIndices(run.runDir);
+    const unwritten = this.tail.runId === run.runId ? this.tail.snapshot().filter((e) => e.i !== undefined && !logged.has(e.i)) : [];
     const end: RunEndEvent = {
-      v: PROTOCOL_VERSION, t: Date.now(), i: run.next, type: 'run-end', status, reason, steps: run.steps, epochs: run.epochs,
+      v: PROTOCOL_VERSION, t: Date.now(), i: nextIndex(run.next, logged), type: 'run-end', status, reason, steps: run.steps, epochs: run.epochs,
       durationMs: Date.now() - run.started, final: { train: null, validation: null, test: null },
     };
     const log = join(run.runDir, EVENTS_FILE);
     // A newline first: the engine may have died in the middle of a line.
     try {
-      if (existsSync(log)) appendFileSync(log, `\n${stringifyJson(end)}\n`);
+      if (existsSync(log)) appendFileSync(log, `\n${[...unwritten, end].map((e) => stringifyJson(e)).join('\n')}\n`);
     } catch { /* a full disk: the renderers still get the end */ }
     if (this.tail.runId === run.runId) this.tail.add([end]);
     this.emit({ type: 'events', runId: run.runId, events: [end] });

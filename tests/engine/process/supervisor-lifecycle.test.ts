@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineSupervisor, ENGINE_LOG, type EngineProcess } from '../../../main/engine/process/supervisor.ts';
 import { readRun } from '../../../main/engine/run/run-folder.ts';
+import type { RunEvent } from '../../../shared/events.ts';
 import type { EngineRequest } from '../../../main/engine/process/protocol.ts';
 import type { HostMessage } from '../../../shared/host.ts';
 import { tmp } from '../../helpers.ts';
@@ -74,6 +75,34 @@ describe('engine process lifecycle', () => {
     expect(Date.now() - t0).toBeLessThan(3_000);
     const end = readRun(runDir).events.find((e) => e.type === 'run-end');
     expect(end).toMatchObject({ status: 'stopped', i: 2, steps: 1, reason: expect.stringMatching(/the app quit before the engine could finish/) });
+  });
+
+  it('a crash with steps streamed but not yet written: the folder gets them, then run-end after every index', async () => {
+    const runsDir = tmp();
+    const runDir = join(runsDir, 'crash-1');
+    mkdirSync(runDir);
+    const step = (i: number) => ({ v: 2, t: 0, i, type: 'step', step: i, epoch: 0, loss: 1, lr: 0.1 }) as RunEvent;
+    // the engine's writer had flushed 0..2 and (a status, written at once) 10, which it had not sent yet
+    writeFileSync(join(runDir, 'events.jsonl'), [...[0, 1, 2].map(step), { v: 2, t: 0, i: 10, type: 'status', status: 'running', step: 9 }].map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const f = fakeEngine((m, engine) => {
+      if (m.type !== 'start') return;
+      engine.say({ type: 'started', runId: 'crash-1', runDir });
+      engine.say({ type: 'events', runId: 'crash-1', events: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(step), persisted: 3 });
+    });
+    const sup = new EngineSupervisor({ spawn: () => f.proc, runsDir, baseDir: '.' });
+    sup.command({ type: 'start', spec }, () => {});
+    await expect.poll(() => sup.state.state).toBe('running');
+    f.engine.exit(139);
+    await expect.poll(() => sup.state.state).toBe('crashed');
+    const folder = readRun(runDir).events;
+    expect(folder.map((e) => e.i).sort((a, b) => a! - b!)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(folder.at(-1)).toMatchObject({ type: 'run-end', i: 11, status: 'failed' });
+    const replayed: RunEvent[] = await new Promise((resolve) => {
+      const out: RunEvent[] = [];
+      sup.command({ type: 'replay', runId: 'crash-1', from: 0 }, (m) => { if (m.type === 'replay') { out.push(...m.events); if (m.done) resolve(out); } });
+    });
+    expect(replayed.map((e) => e.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    sup.dispose();
   });
 
   it('what the engine prints goes to engine.log (in the run folder during a run), and a crash names its last error line', async () => {
