@@ -2,7 +2,7 @@
 // cannot be installed here): the window's settings, who may send commands, quitting mid-run,
 // imports, the app:// scheme, the menu, a crashed renderer, and the native-backend probe.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFakeElectron, type FakeElectron, type FakeWebContents } from './fake-electron.ts';
 import { readRun } from '../../main/engine/run/run-folder.ts';
@@ -177,6 +177,14 @@ describe('desktop host', () => {
     menu.find((m) => m.label === 'File')!.submenu!.find((i) => i.label === 'Import run folder...')!.click!();
     await expect.poll(() => toPage().find((m) => m.type === 'error')?.message).toMatch(/events\.jsonl: an event names the file "\.\.\/\.\.\/\.\.\/etc\/passwd", which is outside the run folder$/);
     expect(toPage().some((m) => m.type === 'file')).toBe(false);
+    // the same through a symlink inside the folder
+    const linked = tmp('trainscope-import-');
+    mkdirSync(join(linked, 'samples'));
+    symlinkSync('/etc/passwd', join(linked, 'samples', 'test.bin'));
+    writeFileSync(join(linked, 'events.jsonl'), '{"v":2,"t":2,"i":0,"type":"samples","split":"test","n":1,"shape":[1],"encoding":"f32","lo":0,"hi":1,"labels":[0],"file":"samples/test.bin"}\n');
+    fake.dialogs.open = () => Promise.resolve({ canceled: false, filePaths: [linked] });
+    menu.find((m) => m.label === 'File')!.submenu!.find((i) => i.label === 'Import run folder...')!.click!();
+    await expect.poll(() => toPage().filter((m) => m.type === 'error').at(-1)?.message).toMatch(/an event names the file "samples\/test\.bin", which is outside the run folder$/);
     // a folder that is not a run folder: said in the window, not an unhandled rejection
     const empty = tmp('trainscope-import-');
     mkdirSync(join(empty, 'x'));

@@ -208,16 +208,24 @@ export class EngineSupervisor implements EngineService {
   private startWatchdog() {
     this.stopWatchdog();
     const limit = this.opts.hangAfterMs ?? 60_000;
+    const interval = Math.min(1000, limit / 4);
+    let lastCheck = Date.now();
     this.watchdog = setInterval(() => {
-      const busy = this.run || this.asker || this.running;
-      if (busy && Date.now() - this.lastHeard > limit) {
+      const now = Date.now();
+      // the host itself was asleep (a laptop lid): the engine's silence meanwhile says nothing
+      if (now - lastCheck > interval * 5) this.lastHeard = now;
+      lastCheck = now;
+      // A run is held to the limit. Preparing one (probing native backends, each up to 60 s,
+      // decoding data) and a tool (whose kernels may not yield for long) get five times as long.
+      const allowed = this.run ? limit : this.asker || this.running ? limit * 5 : Infinity;
+      if (now - this.lastHeard > allowed) {
         const p = this.proc;
         this.proc = null;
         this.stopWatchdog();
-        this.crashed(`the engine stopped responding for ${limit < 10_000 ? (limit / 1000).toFixed(1) : Math.round(limit / 1000)} s`);
+        this.crashed(`the engine stopped responding for ${allowed < 10_000 ? (allowed / 1000).toFixed(1) : Math.round(allowed / 1000)} s`);
         p?.kill();
       }
-    }, Math.min(1000, limit / 4));
+    }, interval);
     this.watchdog.unref();
   }
 

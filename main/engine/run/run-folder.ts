@@ -1,6 +1,6 @@
 // The run folder: spec.json, an append-only events.jsonl, and checkpoints/. A run killed mid-way
 // leaves a folder that still reads: every line is a whole event, a torn last line is skipped.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { base64ToBytes, bytesToBase64 } from '../../../shared/base64.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
@@ -199,9 +199,14 @@ export function readRun(dir: string): RunRecord {
  * a crafted line): a name that leads out of the folder (`../../x`, an absolute path) is refused.
  */
 export function fileInRun(dir: string, file: string): string {
+  const outside = () => new InputError(join(dir, EVENTS_FILE), `an event names the file "${file.slice(0, 200)}", which is outside the run folder`);
+  const inside = (root: string, p: string) => { const rel = relative(root, p); return !!rel && !rel.startsWith('..') && !isAbsolute(rel); };
   const path = resolve(dir, file);
-  const rel = relative(resolve(dir), path);
-  if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw new InputError(join(dir, EVENTS_FILE), `an event names the file "${file.slice(0, 200)}", which is outside the run folder`);
+  if (!inside(resolve(dir), path)) throw outside();
+  // ...and where it really is: a symlink in a crafted folder (samples/x.bin -> /etc/passwd) leads out too
+  let real: string;
+  try { real = realpathSync(path); } catch { return path; } // missing: reading it says so
+  if (!inside(realpathSync(dir), real)) throw outside();
   return path;
 }
 
