@@ -8,7 +8,9 @@ export function forkEngine(): EngineProcess {
   const entry = new URL(`../engine/process/engine-process${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   // From TypeScript sources the child needs the tsx loader; an absolute URL so any cwd works.
   const execArgv = entry.pathname.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+  // detached: a process group of its own, so Ctrl-C in the terminal reaches the server alone, which
+  // stops the run properly (run-end `stopped`) instead of the engine dying of the same SIGINT
+  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
   // (still shown where the server runs, and kept in engine.log by the supervisor)
   child.stdout!.pipe(process.stdout);
   child.stderr!.pipe(process.stderr);

@@ -2,6 +2,8 @@
 // run-end in the folder: the same as pressing Stop, not a killed engine and an interrupted run.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import WebSocket from 'ws';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSocket, serveStub } from './probes.ts';
@@ -23,6 +25,28 @@ describe('serve shutdown', () => {
     expect(s.status).toBe('stopped');
     expect(s.steps).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('Ctrl-C in the terminal', () => {
+  it('reaches the server, not the engine: the run ends stopped (the engine has a process group of its own)', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'trainscope-runs-'));
+    // the server leads a process group, as a shell's foreground job does; Ctrl-C signals the whole group
+    const serve = spawn(process.execPath, [join(__dirname, '../../bin/trainscope.mjs'), 'serve', '--runs', runsDir], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    serve.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    const exited = new Promise<number | null>((r) => serve.on('exit', (code) => r(code)));
+    await expect.poll(() => /http:\/\/\S+/.test(out), { timeout: 120_000 }).toBe(true);
+    const url = new URL(out.match(/http:\/\/\S+/)![0]);
+    const ws = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { headers: { origin: `http://${url.host}` } });
+    await new Promise((r) => ws.on('open', r));
+    ws.send(JSON.stringify({ type: 'start', spec: { name: 'long', data: { train: { type: 'synthetic', name: 'moons', samples: 2000 } }, model: { layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 2, activation: 'softmax' }] }, training: { epochs: 500 } } }));
+    await expect.poll(() => readdirSync(runsDir).filter((d) => d.startsWith('long')).length, { timeout: 60_000 }).toBe(1);
+    const runDir = join(runsDir, readdirSync(runsDir).find((d) => d.startsWith('long'))!);
+    await expect.poll(() => readFileSync(join(runDir, 'events.jsonl'), 'utf8').includes('"type":"step"'), { timeout: 60_000 }).toBe(true);
+    process.kill(-serve.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    expect(summarizeRun(readRun(runDir)).status).toBe('stopped');
+  }, 180_000);
 });
 
 describe('refusals go to the tab that asked', () => {

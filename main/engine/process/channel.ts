@@ -13,7 +13,9 @@ export function parentChannel(): ParentChannel {
     return { send: (m) => port.postMessage(m), onMessage: (l) => port.on('message', (e) => l(e.data)) };
   }
   if (process.send) {
-    return { send: (m) => process.send!(m), onMessage: (l) => process.on('message', l) };
+    // a parent that is gone (killed hard) leaves nobody to report to: the engine does not train on as an orphan
+    process.once('disconnect', () => process.exit(0));
+    return { send: (m) => { if (process.connected) process.send!(m); }, onMessage: (l) => process.on('message', l) };
   }
   throw new Error('the engine process was started without a channel to its parent');
 }

@@ -252,6 +252,10 @@ export class EngineSupervisor implements EngineService {
       reply({ type: 'error', message: `a run waits: the engine is running ${this.running.tool} (stop it first)` });
       return;
     }
+    if (this.asker) {
+      reply({ type: 'error', message: 'a run is starting (its data and model are being loaded): wait for it, or stop it' });
+      return;
+    }
     const p = this.ensureProcess();
     if (this.post(p, c, reply)) {
       this.asker = reply;
