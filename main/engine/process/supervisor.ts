@@ -296,17 +296,19 @@ export class EngineSupervisor implements EngineService {
     if (!dir) { done([], `run ${runId}: no such run folder in ${this.opts.runsDir}`); return; }
     const tail = latest ? this.tail.snapshot() : [];
     let events: RunEvent[];
+    let error: string | undefined;
     try {
       events = joinTail(await readEventsFrom(dir, from), tail, from);
     } catch (e) {
-      // the log cannot be read (a full disk never created it): the tail is what there is
+      // the log cannot be read (a full disk never created it): the tail is what there is, and the
+      // renderer is told that it may lack events
       events = joinTail([], tail, from);
-      if (!events.length) { done([], `run ${runId}: ${(e as Error).message}`); return; }
+      error = `run ${runId}: ${(e as Error).message}`;
     }
     for (let k = 0; k + REPLAY_CHUNK < events.length; k += REPLAY_CHUNK) {
       reply({ type: 'replay', runId, events: events.slice(k, k + REPLAY_CHUNK), done: false });
     }
-    done(events.slice(Math.floor(Math.max(events.length - 1, 0) / REPLAY_CHUNK) * REPLAY_CHUNK));
+    done(events.slice(Math.floor(Math.max(events.length - 1, 0) / REPLAY_CHUNK) * REPLAY_CHUNK), error);
   }
 
   pause() { this.proc?.send({ type: 'pause' }); }
