@@ -12,7 +12,7 @@
 // the filter flipped in space and its in/out channels swapped: XNNPACK runs that.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { unwrap, wrap } from './wasm-kernels.ts';
+import { unwrap, wrap, type ConvAttrs } from './wasm-kernels.ts';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap };
 type Kernel = (args: KernelArgs) => TensorInfo | TensorInfo[];
@@ -45,13 +45,8 @@ function batchMatMulUntransposed(stock: Kernel): Kernel {
   };
 }
 
-type BackpropInputAttrs = {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  inputShape: [number, number, number, number];
-};
+/** Conv2DBackpropInput's attributes: a convolution's, with the input's shape instead of the filter's. */
+type BackpropInputAttrs = Omit<ConvAttrs, 'filterShape' | 'dilations'> & { inputShape: [number, number, number, number] };
 
 function conv2dBackpropInputAsConv(stock: Kernel): Kernel {
   return (args) => {

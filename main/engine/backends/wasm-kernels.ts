@@ -19,7 +19,7 @@ export function unwrap(t: tf.Tensor, backend: KernelBackend): TensorInfo {
   return info;
 }
 
-type ConvAttrs = {
+export type ConvAttrs = {
   strides: number | [number, number];
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat: 'NHWC' | 'NCHW';
