@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { validateSpec, type RunSpec, type RunSpecInput } from '../shared/spec.ts';
 import { selectBackend, probeNative } from '../main/engine/backends/select.ts';
+import { installedFastPaths, useWasmFastPaths } from '../main/engine/backends/wasm-fast-paths.ts';
 import { Trainer } from '../main/engine/train/trainer.ts';
 import { prepareData } from '../main/engine/data/load.ts';
 import { buildModel } from '../main/engine/model/build.ts';
@@ -126,6 +127,18 @@ export async function benchEngine(rounds = 3) {
 
   const cnnWasm = await customLoopMsPerStep(cnnSpec(), 'wasm', 0, 2);
   log(`small CNN on wasm: ${cnnWasm.toFixed(0)} ms/step`);
+
+  // The same specs on tfjs' own wasm kernels, interleaved with the fast paths, in this process.
+  const stockMlp: number[] = [], fastMlp: number[] = [], stockCnn: number[] = [], fastCnn: number[] = [];
+  for (let r = 0; r < 2; r++) {
+    useWasmFastPaths(false);
+    stockMlp.push(await customLoopMsPerStep(mlpSpec(defaultEvery), 'wasm'));
+    stockCnn.push(await customLoopMsPerStep(cnnSpec(), 'wasm', 0, 2));
+    useWasmFastPaths(true);
+    fastMlp.push(await customLoopMsPerStep(mlpSpec(defaultEvery), 'wasm'));
+    fastCnn.push(await customLoopMsPerStep(cnnSpec(), 'wasm', 0, 2));
+    log(`round ${r + 1}/2: stock wasm MLP ${stockMlp[r].toFixed(1)} ms/step, fast ${fastMlp[r].toFixed(1)}; CNN ${stockCnn[r].toFixed(0)}, fast ${fastCnn[r].toFixed(0)}`);
+  }
   const cnnCpu = await customLoopMsPerStep(cnnSpec(), 'cpu', 0, 2);
   log(`small CNN on cpu: ${cnnCpu.toFixed(0)} ms/step`);
 
@@ -138,6 +151,9 @@ export async function benchEngine(rounds = 3) {
     overhead_default: median(def) / median(fit),
     overhead_every_step: median(every) / median(fit),
     cnn_wasm_vs_cpu: cnnCpu / cnnWasm,
+    wasm_speedup_vs_stock_mlp: median(stockMlp) / median(fastMlp),
+    wasm_speedup_vs_stock_cnn: median(stockCnn) / median(fastCnn),
+    wasm_fast_paths: installedFastPaths.slice(),
     mlp_samples_per_s: { wasm: Math.round(mlpWasm), cpu: Math.round(mlpCpu), ...native },
     ms_per_step: { model_fit: median(fit), instrumented_default: median(def), instrumented_every_step: median(every), cnn_wasm: cnnWasm, cnn_cpu: cnnCpu },
     default_collection_interval: defaultEvery,

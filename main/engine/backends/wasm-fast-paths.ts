@@ -77,19 +77,33 @@ const FAST_PATHS: [string, (stock: Kernel) => Kernel][] = [
   ['Conv2DBackpropInput', conv2dBackpropInputAsConv],
 ];
 
+/** Each replaced kernel's stock and fast configurations, to switch between them (the benchmark does). */
+const swapped = new Map<string, { stock: tf.KernelConfig; fast: tf.KernelConfig }>();
+
+function use(kernelName: string, config: tf.KernelConfig) {
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel(config);
+}
+
 /**
  * Replaces wasm's slow kernels with their fast paths, once per process. `TRAINSCOPE_STOCK_WASM=1`
- * keeps tfjs' own kernels (the benchmark measures both in one run).
+ * keeps tfjs' own kernels.
  */
 export function installWasmFastPaths(): string[] {
   if (process.env.TRAINSCOPE_STOCK_WASM === '1') return [];
   for (const [kernelName, fast] of FAST_PATHS) {
-    if (installedFastPaths.includes(kernelName)) continue;
+    if (swapped.has(kernelName)) continue;
     const stock = tf.getKernel(kernelName, 'wasm');
     if (!stock) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ ...stock, kernelFunc: fast(stock.kernelFunc as unknown as Kernel) as unknown as tf.KernelFunc });
+    const fastConfig = { ...stock, kernelFunc: fast(stock.kernelFunc as unknown as Kernel) as unknown as tf.KernelFunc };
+    swapped.set(kernelName, { stock, fast: fastConfig });
+    use(kernelName, fastConfig);
     installedFastPaths.push(kernelName);
   }
   return installedFastPaths.slice();
+}
+
+/** Switches the installed fast paths on or off, for a same-process comparison with tfjs' own kernels. */
+export function useWasmFastPaths(on: boolean) {
+  for (const [kernelName, configs] of swapped) use(kernelName, on ? configs.fast : configs.stock);
 }

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { installWasmFastPaths, installedFastPaths } from '../../../main/engine/backends/wasm-fast-paths.ts';
+import { installWasmFastPaths, installedFastPaths, useWasmFastPaths } from '../../../main/engine/backends/wasm-fast-paths.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -26,8 +26,14 @@ async function compare(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
 }
 
 describe('wasm fast paths', () => {
-  it('are installed over the stock kernels', () => {
-    expect(installedFastPaths).toContain('BatchMatMul');
+  it('are installed over the stock kernels, and can be switched back to them (the benchmark compares both)', () => {
+    expect(installedFastPaths).toEqual(['BatchMatMul', 'Conv2DBackpropInput']);
+    const fast = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    useWasmFastPaths(false);
+    const stock = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    expect(stock).not.toBe(fast);
+    useWasmFastPaths(true);
+    expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).toBe(fast);
   });
 
   it.each([
