@@ -27,7 +27,16 @@ export interface BackendInfo {
   /** the tfjs backend name actually registered (tensorflow, wasm, cpu) */
   tfBackend: string;
   attempts: BackendAttempt[];
-  wasm?: { simd: boolean; threads: boolean };
+  wasm?: WasmFeatures;
+}
+
+export interface WasmFeatures {
+  simd: boolean;
+  /** more than one thread runs XNNPACK's kernels */
+  threads: boolean;
+  threadCount: number;
+  /** why fewer threads run than this machine has, when it is not by choice */
+  threadsReason?: string;
 }
 
 export interface DataInfo {

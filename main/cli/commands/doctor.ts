@@ -18,7 +18,7 @@ export async function doctorCommand(json: boolean): Promise<number> {
   }
   const lines = [`node ${report.node} on ${report.platform}`];
   for (const a of attempts) lines.push(`${a.ok ? 'ok  ' : 'no  '} ${a.name.padEnd(9)}${a.ok ? '' : ` ${a.reason}`}${a.name === chosen ? '  <- used by --backend auto' : ''}`);
-  if (wasm) lines.push(`wasm: SIMD ${wasm.simd ? 'yes' : 'no'}, threads ${wasm.threads ? 'yes' : 'no'}, fast paths: ${installedFastPaths.length ? installedFastPaths.join(', ') : 'none (TRAINSCOPE_STOCK_WASM=1)'}`);
+  if (wasm) lines.push(`wasm: SIMD ${wasm.simd ? 'yes' : 'no'}, threads ${wasm.threadCount}${wasm.threadsReason ? ` (${wasm.threadsReason})` : ''}, fast paths: ${installedFastPaths.length ? installedFastPaths.join(', ') : 'none (TRAINSCOPE_STOCK_WASM=1)'}`);
   lines.push(`datasets (each in a folder of its name in: ${dataRoots().map((r) => r.dir).join(', ')}):`);
   const width = Math.max(...DATASET_NAMES.map((n) => n.length)) + 1;
   for (const d of datasets) {

@@ -4,10 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendAttempt, BackendInfo, BackendName } from '../../../shared/events.ts';
+import type { BackendAttempt, BackendInfo, BackendName, WasmFeatures } from '../../../shared/events.ts';
 import { InputError } from '../errors.ts';
 import { registerWasmGradientKernels } from './wasm-kernels.ts';
 import { installWasmFastPaths } from './wasm-fast-paths.ts';
+import { useThreadedWasm, wantedWasmThreads, wasmThreading } from './wasm-threads.ts';
 import { hostProbes, NATIVE_PACKAGES, probeProgram, probeVerdict, resolvePackage, type NativeProbes } from './native.ts';
 
 export const BACKEND_ORDER: BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -43,6 +44,7 @@ async function tryBackend(name: BackendName, probes: NativeProbes = hostProbes):
     }
     if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
+      if (process.env.TRAINSCOPE_STOCK_WASM !== '1') useThreadedWasm(wantedWasmThreads());
       const ok = await tf.setBackend('wasm');
       if (!ok) return { ok, reason: 'the wasm backend failed to initialise' };
       registerWasmGradientKernels();
@@ -82,14 +84,20 @@ export async function selectBackend(choice: BackendChoice = 'auto', probes?: Nat
   throw new InputError('--backend', `no backend could be loaded: ${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
 }
 
-export function wasmFeatures() {
-  return { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') };
+/** SIMD, and how many threads run XNNPACK's kernels (with why not more, when one thread was wanted to be several). */
+export function wasmFeatures(): WasmFeatures {
+  return {
+    simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    threads: wasmThreading.threads > 1,
+    threadCount: wasmThreading.threads,
+    ...(wasmThreading.reason ? { threadsReason: wasmThreading.reason } : {}),
+  };
 }
 
 /** Every backend, whether it loads here (native ones only in a child process, for `doctor`). */
-export async function diagnoseBackends(probes: NativeProbes = hostProbes): Promise<{ attempts: BackendAttempt[]; wasm?: { simd: boolean; threads: boolean } }> {
+export async function diagnoseBackends(probes: NativeProbes = hostProbes): Promise<{ attempts: BackendAttempt[]; wasm?: WasmFeatures }> {
   const attempts: BackendAttempt[] = [];
-  let wasm: { simd: boolean; threads: boolean } | undefined;
+  let wasm: WasmFeatures | undefined;
   for (const name of BACKEND_ORDER) {
     if (name === 'node-gpu' || name === 'node') {
       const why = name in probes ? probes[name]! : probeNative(name);

@@ -27,7 +27,7 @@ async function compare(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
 
 describe('wasm fast paths', () => {
   it('are installed over the stock kernels, and can be switched back to them (the benchmark compares both)', () => {
-    expect(installedFastPaths).toEqual(['BatchMatMul', 'Conv2DBackpropInput']);
+    expect(installedFastPaths).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad']);
     const fast = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
     useWasmFastPaths(false);
     const stock = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
@@ -67,6 +67,43 @@ describe('wasm fast paths', () => {
       return tf.grad((v: tf.Tensor) => tf.conv2d(v as tf.Tensor4D, w, strides, pad as 'same' | 'valid').square().sum())(xs);
     });
     expect(rel).toBeLessThan(1e-5);
+  });
+
+  it.each([
+    { x: [2, 8, 8, 3], size: 2, strides: 2, pad: 'valid' },
+    { x: [2, 9, 7, 3], size: 2, strides: 2, pad: 'valid' }, // odd sizes: the last row and column see no window
+    { x: [2, 9, 7, 3], size: 2, strides: 2, pad: 'same' }, // windows cut by the border
+    { x: [1, 7, 7, 5], size: 3, strides: 2, pad: 'same' }, // overlapping windows: gradients add up
+    { x: [2, 6, 6, 2], size: 3, strides: 1, pad: 'valid' },
+    { x: [1, 10, 8, 4], size: [2, 3], strides: [3, 2], pad: 'valid' }, // gaps between windows
+    { x: [3, 4, 4, 16], size: 2, strides: 2, pad: 'valid' },
+  ])('the gradient of maxPool $x (size $size, stride $strides, $pad) equals cpu', async ({ x, size, strides, pad }) => {
+    expect(installedFastPaths).toContain('MaxPoolGrad');
+    const rel = await compare(() => {
+      const xs = tf.tensor4d(values(x, 8), x as [number, number, number, number]);
+      return tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, size as number, strides as number, pad as 'same' | 'valid').square().sum())(xs); // (dy = 2y: a different gradient per window)
+    });
+    expect(rel).toBeLessThan(1e-5);
+  });
+
+  it('maxPool\'s gradient goes to the first of tied maxima, skips NaN, and passes nothing from a window of -Infinity, as on cpu', async () => {
+    // post-ReLU activations tie at 0 all the time; a window's gradient must not be split or doubled
+    const x = [0, 0, 0, 0, /**/ NaN, 1, 1, NaN, /**/ -Infinity, -Infinity, -Infinity, -Infinity, /**/ NaN, NaN, NaN, NaN, /**/ 2, NaN, 5, 5];
+    const shape: [number, number, number, number] = [1, 2, 10, 1]; // five 2x2 windows side by side
+    // the first row holds each window's top pair, the second its bottom pair
+    const layout = (v: number[]) => [0, 1, 2, 3, 4].flatMap((w) => [v[w * 4], v[w * 4 + 1]]).concat([0, 1, 2, 3, 4].flatMap((w) => [v[w * 4 + 2], v[w * 4 + 3]]));
+    const grads = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const xs = tf.tensor4d(layout(x), shape);
+        const dy = tf.tensor4d([1, 2, 3, 4, 5], [1, 1, 5, 1]);
+        return tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid').mul(dy).sum())(xs).dataSync().slice();
+      });
+    };
+    const cpu = Array.from(await grads('cpu'));
+    const wasm = Array.from(await grads('wasm'));
+    expect(wasm).toEqual(cpu);
+    expect(cpu.reduce((a, b) => a + b, 0)).toBe(1 + 2 + 5); // windows 1, 2 and 5 pass their gradient once each
   });
 
   it('a dense layer\'s gradients (which ask for transposes) equal cpu', async () => {

@@ -1,0 +1,64 @@
+// The threaded wasm build under Node: it starts with one thread per core (TRAINSCOPE_WASM_THREADS
+// overrides), trains to the same numbers as the cpu backend, and never keeps a process alive.
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../../main/engine/backends/select.ts';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const cli = join(root, 'bin', 'trainscope.mjs');
+
+/** `trainscope doctor --json` in a fresh process: the wasm section, and how long the process took to end by itself. */
+function doctor(env: Record<string, string>) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [cli, 'doctor', '--json'], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return { wasm: JSON.parse(r.stdout).wasm, seconds: (Date.now() - t0) / 1000 };
+}
+
+describe('threaded wasm', () => {
+  it('starts one thread per core (up to 4), and the process still ends by itself', () => {
+    const { wasm, seconds } = doctor({ TRAINSCOPE_WASM_THREADS: '' });
+    const cores = Math.min(availableParallelism(), 4);
+    expect(wasm.threadCount).toBe(cores);
+    expect(wasm.threads).toBe(cores > 1);
+    expect(wasm.simd).toBe(true);
+    expect(seconds).toBeLessThan(50); // (a pool thread holding the event loop would hang until the timeout)
+  });
+
+  it('TRAINSCOPE_WASM_THREADS sets the count; 1 is tfjs\' own single-threaded build, and says so', () => {
+    expect(doctor({ TRAINSCOPE_WASM_THREADS: '2' }).wasm).toMatchObject({ threadCount: 2, threads: true });
+    expect(doctor({ TRAINSCOPE_WASM_THREADS: '1' }).wasm).toMatchObject({ threadCount: 1, threads: false, threadsReason: 'one thread requested' });
+  });
+
+  it('TRAINSCOPE_STOCK_WASM=1 is tfjs\' wasm as shipped: one thread, no fast paths', () => {
+    expect(doctor({ TRAINSCOPE_STOCK_WASM: '1' }).wasm).toMatchObject({ threadCount: 1, fastPaths: [] });
+  });
+
+  it('a convolutional training step on the threaded build equals the cpu backend', async () => {
+    const step = () => tf.tidy(() => {
+      const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(seed * 31 + i * 1.7) * 0.5);
+      const x = tf.tensor4d(values(8 * 12 * 12 * 3, 1), [8, 12, 12, 3]);
+      const k1 = tf.tensor4d(values(3 * 3 * 3 * 8, 2), [3, 3, 3, 8]);
+      const k2 = tf.tensor4d(values(3 * 3 * 8 * 16, 3), [3, 3, 8, 16]);
+      const w = tf.tensor2d(values(2 * 2 * 16 * 10, 4), [64, 10]);
+      const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
+        let h = tf.maxPool(tf.relu(tf.conv2d(x, a as tf.Tensor4D, 1, 'valid')), 2, 2, 'valid');
+        h = tf.maxPool(tf.relu(tf.conv2d(h, b as tf.Tensor4D, 1, 'same')), 2, 2, 'valid');
+        return tf.softmax(tf.matMul(h.reshape([8, 64]), c as tf.Tensor2D)).square().sum();
+      };
+      return tf.grads(loss)([k1, k2, w]).map((g) => g.dataSync().slice());
+    });
+    await selectBackend('cpu');
+    const ref = step();
+    const info = await selectBackend('wasm');
+    expect(info.wasm!.threadCount).toBe(Math.min(availableParallelism(), 4));
+    const got = step();
+    ref.forEach((r, k) => {
+      const scale = Math.max(...r.map(Math.abs));
+      r.forEach((v, i) => expect(Math.abs(v - got[k][i]) / scale).toBeLessThan(1e-5));
+    });
+  });
+});
