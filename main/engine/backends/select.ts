@@ -33,6 +33,24 @@ export function probeNative(name: 'node-gpu' | 'node', pkg: string = NATIVE_PACK
   return probeVerdict(r.status, r.signal, `${r.stderr}`);
 }
 
+/**
+ * Emscripten's glue adds process handlers that rethrow every uncaught error and unhandled
+ * rejection from inside its one minified line, so Node prints ~50 KB of glue source above the
+ * real error (in the terminal and in engine.log). Node's own defaults already end the process
+ * the same way, so the glue's handlers are removed once the module has started.
+ */
+async function withoutGlueHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const events = ['uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  try {
+    return await start();
+  } finally {
+    for (const e of events) {
+      for (const l of process.listeners(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l as (...a: unknown[]) => void);
+    }
+  }
+}
+
 async function tryBackend(name: BackendName, probes: NativeProbes = hostProbes): Promise<{ ok: boolean; reason?: string; tfBackend?: string }> {
   try {
     if (name === 'node-gpu' || name === 'node') {
@@ -45,7 +63,7 @@ async function tryBackend(name: BackendName, probes: NativeProbes = hostProbes):
     if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
       if (process.env.TRAINSCOPE_STOCK_WASM !== '1') useThreadedWasm(wantedWasmThreads());
-      const ok = await tf.setBackend('wasm');
+      const ok = await withoutGlueHandlers(() => tf.setBackend('wasm'));
       if (!ok) return { ok, reason: 'the wasm backend failed to initialise' };
       registerWasmGradientKernels();
       installWasmFastPaths();

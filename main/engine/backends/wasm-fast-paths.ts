@@ -148,10 +148,51 @@ function maxPoolGradByWindows(): Kernel {
   };
 }
 
+/**
+ * AvgPoolGrad the same way: each window hands dy / (its cells inside the input) to those cells,
+ * the derivative of the forward pass (which averages over the cells inside the input, on cpu
+ * and in XNNPACK). tfjs' cpu kernel divides by the whole window instead, which at a 'same'
+ * border is not the forward's derivative; with 'valid' windows the two agree (tested both ways).
+ */
+function avgPoolGradByWindows(): Kernel {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as PoolAttrs;
+    const x = inputs.input!, dy = inputs.dy!;
+    const [B, H, W, C] = x.shape as [number, number, number, number];
+    const info = tf.backend_util.computePool2DInfo([B, H, W, C], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+    const { top, left } = info.padInfo;
+    const heap = backend as unknown as WasmHeap;
+    const out = heap.makeOutput([B, H, W, C], 'float32');
+    const dys = heap.typedArrayFromHeap(dy) as Float32Array;
+    const dx = heap.typedArrayFromHeap(out) as Float32Array;
+    dx.fill(0);
+    for (let b = 0; b < B; b++) {
+      for (let yr = 0; yr < OH; yr++) {
+        const r0 = yr * sh - top, rMin = Math.max(0, r0), rMax = Math.min(H, r0 + fh);
+        for (let yc = 0; yc < OW; yc++) {
+          const c0 = yc * sw - left, cMin = Math.max(0, c0), cMax = Math.min(W, c0 + fw);
+          const n = (rMax - rMin) * (cMax - cMin);
+          if (n <= 0) continue;
+          const dyBase = ((b * OH + yr) * OW + yc) * C;
+          for (let r = rMin; r < rMax; r++) {
+            for (let col = cMin; col < cMax; col++) {
+              const base = ((b * H + r) * W + col) * C;
+              for (let c = 0; c < C; c++) dx[base + c] += dys[dyBase + c] / n;
+            }
+          }
+        }
+      }
+    }
+    return out;
+  };
+}
+
 const FAST_PATHS: [string, (stock: Kernel) => Kernel][] = [
   ['BatchMatMul', batchMatMulUntransposed],
   ['Conv2DBackpropInput', conv2dBackpropInputAsConv],
   ['MaxPoolGrad', maxPoolGradByWindows],
+  ['AvgPoolGrad', avgPoolGradByWindows],
 ];
 
 /** Each replaced kernel's stock and fast configurations, to switch between them (the benchmark does). */

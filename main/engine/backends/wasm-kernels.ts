@@ -89,6 +89,43 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedT
   return unwrap(result, backend);
 }
 
+/**
+ * The depthwise input gradient (wasm has none): dx is a depthwise convolution of dy by the
+ * spatially flipped filter. dy is first spread out by the stride (zeros between its rows and
+ * columns) and padded so the result has the input's size; with a channel multiplier above 1,
+ * each input channel sums its multiplier's outputs.
+ */
+function depthwiseBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo {
+  const a = attrs as unknown as Omit<ConvAttrs, 'filterShape'> & { inputShape: [number, number, number, number] };
+  if (a.dataFormat === 'NCHW') throw new Error('DepthwiseConv2dNativeBackpropInput on wasm: NCHW is not supported');
+  const dy = wrap(inputs.dy!, backend) as tf.Tensor4D;
+  const filter = wrap(inputs.filter!, backend) as tf.Tensor4D;
+  const result = tf.tidy(() => {
+    const [kh, kw, cin, mult] = filter.shape;
+    const [B, H, W] = a.inputShape;
+    const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true, 'channelsLast');
+    const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight: oh, outWidth: ow } = info;
+    // dy spread by the stride: [B, (oh-1)*sh+1, (ow-1)*sw+1, C]
+    let spread: tf.Tensor4D = dy;
+    if (sh > 1 || sw > 1) {
+      const c = dy.shape[3];
+      const gaps = tf.pad(dy.reshape([B, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+      spread = tf.slice(gaps.reshape([B, oh * sh, ow * sw, c]), [0, 0, 0, 0], [B, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]);
+    }
+    const [ekh, ekw] = [(kh - 1) * dh + 1, (kw - 1) * dw + 1];
+    const top = ekh - 1 - info.padInfo.top, left = ekw - 1 - info.padInfo.left;
+    const bottom = H - spread.shape[1] - top + ekh - 1, right = W - spread.shape[2] - left + ekw - 1;
+    // a padding wider than the kernel makes a negative one here: pad by zero, then cut those rows off
+    const padded = tf.pad(spread, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
+    const flipped = tf.reverse(filter, [0, 1]).reshape([kh, kw, cin * mult, 1]) as tf.Tensor4D;
+    let dx = tf.depthwiseConv2d(padded, flipped, 1, 'valid', 'NHWC', [dh, dw]);
+    if (top < 0 || left < 0 || bottom < 0 || right < 0) dx = tf.slice(dx, [0, Math.max(-top, 0), Math.max(-left, 0), 0], [B, H, W, cin * mult]);
+    return mult === 1 ? dx : dx.reshape([B, H, W, cin, mult]).sum(4);
+  });
+  tf.dispose([dy, filter]);
+  return unwrap(result, backend);
+}
+
 /** out[s] = sum of x rows whose segment id is s: a one-hot matMul (the embedding gradient). */
 function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo {
   const { numSegments } = attrs as unknown as { numSegments: number };
@@ -109,6 +146,7 @@ function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensor
 const KERNELS: [string, typeof conv2dBackpropFilter][] = [
   ['Conv2DBackpropFilter', conv2dBackpropFilter],
   ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter],
+  ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
   ['UnsortedSegmentSum', unsortedSegmentSum],
 ];
 

@@ -27,7 +27,7 @@ async function compare(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
 
 describe('wasm fast paths', () => {
   it('are installed over the stock kernels, and can be switched back to them (the benchmark compares both)', () => {
-    expect(installedFastPaths).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad']);
+    expect(installedFastPaths).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad']);
     const fast = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
     useWasmFastPaths(false);
     const stock = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
@@ -104,6 +104,37 @@ describe('wasm fast paths', () => {
     const wasm = Array.from(await grads('wasm'));
     expect(wasm).toEqual(cpu);
     expect(cpu.reduce((a, b) => a + b, 0)).toBe(1 + 2 + 5); // windows 1, 2 and 5 pass their gradient once each
+  });
+
+  it.each([
+    { x: [2, 8, 8, 3], size: 2, strides: 2 },
+    { x: [2, 9, 7, 3], size: 2, strides: 2 },
+    { x: [1, 7, 7, 5], size: 3, strides: 2 }, // overlapping
+    { x: [1, 10, 8, 4], size: [2, 3], strides: [3, 2] }, // gaps
+  ])('the gradient of avgPool $x (size $size, stride $strides, valid) equals cpu', async ({ x, size, strides }) => {
+    expect(installedFastPaths).toContain('AvgPoolGrad');
+    const rel = await compare(() => {
+      const xs = tf.tensor4d(values(x, 9), x as [number, number, number, number]);
+      return tf.grad((v: tf.Tensor) => tf.avgPool(v as tf.Tensor4D, size as number, strides as number, 'valid').square().sum())(xs);
+    });
+    expect(rel).toBeLessThan(1e-5);
+  });
+
+  it('avgPool\'s gradient at a \'same\' border is the forward pass\'s derivative (tfjs\' cpu kernel divides by the whole window there)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(values([1, 5, 5, 2], 10), [1, 5, 5, 2]);
+    const dyWeights = tf.tensor4d(values([1, 3, 3, 2], 11), [1, 3, 3, 2]);
+    const f = (v: tf.Tensor) => tf.avgPool(v as tf.Tensor4D, 2, 2, 'same').mul(dyWeights).sum() as tf.Scalar;
+    const analytic = tf.grad(f)(x).dataSync();
+    // central differences of the forward pass itself, element by element (it is linear: exact up to rounding)
+    const base = x.dataSync();
+    const h = 1e-2;
+    for (let i = 0; i < base.length; i++) {
+      const plus = base.slice(); plus[i] += h;
+      const minus = base.slice(); minus[i] -= h;
+      const numeric = (f(tf.tensor4d(plus, [1, 5, 5, 2])).dataSync()[0] - f(tf.tensor4d(minus, [1, 5, 5, 2])).dataSync()[0]) / (2 * h);
+      expect(analytic[i]).toBeCloseTo(numeric, 3);
+    }
   });
 
   it('a dense layer\'s gradients (which ask for transposes) equal cpu', async () => {

@@ -32,6 +32,21 @@ describe('wasm gradient kernels', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeTruthy();
     expect(tf.getKernel('DepthwiseConv2dNativeBackpropFilter', 'wasm')).toBeTruthy();
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeTruthy();
+    expect(tf.getKernel('DepthwiseConv2dNativeBackpropInput', 'wasm')).toBeTruthy();
+  });
+
+  it.each([
+    { x: [2, 6, 6, 3], k: [3, 3, 3, 1], strides: 1, pad: 'same', dilations: 1 },
+    { x: [2, 7, 7, 3], k: [3, 3, 3, 2], strides: 1, pad: 'valid', dilations: 1 }, // channel multiplier 2
+    { x: [2, 9, 8, 2], k: [3, 3, 2, 1], strides: 2, pad: 'same', dilations: 1 },
+    { x: [1, 10, 9, 2], k: [3, 2, 2, 3], strides: [2, 3], pad: 'valid', dilations: 1 }, // rows the windows never reach
+    // (dilations above 1: tfjs has no depthwise gradient for them on any backend)
+    { x: [1, 6, 6, 2], k: [2, 2, 2, 1], strides: 1, pad: [[0, 0], [3, 3], [0, 3], [0, 0]], dilations: 1 }, // padding wider than the kernel
+  ] as const)('depthwise conv input gradient matches cpu: x $x, kernel $k, strides $strides, $pad, dilation $dilations', async ({ x, k, strides, pad, dilations }) => {
+    const xs = seeded([...x], 7), ks = seeded([...k], 8);
+    const { diff, scale } = await onBoth(() => tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(v as tf.Tensor4D, tf.tensor4d(ks, [...k] as never), strides as never, pad as never, 'NHWC', dilations))))(tf.tensor4d(xs, [...x] as never)));
+    expect(scale).toBeGreaterThan(0);
+    expect(diff / scale).toBeLessThan(1e-5);
   });
 
   it.each([
