@@ -40,13 +40,14 @@ export function probeNative(name: 'node-gpu' | 'node', pkg: string = NATIVE_PACK
  * the same way, so the glue's handlers are removed once the module has started.
  */
 async function withoutGlueHandlers<T>(start: () => Promise<T>): Promise<T> {
-  const events = ['uncaughtException', 'unhandledRejection'] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  const events = ['uncaughtException', 'unhandledRejection'];
+  const listeners = (e: string) => process.listeners(e as 'uncaughtException') as ((...a: unknown[]) => void)[];
+  const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
   try {
     return await start();
   } finally {
     for (const e of events) {
-      for (const l of process.listeners(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l as (...a: unknown[]) => void);
+      for (const l of listeners(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
     }
   }
 }

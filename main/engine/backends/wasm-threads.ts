@@ -12,8 +12,8 @@
 // `os.cpus().length`. `setThreadsCount` only takes effect when that pool is absent, so the pool
 // size is set by answering that one question while the module starts.
 //
-// XNNPACK runs convolutions and matrix products on the pool (1.6-1.8x on two cores here); the
-// scalar kernels stay on one thread.
+// XNNPACK runs convolutions and matrix products on the pool (1.6-1.8x for a large convolution
+// on two cores here); the scalar kernels stay on one thread.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -33,16 +33,22 @@ type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 /** What the last threaded start did: the thread count, or why it fell back to one thread. */
 export const wasmThreading: { threads: number; reason?: string } = { threads: 1 };
 
-/** The threads to use: TRAINSCOPE_WASM_THREADS, else one per core the OS gives this process (at most 4, as tfjs does). */
+/**
+ * The threads to use: TRAINSCOPE_WASM_THREADS, else one per core the OS gives this process but
+ * one (at most 4, as tfjs does). The core left over runs the statistics worker and the host: on
+ * two cores, a second pool thread made the instrumented step 13-15% slower for the MLP and the
+ * CNN of `npm run bench` (it also spins between kernels), while a heavier CNN alone gained 1.3x.
+ */
 export function wantedWasmThreads(): number {
   const env = process.env.TRAINSCOPE_WASM_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (Number.isInteger(n) && n >= 1 && n <= 64) return n;
   }
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, 4));
+  return Math.max(1, Math.min(usableCores() - 1, 4));
 }
+
+const usableCores = () => (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 
 /** Writes tfjs' pthread worker script to a file named by its content (safe to share between processes). */
 function workerScriptFile(contents: string): string {
@@ -91,7 +97,7 @@ async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
   return module;
 }
 
-type Registry = Record<string, { factory: () => unknown; priority: number } | undefined>;
+type Registry = Record<string, { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number } | undefined>;
 
 /**
  * Makes the 'wasm' backend start the threaded build with `threads` threads, falling back to
@@ -105,7 +111,10 @@ export function useThreadedWasm(threads: number) {
   installed = true;
   wasmThreading.threads = 1;
   wasmThreading.reason = undefined;
-  if (threads <= 1) { wasmThreading.reason = 'one thread requested'; return; }
+  if (threads <= 1) {
+    wasmThreading.reason = process.env.TRAINSCOPE_WASM_THREADS ? 'TRAINSCOPE_WASM_THREADS=1' : `${usableCores()} core(s): one is kept for the statistics worker and the host`;
+    return;
+  }
   if (typeof SharedArrayBuffer === 'undefined') { wasmThreading.reason = 'no SharedArrayBuffer'; return; }
   const registry = (tf.engine() as unknown as { registryFactory: Registry }).registryFactory;
   const stock = registry.wasm;

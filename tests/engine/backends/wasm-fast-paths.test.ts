@@ -27,7 +27,7 @@ async function compare(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
 
 describe('wasm fast paths', () => {
   it('are installed over the stock kernels, and can be switched back to them (the benchmark compares both)', () => {
-    expect(installedFastPaths).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad']);
+    expect(installedFastPaths).toEqual(['Identity', 'BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad']);
     const fast = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
     useWasmFastPaths(false);
     const stock = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
