@@ -91,8 +91,9 @@ export function crossFieldIssues(spec: LooseSpec): CrossFieldIssue[] {
     const p = outputUnitsProblem(units, lossOf(spec), classes);
     if (p) issues.push({ path: p.field === 'units' ? `model.layers[${out}].units` : 'training.loss', message: p.message, severity: 'error' });
   }
-  const mismatch = outputMismatch(spec);
+  // (no layer with an activation yet: nothing to compare the loss with)
   const act = outputActivationIndex(spec);
-  if (mismatch) issues.push({ path: act === null ? 'training.loss' : `model.layers[${act}].activation`, message: mismatch, severity: 'warning' });
+  const mismatch = act === null ? null : outputMismatch(spec);
+  if (mismatch) issues.push({ path: `model.layers[${act}].activation`, message: mismatch, severity: 'warning' });
   return issues;
 }
