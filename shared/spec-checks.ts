@@ -11,11 +11,13 @@ export type LossName = 'categorical_crossentropy' | 'binary_crossentropy' | 'mse
 export interface CrossFieldIssue { path: string; message: string; severity: 'error' | 'warning' }
 
 interface LooseLayer { type?: unknown; units?: unknown; activation?: unknown }
+/** A spec as typed: only the fields the checks read, each possibly missing or wrong. */
 interface LooseSpec {
   data?: { train?: { type?: unknown; name?: unknown; classes?: unknown; task?: unknown } };
   model?: { layers?: unknown };
   training?: { loss?: unknown };
 }
+const loose = (spec: unknown): LooseSpec => (spec !== null && typeof spec === 'object' ? spec as LooseSpec : {});
 
 const DEFAULT_LOSS: LossName = 'categorical_crossentropy';
 const lossOf = (spec: LooseSpec): LossName => (typeof spec.training?.loss === 'string' ? spec.training.loss as LossName : DEFAULT_LOSS);
@@ -25,7 +27,8 @@ const layersOf = (spec: LooseSpec): LooseLayer[] => (Array.isArray(spec.model?.l
  * How many classes the training data has, as far as the spec alone tells: a number, null for a
  * regression target, undefined when only the files know (IDX, image folders, CSV class labels).
  */
-export function specClasses(spec: LooseSpec): number | null | undefined {
+export function specClasses(input: unknown): number | null | undefined {
+  const spec = loose(input);
   const src = spec.data?.train;
   if (!src || typeof src !== 'object') return undefined;
   switch (src.type) {
@@ -41,7 +44,8 @@ export function specClasses(spec: LooseSpec): number | null | undefined {
 const KEEPS_WIDTH = new Set(['dropout', 'activation', 'batchnorm', 'gaussian_noise']);
 
 /** The layer that sets the model's output width (its index), when the spec alone tells: the last dense layer with nothing after it that reshapes. */
-export function outputLayerIndex(spec: LooseSpec): number | null {
+export function outputLayerIndex(input: unknown): number | null {
+  const spec = loose(input);
   const layers = layersOf(spec);
   for (let i = layers.length - 1; i >= 0; i--) {
     const t = layers[i].type;
@@ -65,7 +69,8 @@ export function outputUnitsProblem(units: number, loss: LossName, classes: numbe
 }
 
 /** Why the last activation does not suit the loss, or null. (A run may still start: the diagnosis names it, which is worth seeing once.) */
-export function outputMismatch(spec: LooseSpec): string | null {
+export function outputMismatch(input: unknown): string | null {
+  const spec = loose(input);
   const last = [...layersOf(spec)].reverse().find((l) => l.type === 'dense' || l.type === 'conv2d' || l.type === 'activation');
   const act = last && typeof last.activation === 'string' ? last.activation : 'linear';
   const loss = lossOf(spec);
@@ -82,7 +87,8 @@ function outputActivationIndex(spec: LooseSpec): number | null {
 }
 
 /** Every cross-field problem the spec shows before any data is loaded: errors the engine would refuse at start, warnings it would run with. */
-export function crossFieldIssues(spec: LooseSpec): CrossFieldIssue[] {
+export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
+  const spec = loose(input);
   const issues: CrossFieldIssue[] = [];
   const classes = specClasses(spec);
   const out = outputLayerIndex(spec);
