@@ -97,7 +97,7 @@ describe.skipIf(NO_BROWSER)('New run workflow', () => {
     await page.close();
   });
 
-  it('Start shows what the engine is doing at once; a reload returns to the run and tab on screen; back goes to the view before; a run\'s spec opens in New run', async () => {
+  it('Start shows what the engine is doing at once; a reload returns to the run and tab on screen; back and forward walk the views; a run\'s spec opens in New run', async () => {
     const { page, errors } = await open();
     await fill(page, tiny());
     // the starting state may last only a moment on this small run: an observer records that it was shown
@@ -119,6 +119,10 @@ describe.skipIf(NO_BROWSER)('New run workflow', () => {
     await page.waitForFunction(() => (window as any).__trainscope?.ready);
     expect(await page.evaluate(() => [(window as any).__trainscope.current?.runId, (window as any).__trainscope.tab])).toEqual([runId, 'layers']);
     expect(await page.getByTestId('tab-layers').getAttribute('class')).toContain('active');
+    await page.goBack();
+    await expect.poll(() => page.evaluate(() => (window as any).__trainscope.tab)).toBe('overview');
+    await page.goForward();
+    await expect.poll(() => page.evaluate(() => (window as any).__trainscope.tab)).toBe('layers');
     await page.goBack();
     await expect.poll(() => page.evaluate(() => (window as any).__trainscope.tab)).toBe('overview');
     // Edit spec → New run: the run's spec, as it ran, in the editor
