@@ -49,6 +49,11 @@ describe.skipIf(NO_BROWSER)('New run workflow', () => {
     expect(await page.evaluate(() => location.hash)).toBe('#tab=new');
     expect(JSON.parse(await editor(page).inputValue())).toEqual(spec);
     expect(await page.getByTestId('field-issue').first().textContent()).toBe('Layer 1 (dense): units must be a whole number above 0');
+    // the chooser says the preset was edited, and gives the preset back on request
+    await page.getByTestId('draft-edited').getByRole('button', { name: 'revert' }).click();
+    const demo = await page.evaluate(() => (window as any).__trainscope.presets.find((p: any) => p.demo).spec);
+    expect(JSON.parse(await editor(page).inputValue())).toEqual(demo);
+    expect(await page.getByTestId('draft-edited').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
