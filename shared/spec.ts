@@ -296,13 +296,39 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 export type SpecResult = { ok: true; spec: RunSpec } | { ok: false; issues: SpecIssue[] };
 
+/** What the schema found, beyond its message, for saying it in the user's words (the app's form). */
+export interface SpecIssueDetail {
+  code: string;
+  /** too_small / too_big: the bound, whether it is allowed, and what was measured (number, array, string) */
+  bound?: number; inclusive?: boolean; origin?: string;
+  /** invalid_type: what was expected (number, int, string, object...) */
+  expected?: string;
+  /** invalid_value: the allowed values; unrecognized_keys: the unknown keys */
+  values?: unknown[]; keys?: string[];
+}
+export interface DetailedSpecIssue extends SpecIssue { detail?: SpecIssueDetail }
+export type DetailedSpecResult = { ok: true; spec: RunSpec } | { ok: false; issues: DetailedSpecIssue[] };
+
 export function validateSpec(input: unknown): SpecResult {
+  const r = checkSpec(input);
+  return r.ok ? r : { ok: false, issues: r.issues.map(({ path, message }) => ({ path, message })) };
+}
+
+/** validateSpec, with each schema issue's code and bounds kept (see SpecIssueDetail). */
+export function checkSpec(input: unknown): DetailedSpecResult {
   const r = runSpecSchema.safeParse(movedKeys(input));
   if (r.success) return crossCheck(r.data);
-  return {
-    ok: false,
-    issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-  };
+  return { ok: false, issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message, detail: detailOf(i) })) };
+}
+
+function detailOf(i: z.core.$ZodIssue): SpecIssueDetail {
+  const d: SpecIssueDetail = { code: i.code };
+  if (i.code === 'too_small') Object.assign(d, { bound: Number(i.minimum), inclusive: i.inclusive ?? false, origin: i.origin });
+  else if (i.code === 'too_big') Object.assign(d, { bound: Number(i.maximum), inclusive: i.inclusive ?? false, origin: i.origin });
+  else if (i.code === 'invalid_type') d.expected = i.expected;
+  else if (i.code === 'invalid_value') d.values = [...i.values];
+  else if (i.code === 'unrecognized_keys') d.keys = [...i.keys];
+  return d;
 }
 
 /**

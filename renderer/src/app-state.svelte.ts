@@ -11,7 +11,9 @@ import type { RunSpec } from '../../shared/spec.ts';
 import { adoptedSpec } from './diagnosis/verdict.ts';
 import { RunData } from './lib/run-data.ts';
 import { RunLibrary } from './store/library.ts';
-import type { RunRecord, VariantOf } from './store/db.ts';
+import type { NewRunDraft, RunRecord, VariantOf } from './store/db.ts';
+import { isTab } from './views/tabs.ts';
+import { parseViewHash, type ViewLocation } from './view-url.ts';
 
 export class AppState implements ViewApp {
   connected = $state(false);
@@ -26,8 +28,12 @@ export class AppState implements ViewApp {
   error = $state<string | null>(null);
   /** a spec file opened from the menu or a file picker, for the New run editor */
   pendingSpec = $state<string | null>(null);
-  /** New run's editor (its preset and text), kept while another tab is on screen */
-  draft = $state.raw<{ presetId: string; text: string } | null>(null);
+  /** New run's editor (its preset and text), kept while another tab is on screen and, in IndexedDB, across reloads */
+  draft = $state.raw<NewRunDraft | null>(null);
+  /** the address may follow the view: set once init has opened the view the address named */
+  ready = $state(false);
+  /** a run asked for and not started yet: what the engine is doing meanwhile (it sends nothing until the run starts) */
+  starting = $state.raw<{ since: number; name: string } | null>(null);
   /** each tool: running (with its progress), and its latest result */
   tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, requestId: null, progress: null, result: null }])) as Record<ToolId, ToolState>);
   /** a fix being tried: the variant's run, compared with the run it came from */
@@ -35,6 +41,7 @@ export class AppState implements ViewApp {
   /** a variant adopted with "Use this spec": the next run started from New run is recorded as its variant */
   adopted = $state.raw<VariantOf | null>(null);
   private frame = 0;
+  private draftTimer: ReturnType<typeof setTimeout> | null = null;
   /**
    * Runs being replayed (their events from the first one the library lacks), with the live events
    * that came meanwhile; `quiet`: a run that ended while no page was open, whose folder may be gone.
@@ -50,6 +57,8 @@ export class AppState implements ViewApp {
   get live() { return this.engine.state === 'running' && this.current?.runId === this.engine.runId; }
 
   async init() {
+    // the draft first: New run must not open on the demo and then overwrite the user's edits with it
+    try { this.draft = (await this.library.db.loadDraft()) ?? this.draft; } catch { /* no draft: the demo */ }
     this.host.subscribe((m) => this.onMessage(m));
     try {
       const welcome = await this.host.connect();
@@ -67,8 +76,36 @@ export class AppState implements ViewApp {
       this.error = (e as Error).message;
     }
     await this.refreshRuns();
-    // Land on the demo (New run shows it first) unless a run is training.
-    if (!this.current) this.tab = 'new';
+    // The view the address names (a reload, a link); else the demo (New run shows it first) unless a run is training.
+    const at: ViewLocation = typeof location === 'undefined' ? { run: null, tab: null } : parseViewHash(location.hash);
+    if (at.run || at.tab) await this.goTo(at);
+    else if (!this.current) this.tab = 'new';
+    this.ready = true;
+  }
+
+  /** Shows the run and tab of an address (a reload, a link, back/forward); what is not there is left as it is. */
+  async goTo(at: ViewLocation) {
+    if (at.run && at.run !== this.current?.runId) {
+      const data = await this.library.open(at.run);
+      if (data) { this.current = data; this.bump(); } else this.error = `run ${at.run} is not in the library`;
+    }
+    if (at.tab && isTab(at.tab)) this.tab = at.tab;
+    else if (at.run) this.tab = 'overview';
+  }
+
+  /** Keeps New run's editor: at once in this state, and shortly after in IndexedDB (one write per pause in typing). */
+  setDraft(d: NewRunDraft) {
+    if (this.draft?.text === d.text && this.draft.presetId === d.presetId) return;
+    this.draft = d;
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => { this.draftTimer = null; this.library.db.saveDraft(d).catch((e) => { this.error = `the draft could not be saved: ${(e as Error).message}`; }); }, 300);
+  }
+
+  /** "Edit spec → New run": a run's spec, as the engine ran it, in New run's editor. */
+  editSpec(spec: unknown) {
+    this.adopted = null;
+    this.setDraft({ presetId: 'opened', text: JSON.stringify(spec, null, 2) });
+    this.tab = 'new';
   }
 
   /**
@@ -118,6 +155,7 @@ export class AppState implements ViewApp {
           void this.library.setVariantOf(m.runId, this.adopted);
           this.adopted = null;
         }
+        this.starting = null;
         this.current = new RunData(m.runId);
         this.tab = 'overview';
         this.bump();
@@ -137,6 +175,7 @@ export class AppState implements ViewApp {
       case 'engine':
         this.engine = m.engine;
         if (m.engine.state === 'crashed') {
+          this.starting = null;
           this.error = `engine: ${m.engine.reason}`;
           for (const id of TOOL_IDS) if (this.tools[id].running) this.setTool(id, { running: false, progress: null });
         }
@@ -145,6 +184,7 @@ export class AppState implements ViewApp {
         // A refusal of another window's request says nothing about this window's tool.
         if (m.tool && m.requestId && m.requestId !== this.tools[m.tool].requestId) break;
         this.error = m.message;
+        if (!m.tool) this.starting = null; // the run did not start (a bad spec, missing data...)
         if (m.tool) this.setTool(m.tool, { running: false, progress: null });
         break;
       case 'tool-progress':
@@ -195,6 +235,8 @@ export class AppState implements ViewApp {
 
   start(spec: unknown) {
     this.error = null;
+    const name = (spec as { name?: unknown } | null)?.name;
+    this.starting = { since: Date.now(), name: typeof name === 'string' ? name : 'run' };
     this.host.send({ type: 'start', spec });
   }
   /**

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec, RunSpec } from '../../../shared/spec.ts';
 import type { DataInfo } from '../../../shared/events.ts';
 import { layerName, unitKindOf, type LayerInfo } from '../../../shared/layers.ts';
+import { outputUnitsProblem } from '../../../shared/spec-checks.ts';
 import { InputError } from '../errors.ts';
 import { sampleUnits } from '../stats/summarize.ts';
 import { initializerName, makeInitializer } from './initializers.ts';
@@ -147,21 +148,7 @@ function checkOutput(spec: RunSpec, data: DataInfo, model: tf.LayersModel) {
   if (out.length !== 2) {
     throw new InputError(last, `the model's output has shape [${out.map((d) => d ?? 'batch').join(', ')}]; add a flatten and a dense layer so it is one vector per sample`);
   }
-  const units = out[1] as number;
-  const loss = spec.training.loss;
-  if (data.classes === null) {
-    if (loss === 'categorical_crossentropy' || loss === 'binary_crossentropy') {
-      throw new InputError('training.loss', `${loss} needs class labels but the data is a regression target; use mse or mae`);
-    }
-    if (units !== 1) throw new InputError(`${last}.units`, `the output has ${units} units but a regression target needs 1`);
-    return;
-  }
-  if (loss === 'binary_crossentropy') {
-    if (data.classes !== 2) throw new InputError('training.loss', `binary_crossentropy needs 2 classes, the data has ${data.classes}`);
-    if (units !== 1) throw new InputError(`${last}.units`, `the output has ${units} units; binary_crossentropy needs 1 (a sigmoid unit)`);
-    return;
-  }
-  if (units !== data.classes) {
-    throw new InputError(`${last}.units`, `the output has ${units} units but the data has ${data.classes} classes`);
-  }
+  // the same check the app runs while the spec is edited (there with the classes the spec alone tells)
+  const problem = outputUnitsProblem(out[1] as number, spec.training.loss, data.classes);
+  if (problem) throw new InputError(problem.field === 'units' ? `${last}.units` : 'training.loss', problem.message);
 }

@@ -78,6 +78,13 @@ export interface MarkRecord {
   t: number;
 }
 
+/** New run's editor as the user left it: the preset chosen (or "opened") and the spec's text, as typed. */
+export interface NewRunDraft { presetId: string; text: string }
+
+/** Small values the app keeps across reloads, one record per key (New run's draft under `DRAFT_KEY`). */
+export interface SettingRecord { key: string; value: unknown; t: number }
+export const DRAFT_KEY = 'new-run-draft';
+
 export class TrainscopeDB extends Dexie {
   runs!: Table<RunRecord, string>;
   steps!: Table<StepRecord, [string, number]>;
@@ -85,6 +92,7 @@ export class TrainscopeDB extends Dexie {
   predictions!: Table<PredictionRecord, [string, string, number]>;
   samples!: Table<SampleRecord, [string, string]>;
   marks!: Table<MarkRecord, [string, string, number]>;
+  settings!: Table<SettingRecord, string>;
 
   constructor(name = 'trainscope') {
     super(name);
@@ -116,5 +124,17 @@ export class TrainscopeDB extends Dexie {
       });
       await tx.table('events').toCollection().modify((rec: EventRecord) => { if (rec.event) rec.event = upgradeEvent(rec.event); });
     });
+    // v4: a table of small settings (New run's draft survives a reload). A new store only: the runs are untouched.
+    this.version(4).stores({ settings: 'key' });
+  }
+
+  /** New run's draft from the last session, or null (none, or unreadable: New run then opens on the demo). */
+  async loadDraft(): Promise<NewRunDraft | null> {
+    const v = (await this.settings.get(DRAFT_KEY))?.value as Partial<NewRunDraft> | undefined;
+    return v && typeof v.text === 'string' && typeof v.presetId === 'string' ? { presetId: v.presetId, text: v.text } : null;
+  }
+
+  async saveDraft(draft: NewRunDraft): Promise<void> {
+    await this.settings.put({ key: DRAFT_KEY, value: { presetId: draft.presetId, text: draft.text }, t: Date.now() });
   }
 }

@@ -1,6 +1,6 @@
 // A tool, renderer side: its panel (the result, and progress while it runs) and where it is
 // offered. The buttons are generic: one per registered tool in New run, and on a run's
-// Overview for the tools that make sense on a run's own spec. Results arrive checked against
+// Overview for the tools that make sense on a run's own spec. Every result opens with a one-line verdict. Results arrive checked against
 // the tool's schema by the host.
 import type { Component } from 'svelte';
 import type { ToolProgress } from '../../../../shared/host.ts';
@@ -20,7 +20,12 @@ export interface RendererTool<T extends ToolDefinition = ToolDefinition> {
   readonly panel: Component<{ result: ToolResult<T> }>;
   /** also offered on a run's Overview, with that run's spec */
   readonly onRun?: boolean;
+  /** the result in one line, shown at the top of its panel */
+  readonly verdict: (result: ToolResult<T>) => Verdict;
 }
+
+/** A tool's result in one line. `ok`: good news (true), bad news (false), or advice (null). */
+export interface Verdict { ok: boolean | null; text: string }
 
 export function defineRendererTool<T extends ToolDefinition>(t: RendererTool<T>): RendererTool<T> {
   return t;

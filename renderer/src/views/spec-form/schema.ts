@@ -56,3 +56,30 @@ export function selectedOption(c: Extract<Control, { kind: 'variants' }>, value:
 export function title(key: string): string {
   return key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()).replace(/\bLr\b/, 'LR');
 }
+
+/** The schema node of the field at `parts` in `value` (a union is resolved by the value's `type`), or null. */
+export function nodeAt(root: Node, value: unknown, parts: (string | number)[]): Node | null {
+  let n: Node | null = root, v = value;
+  for (const p of parts) {
+    n = n && resolve(n, v);
+    if (!n) return null;
+    n = typeof p === 'number' ? n.items ?? n.prefixItems?.[p] ?? null : n.properties?.[p] ?? null;
+    v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  }
+  return n && resolve(n, v);
+}
+
+function resolve(n: Node, v: unknown): Node | null {
+  const alts = n.oneOf ?? n.anyOf;
+  if (!alts) return n;
+  const type = v !== null && typeof v === 'object' ? (v as { type?: unknown }).type : undefined;
+  return alts.find((a) => type !== undefined && a.properties?.type?.const === type)
+    ?? alts.find((a) => (typeof v === 'number' && (a.type === 'number' || a.type === 'integer')) || (Array.isArray(v) && a.type === 'array'))
+    ?? alts.find((a) => a.type === 'object') ?? alts[0];
+}
+
+/** Whether the field at `parts` takes whole numbers. */
+export function isIntegerAt(root: Node, value: unknown, parts: (string | number)[]): boolean {
+  const n = nodeAt(root, value, parts);
+  return n?.type === 'integer' || Boolean((n?.oneOf ?? n?.anyOf)?.some((a) => a.type === 'integer'));
+}
