@@ -2,9 +2,10 @@
 // every view of the app as people use it. Starts the browser mode on a fresh runs folder, trains the
 // Fashion-MNIST CNN (assets/specs/fashion-mnist-cnn.json; the dataset is found where the engine
 // looks for it: TRAINSCOPE_DATA, ~/.trainscope/data, /usr/share/datasets) in Debian's Chromium, and
-// saves a 1440x900 PNG of each tab, the unit map, a misclassified sample and New run into
-// screenshots/ (not committed). --quick trains on 10,000 samples for 2 epochs: about a minute on
-// two cores; without it the spec trains as written (minutes per epoch on a CPU).
+// saves a 1440x900 PNG of each tab, the unit map, a misclassified sample and New run, then of the
+// runs list with a second short run of the same name, into screenshots/ (not committed). --quick
+// trains on 10,000 samples for 2 epochs: about a minute on two cores; without it the spec trains
+// as written (minutes per epoch on a CPU).
 import { register } from 'tsx/esm/api';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,15 +99,26 @@ try {
     await page.getByTestId(`tab-${id}`).click();
     await shot(id);
     if (id === 'saturation' && (await page.locator('[data-testid=heatmap-layers] .rowlabel').count())) {
-      await page.locator('[data-testid=heatmap-layers] .rowlabel').first().click();
+      // the last row: a dense layer in most models, the one with the most units to see
+      await page.locator('[data-testid=heatmap-layers] .rowlabel').last().click();
       await page.getByTestId('heatmap-units').waitFor({ timeout: 10_000 }).catch(() => {});
       await shot('saturation-unit-map');
     }
-    if (id === 'predictions' && (await page.locator('[data-testid=sample-grid] [role=option]').count())) {
-      await page.locator('[data-testid=sample-grid] [role=option]').first().click();
+    if (id === 'predictions' && (await page.locator('[data-testid=sample-grid] [role=option]').count()) > 1) {
+      await page.locator('[data-testid=sample-grid] [role=option]').nth(1).click(); // (the first is shown already)
       await shot('predictions-sample');
     }
   }
+  // the runs list with a second run of the same name: its time and what changed against the first
+  const again = { ...spec, data: { ...spec.data, limit: 2000 }, training: { ...spec.training, epochs: 1, optimizer: { ...spec.training.optimizer, learningRate: spec.training.optimizer.learningRate * 3 } } };
+  await page.getByTestId('tab-new').click();
+  await page.getByTestId('spec-editor').fill(JSON.stringify(again, null, 2));
+  await page.getByTestId('start-run').click();
+  say('a second, short run of the same name (learning rate x3) for the runs list');
+  await page.getByTestId('engine-state').filter({ hasText: 'training' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('engine-state').filter({ hasText: 'idle' }).waitFor({ timeout: 300_000 });
+  await page.getByTestId('tab-library').click();
+  await shot('library-two-runs');
   say(`${n} screenshots in ${out}`);
 } finally {
   await browser.close();
