@@ -49,6 +49,11 @@ function bestOf(r: RunRow, metric: 'accuracy' | 'loss'): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
+/** The sorts that order these runs: by accuracy or loss only when some run has that figure. */
+export function sortsFor(runs: readonly RunRow[]): (typeof SORTS)[number][] {
+  return SORTS.filter((s) => (s.id !== 'accuracy' && s.id !== 'loss') || runs.some((r) => bestOf(r, s.id) !== undefined));
+}
+
 /** Sorted copy; runs without the figure a sort is by go last, newest first among themselves. */
 export function sortRuns<R extends RunRow>(runs: readonly R[], by: SortId): R[] {
   const newest = (a: R, b: R) => byCreated(b, a);

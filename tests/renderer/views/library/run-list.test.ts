@@ -1,6 +1,6 @@
 // The runs list: which run each is compared with, the filter, the sort orders.
 import { describe, expect, it } from 'vitest';
-import { filterRuns, neighbours, sortRuns, type RunRow } from '../../../../renderer/src/views/library/run-list.ts';
+import { filterRuns, neighbours, sortRuns, sortsFor, type RunRow } from '../../../../renderer/src/views/library/run-list.ts';
 
 const run = (id: string, name: string, createdAt: number, extra: Partial<RunRow> & { description?: string } = {}): RunRow => ({
   id, name, title: extra.title ?? name, createdAt, status: extra.status ?? 'completed', best: extra.best ?? {},
@@ -48,6 +48,11 @@ describe('sortRuns', () => {
   it('by best accuracy (highest first) and best loss (lowest first); runs without the figure last', () => {
     expect(ids('accuracy')).toEqual(['b1', 'a1', 'c1', 'a2']);
     expect(ids('loss')).toEqual(['b1', 'a1', 'a2', 'c1']);
+  });
+  it('offers the accuracy and loss sorts only when some run has the figure', () => {
+    expect(sortsFor(runs).map((s) => s.id)).toEqual(['newest', 'oldest', 'name', 'accuracy', 'loss']);
+    expect(sortsFor([runs[3]]).map((s) => s.id)).toEqual(['newest', 'oldest', 'name']);
+    expect(sortsFor([runs[2]]).map((s) => s.id)).toEqual(['newest', 'oldest', 'name', 'loss']);
   });
   it('falls back to the test figure for a run without validation', () => {
     const t = [run('x', 'x', 1, { best: { test_accuracy: 0.95 } }), ...runs];
