@@ -35,7 +35,8 @@ async function start(c: EngineCommandOf<'start'>) {
   if (trainer || toolRunning) { send({ type: 'error', message: trainer ? 'a run is already in progress: stop it first' : `the engine is busy with ${toolRunning}` }); return; }
   const v = checkedSpec(c.spec);
   if (!v.ok) { send({ type: 'error', message: v.message! }); return; }
-  const t = new Trainer({ spec: v.spec, baseDir: config.baseDir, backend: config.backend, dataDirs: config.dataDirs });
+  // (each step waits for the events sent before it to leave: the sample images at the start must not hold the losses back)
+  const t = new Trainer({ spec: v.spec, baseDir: config.baseDir, backend: config.backend, dataDirs: config.dataDirs, beforeStep: () => channel.drained() });
   trainer = t;
   let runDir: string, writer: RunWriter;
   try {

@@ -38,6 +38,8 @@ export interface TrainerOptions {
   instruments?: boolean;
   /** reduce statistics in a worker thread (default); false keeps them on the training thread */
   offThread?: boolean;
+  /** awaited before each step: the host's channel catching up (a large message still leaving the process) */
+  beforeStep?: () => Promise<void>;
 }
 
 type Listener = (e: RunEvent) => void;
@@ -109,6 +111,7 @@ export class Trainer {
   /** Between steps: let the host's messages in, wait while paused. */
   private async control() {
     await new Promise<void>((r) => setImmediate(r));
+    await this.opts.beforeStep?.();
     while (this.paused && !this.stopRequested) await new Promise<void>((r) => this.resumeWaiters.push(r));
   }
 

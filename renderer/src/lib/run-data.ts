@@ -15,6 +15,7 @@ import { layoutOf, type RunLayout } from '../instruments/framework/layout.ts';
 import type { StoreKey } from '../instruments/framework/instrument.ts';
 import { packCollection, rendererInstrument, unpackCollection, whyUnreadable, type PackedCollection } from '../instruments/framework/payloads.ts';
 import { insertAt, insertIndex } from '../instruments/framework/f32.ts';
+import { RATE_WINDOW, samplesPerSecond, type StepTime } from './throughput.ts';
 
 export interface SplitSamples { n: number; shape: number[]; encoding: 'u8' | 'f32'; lo: number; hi: number; labels: ArrayLike<number>; data: Uint8Array }
 export interface EpochPredictions { header: PredictionsHeader; p: Predictions }
@@ -43,6 +44,8 @@ export class RunData {
   /** wall-clock of the first and latest step, for samples/s and ETA */
   firstStepAt = 0;
   lastStepAt = 0;
+  /** the latest live steps' times (at most RATE_WINDOW), for samples/s before an epoch has ended */
+  recentSteps: StepTime[] = [];
   private layout: RunLayout | null = null;
   private stores = new Map<string, unknown>();
   private reported = new Set<string>();
@@ -93,6 +96,8 @@ export class RunData {
         this.lr.push(e.lr);
         if (!this.firstStepAt) this.firstStepAt = e.t;
         this.lastStepAt = e.t;
+        this.recentSteps.push({ step: e.step, epoch: e.epoch, t: e.t });
+        if (this.recentSteps.length > RATE_WINDOW) this.recentSteps.shift();
         break;
       case 'collection':
         if (this.layout) {
@@ -172,8 +177,13 @@ export class RunData {
   }
 
   get samplesPerSec(): number {
-    const e = this.epochs[this.epochs.length - 1];
-    return e?.samplesPerSec ?? 0;
+    const s = this.start;
+    return samplesPerSecond({
+      ended: this.end !== null || this.status === 'interrupted', recent: this.recentSteps,
+      shape: s ? { batchSize: s.spec.training.batchSize, trainSamples: s.data.train, stepsPerEpoch: s.stepsPerEpoch } : null,
+      epochRate: this.epochs[this.epochs.length - 1]?.samplesPerSec,
+      steps: this.steps.length, firstStepAt: this.firstStepAt, lastStepAt: this.lastStepAt,
+    });
   }
 
   /** Milliseconds left, from the pace so far. */
