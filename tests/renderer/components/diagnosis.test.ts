@@ -221,7 +221,8 @@ describe('the run library', () => {
       id, name: title, title, createdAt: 0, status: 'completed', backend: 'cpu', end: null, best: {}, steps: 10,
       start: { model: { layers: [], trainableParams: 0 } } as never, ...over,
     });
-    const app = appOf(null, { runs: [rec('v', 'relu-sgd-lower-lr', { variantOf: { runId: 'o', fix: 'lower_lr' } }), rec('o', 'relu-sgd'), rec('w', 'w', { variantOf: { runId: 'gone', fix: 'he_init' } })] });
+    // (creation times newest first, the list's default order)
+    const app = appOf(null, { runs: [rec('v', 'relu-sgd-lower-lr', { createdAt: 3, variantOf: { runId: 'o', fix: 'lower_lr' } }), rec('o', 'relu-sgd', { createdAt: 2 }), rec('w', 'w', { createdAt: 1, variantOf: { runId: 'gone', fix: 'he_init' } })] });
     const { getAllByTestId } = render(Library, { app: app as never });
     const links = getAllByTestId('variant-of').map((l) => l.textContent!.replace(/\s+/g, ' ').trim());
     expect(links).toEqual(['variant of relu-sgd (learning rate / 10)', 'variant of a deleted run (He initialisation)']);
