@@ -18,6 +18,8 @@ export interface AxisSpec {
   fontSize?: number;
   /** the smallest free space between two labels, in pixels */
   gap?: number;
+  /** pixels free beyond each end (low, high) a label may use before it is clipped; 0 by default */
+  overhang?: [number, number];
 }
 
 export interface Tick {
@@ -39,12 +41,14 @@ const extentOf = (spec: AxisSpec) => spec.measure ?? (spec.direction === 'x' ? e
 export function formatTick(v: number, step?: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a < 1e-3 || a >= 1e5) {
+  // a linear axis's labels share its step's decimals (0.00095, 0.00100), not a mix of 9.5e-4 and 0.001
+  const plain = step !== undefined && step >= 1e-5 ? a < 1e5 : a >= 1e-3 && a < 1e5;
+  if (!plain) {
     const e = Math.floor(Math.log10(a) + 1e-9);
     const m = v / 10 ** e;
     return `${Number(m.toPrecision(3))}e${e}`;
   }
-  if (step !== undefined && step > 0) {
+  if (step !== undefined && step >= 1e-5) {
     const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
     return format(`.${Math.min(digits, 6)}f`)(v).replace(/^-(0\.?0*)$/, '$1');
   }
@@ -70,7 +74,8 @@ function place(ticks: { value: number; at: number; label: string }[], spec: Axis
   for (const t of ticks) {
     if (!t.label) { out.push({ ...t, labelAt: t.at }); continue; }
     const half = extent(t.label) / 2;
-    const labelAt = Math.min(Math.max(t.at, half), spec.length - half);
+    const [lo, hi] = spec.overhang ?? [0, 0];
+    const labelAt = Math.min(Math.max(t.at, half - lo), spec.length + hi - half);
     if (labelAt - half < lastEnd + gap) return null;
     lastEnd = labelAt + half;
     out.push({ ...t, labelAt });

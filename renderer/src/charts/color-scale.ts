@@ -26,8 +26,15 @@ export function sqrtViridis(max: number, fraction: boolean): ColorScale {
   const table = colorTable((t) => interpolateViridis(Math.sqrt(t)), SIZE);
   const format = fraction ? percent : (v: number) => (Math.abs(v) >= 100 || v === 0 ? String(Math.round(v)) : String(Number(v.toPrecision(2))));
   // in a square-root scale the low end is wide: ticks there, sparse ones above
-  const ticks = fraction ? [0, 0.02, 0.1, 0.25, 0.5, 1] : [0, ...niceTicks(0, top, 4).filter((v) => v > 0 && v <= top)];
+  const ticks = fraction ? [0, 0.02, 0.1, 0.25, 0.5, 1] : spreadTicks(top);
   return { max: top, table, at: (v) => Math.sqrt(Math.max(0, Math.min(1, v / top))), format, ticks };
+}
+
+/** Round values over [0, max] whose places on a square-root ramp are at least a seventh of it apart. */
+function spreadTicks(max: number): number[] {
+  const out = [0];
+  for (const v of niceTicks(0, max, 30)) if (v > 0 && Math.sqrt(v / max) - Math.sqrt(out[out.length - 1] / max) >= 1 / 7) out.push(v);
+  return out;
 }
 
 /** CSS gradient stops of a scale, for its legend. */

@@ -18,7 +18,9 @@ export function stepTicks(steps: ArrayLike<number>, width: number, measure?: (s:
   if (!n || width <= 0) return [];
   const first = steps[0], last = steps[n - 1];
   const d = n > 1 ? (last - first) / (n - 1) : 1;
-  return axisTicks({ domain: [first - d / 2, last + d / 2], length: width, direction: 'x', integer: true, measure, fontSize: 11 });
+  // the axis runs half an interval beyond the data: no ticks there (a step of -10 was never recorded)
+  return axisTicks({ domain: [first - d / 2, last + d / 2], length: width, direction: 'x', integer: true, measure, fontSize: 11 })
+    .filter((t) => t.value >= first && t.value <= last);
 }
 
 /** Which rows carry a label: all when each has room, else an evenly spaced few that never overlap. */

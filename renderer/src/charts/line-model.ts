@@ -66,11 +66,11 @@ export function frame(series: Series[], opts: LineOptions, width: number, height
   const d = niceDomains(series, opts);
   const top = 8, right = 14;
   const bottom = FONT + 8 + (opts.xLabel ? TITLE_BAND : 0);
-  const yTicks = axisTicks({ domain: d.y, length: height - top - bottom, direction: 'y', log: opts.logY, fontSize: FONT });
+  const yTicks = axisTicks({ domain: d.y, length: height - top - bottom, direction: 'y', log: opts.logY, fontSize: FONT, overhang: [0, top] });
   const labelW = Math.max(16, ...yTicks.filter((t) => t.label).map((t) => measure(t.label)));
   const left = Math.ceil(labelW + 10 + (opts.yLabel ? TITLE_BAND : 0));
   const box: Box = { width, height, left, right, top, bottom };
-  const xTicks = axisTicks({ domain: d.x, length: width - left - right, direction: 'x', integer: opts.integerX, measure, fontSize: FONT });
+  const xTicks = axisTicks({ domain: d.x, length: width - left - right, direction: 'x', integer: opts.integerX, measure, fontSize: FONT, overhang: [left - 4, right] });
   return { box, xTicks, yTicks, ...scales(series, opts, box) };
 }
 export type Frame = ReturnType<typeof frame>;
