@@ -66,5 +66,7 @@ describe('axis ticks', () => {
     expect(formatTick(0.2, 0.05)).toBe('0.20');
     expect(formatTick(2000, 500)).toBe('2000');
     expect(formatTick(1e6)).toBe('1e6');
+    expect(formatTick(20_000, 5000)).toBe('20k');
+    expect(formatTick(1_500_000, 500_000)).toBe('1.5M');
   });
 });

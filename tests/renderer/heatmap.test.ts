@@ -7,7 +7,7 @@ import { sqrtViridis } from '../../renderer/src/charts/color-scale.ts';
 import { estimateWidth } from '../../renderer/src/charts/axis.ts';
 import { rasterize } from '../../renderer/src/charts/heatmap-model.ts';
 import { saturationPlotHeights } from '../../renderer/src/instruments/activations/saturation-layout.ts';
-import { meanAbsActivation, meanAbsFromHist } from '../../renderer/src/instruments/activations/mean-abs.ts';
+import { meanAbsActivation, meanAbsColumn, meanAbsFromHist } from '../../renderer/src/instruments/activations/mean-abs.ts';
 
 const width = estimateWidth(11);
 
@@ -90,5 +90,15 @@ describe('mean |activation|', () => {
     // one bin [-1, 3]: |a| averaged over a uniform [-1, 3] is (1 + 9) / 8
     expect(meanAbsFromHist({ lo: -1, hi: 3, counts: [4] })).toBeCloseTo(10 / 8, 9);
     expect(meanAbsFromHist({ lo: NaN, hi: NaN, counts: [] })).toBeNaN();
+  });
+
+  it('is computed once per collection, and again when one arrives out of order', () => {
+    const h = (lo: number) => ({ lo, hi: lo + 1, counts: [1] });
+    const s = { mean: [0.5, 1.5], min: [0, 1], hist: [h(0), h(1)] };
+    expect(meanAbsColumn(s)).toEqual([0.5, 1.5]);
+    s.mean.push(2.5); s.min.push(2); s.hist.push(h(2));
+    expect(meanAbsColumn(s)).toEqual([0.5, 1.5, 2.5]);
+    s.mean.splice(1, 0, 9); s.min.splice(1, 0, 0); s.hist.splice(1, 0, h(0));
+    expect(meanAbsColumn(s)).toEqual([0.5, 9, 1.5, 2.5]);
   });
 });

@@ -41,8 +41,10 @@ const extentOf = (spec: AxisSpec) => spec.measure ?? (spec.direction === 'x' ? e
 export function formatTick(v: number, step?: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
+  // round thousands as TensorBoard writes steps: 2k, 20k, 1.5M
+  if (step !== undefined && step >= 1000) return format('~s')(v); // every tick a multiple of 1000: all in k
   // a linear axis's labels share its step's decimals (0.00095, 0.00100), not a mix of 9.5e-4 and 0.001
-  const plain = step !== undefined && step >= 1e-5 ? a < 1e5 : a >= 1e-3 && a < 1e5;
+  const plain = step !== undefined && step >= 1e-5 ? a < 1e6 : a >= 1e-3 && a < 1e5;
   if (!plain) {
     const e = Math.floor(Math.log10(a) + 1e-9);
     const m = v / 10 ** e;

@@ -66,7 +66,7 @@ export function frame(series: Series[], opts: LineOptions, width: number, height
   const d = niceDomains(series, opts);
   const top = 8, right = 14;
   const bottom = FONT + 8 + (opts.xLabel ? TITLE_BAND : 0);
-  const yTicks = axisTicks({ domain: d.y, length: height - top - bottom, direction: 'y', log: opts.logY, fontSize: FONT, overhang: [0, top] });
+  const yTicks = axisTicks({ domain: d.y, length: height - top - bottom, direction: 'y', log: opts.logY, fontSize: FONT, overhang: [7, top] }); // the lowest label may reach down beside the x labels, not into them
   const labelW = Math.max(16, ...yTicks.filter((t) => t.label).map((t) => measure(t.label)));
   const left = Math.ceil(labelW + 10 + (opts.yLabel ? TITLE_BAND : 0));
   const box: Box = { width, height, left, right, top, bottom };

@@ -24,3 +24,19 @@ export function meanAbsActivation(s: Pick<ActivationSeries, 'mean' | 'min' | 'hi
   if (s.min[k] >= 0) return s.mean[k];
   return meanAbsFromHist(s.hist[k]);
 }
+
+// A layer's column of mean |activation| is read for every cell on every redraw (and once more for
+// the scale's max): computed once per collection, kept per layer, extended as collections arrive.
+const cache = new WeakMap<object, { values: number[]; last: unknown }>();
+
+/** Mean |activation| of a layer at every collection, computed only for collections not seen before. */
+export function meanAbsColumn(s: Pick<ActivationSeries, 'mean' | 'min' | 'hist'>): number[] {
+  let c = cache.get(s);
+  const n = s.hist.length;
+  // a collection that arrived out of order lands mid-list and shifts the last one we computed
+  const intact = c && c.values.length <= n && (c.values.length === 0 || s.hist[c.values.length - 1] === c.last);
+  if (!c || !intact) { c = { values: [], last: undefined }; cache.set(s, c); }
+  for (let k = c.values.length; k < n; k++) c.values.push(meanAbsActivation(s, k));
+  c.last = s.hist[n - 1];
+  return c.values;
+}
