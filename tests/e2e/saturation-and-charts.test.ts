@@ -37,8 +37,12 @@ describe.skipIf(NO_BROWSER)('saturation view and charts', () => {
     expect(w).toBe(Math.round(shown.width * 2));
     expect(h).toBeGreaterThan(shown.height * 2 + 40); // the title and legend rows above the chart
     // the epoch axis has whole numbers only
-    const accuracy = page.getByTestId('chart-accuracy');
-    expect(await accuracy.count()).toBe(1);
+    const xTicks = (await page.getByTestId('chart-accuracy').locator('canvas').getAttribute('data-x-ticks'))!.split(' ');
+    expect(xTicks.length).toBeGreaterThanOrEqual(2);
+    expect(xTicks.every((t) => /^\d+$/.test(t))).toBe(true);
+    // the loss on a log scale: 1-2-5 ticks, every decade in view labelled (1 included: the loss starts above it)
+    await page.getByLabel('log scale').check();
+    await expect.poll(async () => (await chart.locator('canvas').getAttribute('data-y-ticks'))?.split(' ')).toEqual(expect.arrayContaining(['0.1', '1']));
 
     await page.getByTestId('tab-saturation').click();
     const layers = page.getByTestId('heatmap-layers');
