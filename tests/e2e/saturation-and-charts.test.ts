@@ -22,6 +22,14 @@ describe.skipIf(NO_BROWSER)('saturation view and charts', () => {
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     await page.goto(env.server().url);
     await page.getByTestId('start-demo').click();
+    // the map grows while the run trains (its steps are the run's live list)
+    await expect.poll(() => num(page, 'run-step'), { timeout: 90_000 }).toBeGreaterThan(30);
+    await page.getByTestId('tab-saturation').click();
+    const live = page.getByTestId('heatmap-layers').locator('canvas');
+    await expect.poll(async () => Number(await live.getAttribute('data-cols'))).toBeGreaterThan(0);
+    const cols = Number(await live.getAttribute('data-cols'));
+    await expect.poll(async () => Number(await live.getAttribute('data-cols')), { timeout: 60_000 }).toBeGreaterThan(cols);
+    await page.getByTestId('tab-overview').click();
     // a short run: enough collections for a map and an epoch for the accuracy chart, then stop
     await expect.poll(() => num(page, 'run-step'), { timeout: 90_000 }).toBeGreaterThan(140);
     await page.getByTestId('stop').click();
