@@ -20,7 +20,7 @@ const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
 // The Saturation tab on a 1440x900 window, as measured in Chromium: the view starts 66 px down
 // (header, mode toggle), the main area has 16 px padding each side, the figure a 1 px border; the
-// layers map alone fills the height left (as SaturationView lays it out): a 1238 x 712 plot.
+// layers map alone fills the height left (as SaturationView lays it out): a 1208 x 712 plot.
 const VIEW = { width: 1440 - 32 - 2, top: 66, bottomMargin: 20, height: 900 };
 
 /** 100 layers x 10,000 collections, rasterised and painted at the full-height Saturation view's size. */

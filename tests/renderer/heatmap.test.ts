@@ -78,7 +78,7 @@ describe('saturation layout', () => {
     const both = saturationPlotHeights(available, true);
     expect(both.layers).toBeGreaterThan(200);
     expect(both.units).toBeGreaterThan(both.layers);
-    expect(plotSize(1440 - 32 - 18, alone.layers).width).toBeGreaterThan(1200);
+    expect(plotSize(1440 - 32 - 2, alone.layers + 40)).toEqual({ width: 1208, height: alone.layers });
   });
 });
 

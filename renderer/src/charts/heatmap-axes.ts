@@ -5,7 +5,7 @@ import { axisTicks, type Tick } from './axis.ts';
 
 /** Rows shorter than this get an axis instead of a label each: a 12 px label needs 15 px. */
 export const MIN_LABELLED_ROW = 15;
-export const ROW_LABEL_WIDTH = 150;
+export const ROW_LABEL_WIDTH = 180; // "dense_12 (saturated)" at 12 px, whole
 export const AXIS_HEIGHT = 40; // tick labels and the axis title under the plot
 
 /**
