@@ -25,6 +25,8 @@ describe('heatmap axes', () => {
       }
       if (n >= 3 && w >= 600) expect(ts.length).toBeGreaterThanOrEqual(3);
     }
+    // collected every 5 steps over a short run: ticks on the columns, not at every step between them
+    expect(stepTicks([0, 5, 10, 15, 20, 25], 1200).map((x) => x.value)).toEqual([0, 5, 10, 15, 20, 25]);
     // step 20 is the third column: its centre
     const t = stepTicks([0, 10, 20, 30], 400).find((x) => x.value === 20)!;
     expect(t.at).toBeCloseTo(2.5 * 100, 6);

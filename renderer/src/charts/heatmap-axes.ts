@@ -1,7 +1,7 @@
 // A heatmap's geometry, apart from drawing: the step axis under the columns, the row labels (one
 // per row when rows are tall enough to read, else an axis with ticks), the cell under the pointer,
 // and how big the plot is in a view of a given size (the benchmark draws at that size).
-import { axisTicks, type Tick } from './axis.ts';
+import { axisTicks, estimateWidth, formatTick, type Tick } from './axis.ts';
 
 /** Rows shorter than this get an axis instead of a label each: a 12 px label needs 15 px. */
 export const MIN_LABELLED_ROW = 15;
@@ -19,8 +19,15 @@ export function stepTicks(steps: ArrayLike<number>, width: number, measure?: (s:
   const first = steps[0], last = steps[n - 1];
   const d = n > 1 ? (last - first) / (n - 1) : 1;
   // the axis runs half an interval beyond the data: no ticks there (a step of -10 was never recorded)
-  return axisTicks({ domain: [first - d / 2, last + d / 2], length: width, direction: 'x', integer: true, measure, fontSize: 11 })
+  const ticks = axisTicks({ domain: [first - d / 2, last + d / 2], length: width, direction: 'x', integer: true, measure, fontSize: 11 })
     .filter((t) => t.value >= first && t.value <= last);
+  if (ticks.length < 2 || ticks[1].value - ticks[0].value >= d) return ticks;
+  // ticks closer than the collections (every step, collected every 5): tick columns instead, each
+  // labelled with its step, spaced for the widest step label
+  const widest = (measure ?? estimateWidth(11))(formatTick(last, 1));
+  return axisTicks({ domain: [-0.5, n - 0.5], length: width, direction: 'x', integer: true, measure: () => widest, fontSize: 11 })
+    .filter((t) => t.value >= 0 && t.value < n)
+    .map((t) => ({ ...t, value: steps[t.value], label: t.label ? formatTick(steps[t.value], 1) : '' }));
 }
 
 /** Which rows carry a label: all when each has room, else an evenly spaced few that never overlap. */

@@ -45,7 +45,8 @@ export function drawLineChart(ctx: CanvasRenderingContext2D, f: Frame, series: S
     ctx.fillStyle = m.color; ctx.beginPath(); ctx.arc(px, b.top + 3, 3, 0, Math.PI * 2); ctx.fill();
   }
   ctx.save();
-  ctx.beginPath(); ctx.rect(b.left, b.top - 2, right - b.left, bottom - b.top + 4); ctx.clip();
+  // a little beyond the frame: a single point at an end (one epoch so far) shows whole
+  ctx.beginPath(); ctx.rect(b.left - 3, b.top - 3, right - b.left + 6, bottom - b.top + 6); ctx.clip();
   for (const s of series) {
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
