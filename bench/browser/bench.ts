@@ -5,7 +5,10 @@ import App from '../../renderer/src/App.svelte';
 import { AppState } from '../../renderer/src/app-state.svelte.ts';
 import { RunLibrary } from '../../renderer/src/store/library.ts';
 import { TrainscopeDB } from '../../renderer/src/store/db.ts';
-import { colorTable, paint, rasterize } from '../../renderer/src/charts/heatmap-model.ts';
+import { paint, rasterize } from '../../renderer/src/charts/heatmap-model.ts';
+import { sqrtViridis } from '../../renderer/src/charts/color-scale.ts';
+import { plotSize } from '../../renderer/src/charts/heatmap-axes.ts';
+import { saturationPlotHeights } from '../../renderer/src/instruments/activations/saturation-layout.ts';
 import type { Host, HostMessage } from '../../shared/host.ts';
 import type { RunEvent } from '../../shared/events.ts';
 import { collectionEvent, startEvent, stepEvent } from './synthetic.ts';
@@ -15,20 +18,27 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length
 const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
-/** 100 layers x 10,000 collections, rasterised and painted onto a 1200x600 canvas. */
+// The Saturation tab on a 1440x900 window, as measured in Chromium: the view starts 66 px down
+// (header, mode toggle), the main area has 16 px padding each side, the figure a 1 px border; the
+// layers map alone fills the height left (as SaturationView lays it out): a 1208 x 712 plot.
+const VIEW = { width: 1440 - 32 - 2, top: 66, bottomMargin: 20, height: 900 };
+
+/** 100 layers x 10,000 collections, rasterised and painted at the full-height Saturation view's size. */
 async function heatmapDraw(): Promise<number> {
   const rows = 100, cols = 10_000;
   const values = new Float32Array(rows * cols).map((_, i) => (i % 997) / 997);
+  const { layers } = saturationPlotHeights(VIEW.height - VIEW.top - VIEW.bottomMargin, false);
+  const { width, height } = plotSize(VIEW.width, layers + 40);
   const canvas = document.createElement('canvas');
-  canvas.width = 1200; canvas.height = 600;
+  canvas.width = width; canvas.height = height;
   document.body.appendChild(canvas);
-  const table = colorTable();
+  const table = sqrtViridis(1, true).table;
   let buffer: Uint8ClampedArray | undefined;
   const times: number[] = [];
   for (let k = 0; k < 7; k++) {
     const t0 = performance.now();
     buffer = rasterize(rows, cols, (r, c) => values[r * cols + c], table, buffer);
-    paint(canvas, buffer, rows, cols, 1200, 600);
+    paint(canvas, buffer, rows, cols, width, height);
     canvas.getContext('2d')!.getImageData(0, 0, 1, 1); // wait for the draw to be done
     times.push(performance.now() - t0);
     await nextFrame();

@@ -1,6 +1,6 @@
 // Chart geometry and the heatmap raster, without a DOM.
 import { describe, expect, it } from 'vitest';
-import { domains, nearest, scales, segments, yTicks, formatValue } from '../../renderer/src/charts/line-model.ts';
+import { domains, nearest, scales, segments, frame, formatValue } from '../../renderer/src/charts/line-model.ts';
 import { colorTable, rasterize } from '../../renderer/src/charts/heatmap-model.ts';
 import { smooth } from '../../renderer/src/lib/run-data.ts';
 
@@ -25,11 +25,20 @@ describe('line chart model', () => {
     expect(seg[0][0][0]).toBe(50);
     expect(seg[1][1][0]).toBe(390);
   });
-  it('nearest finds the closest x; log ticks are decades', () => {
+  it('the frame leaves room for the widest y label and both axis titles; epoch axes tick whole numbers', () => {
+    const s = [{ name: 'acc', color: '', x: [1, 2, 3], y: [0.5, 0.7, 0.9] }];
+    const bare = frame(s, {}, 400, 200, (t) => t.length * 7);
+    const titled = frame(s, { xLabel: 'epoch', yLabel: 'accuracy', integerX: true }, 400, 200, (t) => t.length * 7);
+    expect(titled.box.left).toBeGreaterThan(bare.box.left);
+    expect(titled.box.bottom).toBeGreaterThan(bare.box.bottom);
+    expect(titled.xTicks.map((t) => t.label)).toEqual(['1', '2', '3']);
+  });
+  it('nearest finds the closest x; log ticks label every decade, the top one included', () => {
     expect(nearest({ name: '', color: '', x: [0, 10, 20, 30], y: [] }, 14)).toBe(1);
     expect(nearest({ name: '', color: '', x: [0, 10, 20, 30], y: [] }, 16)).toBe(2);
-    const { y } = scales([{ name: '', color: '', x: [0, 1], y: [1e-5, 1] }], { logY: true }, box);
-    expect(yTicks(y, true)).toEqual([1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1]);
+    const f = frame([{ name: '', color: '', x: [0, 1], y: [1e-5, 3] }], { logY: true }, 400, 240, (s) => s.length * 7);
+    expect(f.yTicks.filter((t) => t.label).map((t) => t.value)).toEqual(expect.arrayContaining([1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10]));
+    expect(f.y.domain()).toEqual([1e-5, 10]);
     expect(formatValue(0.000123)).toBe('1.230e-4');
     expect(formatValue(0.5)).toBe('0.5');
   });

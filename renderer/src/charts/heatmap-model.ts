@@ -3,12 +3,13 @@
 // steps is one million cells: drawing cell by cell with fillRect would take seconds.
 import { interpolateInferno } from 'd3';
 
-export type ColorTable = Uint8ClampedArray; // 256 x RGBA
+export type ColorTable = Uint8ClampedArray; // size x RGBA, indexed by the value in [0, 1]
 
-export function colorTable(interpolate: (t: number) => string = interpolateInferno): ColorTable {
-  const t = new Uint8ClampedArray(256 * 4);
-  for (let i = 0; i < 256; i++) {
-    const c = interpolate(i / 255);
+/** `size` colours sampled from `interpolate` over [0, 1]; more entries keep a non-linear scale's low end fine-grained. */
+export function colorTable(interpolate: (t: number) => string = interpolateInferno, size = 256): ColorTable {
+  const t = new Uint8ClampedArray(size * 4);
+  for (let i = 0; i < size; i++) {
+    const c = interpolate(i / (size - 1));
     const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(c) ?? /#(..)(..)(..)/.exec(c);
     const [r, g, b] = c.startsWith('#') ? [1, 2, 3].map((k) => parseInt(m![k], 16)) : [1, 2, 3].map((k) => Number(m![k]));
     t.set([r, g, b, 255], i * 4);
@@ -21,12 +22,13 @@ export type CellValue = (r: number, c: number) => number;
 
 export function rasterize(rows: number, cols: number, value: CellValue, table: ColorTable, out?: Uint8ClampedArray): Uint8ClampedArray {
   const px = out && out.length === rows * cols * 4 ? out : new Uint8ClampedArray(rows * cols * 4);
+  const top = table.length / 4 - 1;
   for (let r = 0; r < rows; r++) {
     let o = r * cols * 4;
     for (let c = 0; c < cols; c++, o += 4) {
       const v = value(r, c);
       if (v !== v) { px[o] = 48; px[o + 1] = 54; px[o + 2] = 61; px[o + 3] = 255; continue; }
-      const k = (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255) | 0) * 4;
+      const k = (v <= 0 ? 0 : v >= 1 ? top : (v * top) | 0) * 4;
       px[o] = table[k]; px[o + 1] = table[k + 1]; px[o + 2] = table[k + 2]; px[o + 3] = 255;
     }
   }
@@ -37,7 +39,10 @@ export function rasterize(rows: number, cols: number, value: CellValue, table: C
 // every redraw costs more than the drawing.
 const sources = new WeakMap<HTMLCanvasElement, { canvas: HTMLCanvasElement; image: ImageData }>();
 
-/** Draws a raster onto a canvas at the given size (nearest-neighbour scaling). */
+/** The raster last painted onto `canvas`, one pixel per cell (for an export at any scale). */
+export const rasterOf = (canvas: HTMLCanvasElement): HTMLCanvasElement | undefined => sources.get(canvas)?.canvas;
+
+/** Draws a raster onto a canvas at the given size (nearest-neighbour scaling): one drawImage, however many cells. */
 export function paint(canvas: HTMLCanvasElement, px: Uint8ClampedArray, rows: number, cols: number, width: number, height: number) {
   const ctx = canvas.getContext('2d');
   if (!ctx || !rows || !cols) return;

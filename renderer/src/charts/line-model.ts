@@ -1,10 +1,21 @@
 // Scales, ticks and paths of a line chart, independent of how it is drawn (canvas on screen,
 // SVG on export), so both show the same thing and the geometry can be tested without a DOM.
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
+import { axisTicks, niceLinearDomain, niceLogDomain, type Tick } from './axis.ts';
 
 export interface Series { name: string; color: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean; width?: number }
 export interface Marker { x: number; color: string; label: string }
-export interface LineOptions { logY?: boolean; reference?: { y: number; label: string }; xLabel?: string; yLabel?: string; markers?: Marker[] }
+export interface LineOptions {
+  logY?: boolean;
+  reference?: { y: number; label: string };
+  /** the x axis title, with its unit: "step", "epoch", "log10(learning rate)" */
+  xLabel?: string;
+  /** the y axis title, with its unit: "loss (cross-entropy)", "accuracy (fraction)" */
+  yLabel?: string;
+  /** x is a count (epochs): whole-number ticks only */
+  integerX?: boolean;
+  markers?: Marker[];
+}
 export interface Box { width: number; height: number; left: number; right: number; top: number; bottom: number }
 
 export function domains(series: Series[], opts: LineOptions) {
@@ -31,13 +42,39 @@ export function domains(series: Series[], opts: LineOptions) {
   return { x: [x0, x1] as [number, number], y: [y0, y1] as [number, number] };
 }
 
-export function scales(series: Series[], opts: LineOptions, box: Box) {
+/** The plotted ranges: y widened to round numbers (whole decades on a log scale) so its top carries a tick. */
+export function niceDomains(series: Series[], opts: LineOptions) {
   const d = domains(series, opts);
+  return { x: d.x, y: opts.logY ? niceLogDomain(d.y) : niceLinearDomain(d.y) };
+}
+
+export function scales(series: Series[], opts: LineOptions, box: Box) {
+  const d = niceDomains(series, opts);
   const x = scaleLinear().domain(d.x).range([box.left, box.width - box.right]);
   const y: ScaleContinuousNumeric<number, number> = (opts.logY ? scaleLog() : scaleLinear()).domain(d.y).range([box.height - box.bottom, box.top]);
-  if (!opts.logY) y.nice();
   return { x, y };
 }
+
+export const FONT = 11;
+const TITLE_BAND = 16; // room for an axis title beside the tick labels
+
+/**
+ * The chart's frame: ticks on both axes (never overlapping) and the margins they need, so the
+ * widest y label and both axis titles fit. `measure` is the label width in the chart's font.
+ */
+export function frame(series: Series[], opts: LineOptions, width: number, height: number, measure: (s: string) => number) {
+  const d = niceDomains(series, opts);
+  const top = 8, right = 14;
+  const bottom = FONT + 8 + (opts.xLabel ? TITLE_BAND : 0);
+  const yTicks = axisTicks({ domain: d.y, length: height - top - bottom, direction: 'y', log: opts.logY, fontSize: FONT, overhang: [7, top] }); // the lowest label may reach down beside the x labels, not into them
+  const labelW = Math.max(16, ...yTicks.filter((t) => t.label).map((t) => measure(t.label)));
+  const left = Math.ceil(labelW + 10 + (opts.yLabel ? TITLE_BAND : 0));
+  const box: Box = { width, height, left, right, top, bottom };
+  const xTicks = axisTicks({ domain: d.x, length: width - left - right, direction: 'x', integer: opts.integerX, measure, fontSize: FONT, overhang: [left - 4, right] });
+  return { box, xTicks, yTicks, ...scales(series, opts, box) };
+}
+export type Frame = ReturnType<typeof frame>;
+export type { Tick };
 
 /** Polyline points of one series, skipping non-finite values (and non-positive ones on a log scale). */
 export function segments(s: Series, sx: (v: number) => number, sy: (v: number) => number, logY: boolean): [number, number][][] {
@@ -69,9 +106,3 @@ export function formatValue(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : Number(v.toPrecision(4)).toString();
 }
 
-/** Tick values: on a log scale the powers of ten when there are at least two, else a few. */
-export function yTicks(y: ScaleContinuousNumeric<number, number>, logY: boolean): number[] {
-  if (!logY) return y.ticks(5);
-  const decades = y.ticks().filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9);
-  return decades.length >= 2 ? decades : y.ticks(3);
-}
