@@ -27,6 +27,10 @@ export const commandSchema = z.discriminatedUnion('type', [
 ] as unknown as [z.ZodObject, ...z.ZodObject[]]);
 export type HostCommand = { type: 'hello'; v: number } | { type: 'replay'; runId: string; from: number } | EngineCommand;
 
+/** What the engine does between Start and the run's first event, in this order. */
+export const START_PHASES = ['backend', 'data', 'model'] as const;
+export type StartPhase = (typeof START_PHASES)[number];
+
 export interface ToolProgress { done: number; total: number; note?: string }
 
 /** Host -> renderer. */
@@ -41,6 +45,8 @@ export type HostMessage =
   | { type: 'replay'; runId: string; events: RunEvent[]; done: boolean; error?: string }
   | { type: 'engine'; engine: EngineState }
   | { type: 'started'; runId: string }
+  /** the engine, between Start and 'started': the step of getting ready it begins now */
+  | { type: 'preparing'; phase: StartPhase }
   /** `tool`, `requestId`: the tool request that failed or was refused (its panel stops waiting) */
   | { type: 'error'; message: string; tool?: ToolId; requestId?: string }
   | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress; requestId?: string }

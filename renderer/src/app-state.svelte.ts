@@ -1,6 +1,6 @@
 // The app's state: the host connection, the run library, the run on screen. Engine events go
 // into the run's data and the library as they arrive; views redraw at most once per frame.
-import type { EngineState, Host, HostMessage, Preset } from '../../shared/host.ts';
+import type { EngineState, Host, HostMessage, Preset, StartPhase } from '../../shared/host.ts';
 import { TOOL_IDS, type ToolId } from '../../shared/tools/registry.ts';
 import type { ToolState } from './tools/framework/tool.ts';
 import type { Finding, FixId } from '../../shared/diagnosis/finding.ts';
@@ -33,7 +33,8 @@ export class AppState implements ViewApp {
   /** the address may follow the view: set once init has opened the view the address named */
   ready = $state(false);
   /** a run asked for and not started yet: what the engine is doing meanwhile (it sends nothing until the run starts) */
-  starting = $state.raw<{ since: number; name: string } | null>(null);
+  /** between Start and 'started': since when, the run's name, and the step the engine reported last */
+  starting = $state.raw<{ since: number; name: string; phase?: StartPhase } | null>(null);
   /** each tool: running (with its progress), and its latest result */
   tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, requestId: null, progress: null, result: null }])) as Record<ToolId, ToolState>);
   /** a fix being tried: the variant's run, compared with the run it came from */
@@ -186,6 +187,9 @@ export class AppState implements ViewApp {
         this.error = m.message;
         if (!m.tool) this.starting = null; // the run did not start (a bad spec, missing data...)
         if (m.tool) this.setTool(m.tool, { running: false, progress: null });
+        break;
+      case 'preparing':
+        if (this.starting) this.starting = { ...this.starting, phase: m.phase };
         break;
       case 'tool-progress':
         if (!m.requestId || m.requestId === this.tools[m.tool].requestId) this.setTool(m.tool, { running: true, progress: m.progress });

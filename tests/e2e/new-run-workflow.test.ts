@@ -108,12 +108,17 @@ describe.skipIf(NO_BROWSER)('New run workflow', () => {
     // the starting state may last only a moment on this small run: an observer records that it was shown
     await page.evaluate(() => {
       const w = window as any;
-      new MutationObserver(() => { if (document.querySelector('[data-testid=start-progress]')) w.__sawStart = document.querySelector('[data-testid=start-step]')?.textContent; })
-        .observe(document.body, { childList: true, subtree: true });
+      w.__startSteps = [];
+      new MutationObserver(() => {
+        const now = document.querySelector('[data-testid=start-progress] [data-testid=start-step]')?.textContent;
+        if (now && !w.__startSteps.includes(now)) w.__startSteps.push(now);
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
     await page.getByTestId('start-run').click();
     expect(await page.getByTestId('start-run').isDisabled()).toBe(true); // no second Start meanwhile
-    await expect.poll(() => page.evaluate(() => (window as any).__sawStart), { timeout: 5_000 }).toMatch(/loading the data, building the model/);
+    // the steps come from the engine as it begins each ('preparing'), not from a timer in the page
+    await expect.poll(() => page.evaluate(() => (window as any).__startSteps.join(' | ')), { timeout: 5_000 }).toMatch(/choosing the backend/);
+    await expect.poll(() => page.evaluate(() => (window as any).__startSteps.join(' | ')), { timeout: 30_000 }).toMatch(/loading the data|building the model/);
     await expect.poll(async () => page.getByTestId('run-status').textContent(), { timeout: 90_000 }).toBe('completed');
     expect(await page.getByTestId('start-progress').count()).toBe(0);
     const runId = await page.evaluate(() => (window as any).__trainscope.current.runId as string);

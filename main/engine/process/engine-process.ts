@@ -36,7 +36,9 @@ async function start(c: EngineCommandOf<'start'>) {
   const v = checkedSpec(c.spec);
   if (!v.ok) { send({ type: 'error', message: v.message! }); return; }
   // (each step waits for the events sent before it to leave: the sample images at the start must not hold the losses back)
-  const t = new Trainer({ spec: v.spec, baseDir: config.baseDir, backend: config.backend, dataDirs: config.dataDirs, beforeStep: () => channel.drained() });
+  const t = new Trainer({ spec: v.spec, baseDir: config.baseDir, backend: config.backend, dataDirs: config.dataDirs, beforeStep: () => channel.drained(),
+    // (each phase's message leaves before the phase's synchronous work holds the event loop)
+    onPhase: (phase) => { send({ type: 'preparing', phase }); return channel.drained(); } });
   trainer = t;
   let runDir: string, writer: RunWriter;
   try {

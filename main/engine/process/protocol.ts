@@ -3,7 +3,7 @@
 // Both ends validate what they receive: a process boundary is a boundary even between our own.
 import { z } from 'zod';
 import type { RunEvent } from '../../../shared/events.ts';
-import type { ToolProgress } from '../../../shared/host.ts';
+import { START_PHASES, type StartPhase, type ToolProgress } from '../../../shared/host.ts';
 import { engineCommandSchema, issueText, type EngineCommand } from '../../../shared/engine-service.ts';
 import { TOOL_IDS, type ToolId } from '../../../shared/tools/registry.ts';
 
@@ -33,6 +33,7 @@ export type EngineReply =
   | { type: 'ready' }
   | { type: 'heartbeat' }
   | { type: 'started'; runId: string; runDir: string }
+  | { type: 'preparing'; phase: StartPhase }
   /** `persisted`: every event of the run before this index is in its folder's log (the rest may still be buffered) */
   | { type: 'events'; runId: string; events: RunEvent[]; persisted?: number }
   | { type: 'finished'; runId: string; status: string }
@@ -45,6 +46,7 @@ const replySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('started'), runId: z.string(), runDir: z.string() }),
+  z.object({ type: z.literal('preparing'), phase: z.enum(START_PHASES) }),
   z.object({ type: z.literal('events'), runId: z.string(), events: z.array(z.looseObject({ type: z.string() })), persisted: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('finished'), runId: z.string(), status: z.string() }),
   z.object({ type: z.literal('tool-progress'), tool: z.enum(TOOL_IDS), progress: z.object({ done: z.number(), total: z.number(), note: z.string().optional() }), requestId: z.string().optional() }),

@@ -155,6 +155,7 @@ export class EngineSupervisor implements EngineService {
         break;
       }
       case 'tool-progress':
+      case 'preparing':
         this.emit(m);
         break;
       case 'tool-result': {

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../../shared/spec.ts';
 import type { BackendInfo, Metrics, RunEndEvent, RunEvent, RunEventBody } from '../../../shared/events.ts';
+import type { StartPhase } from '../../../shared/host.ts';
 import { type BackendChoice, selectBackend } from '../backends/select.ts';
 import { prepareData, type Splits } from '../data/load.ts';
 import { isAugmenting } from '../data/augment.ts';
@@ -40,6 +41,8 @@ export interface TrainerOptions {
   offThread?: boolean;
   /** awaited before each step: the host's channel catching up (a large message still leaving the process) */
   beforeStep?: () => Promise<void>;
+  /** awaited as each step of getting ready begins (the app shows them between Start and the first event) */
+  onPhase?: (phase: StartPhase) => Promise<void> | void;
 }
 
 type Listener = (e: RunEvent) => void;
@@ -103,8 +106,11 @@ export class Trainer {
 
   /** Loads the backend, the data and the model. Bad input throws an InputError here, before any run folder exists. */
   async prepare(): Promise<void> {
+    await this.opts.onPhase?.('backend');
     this.backend = await selectBackend(this.opts.backend ?? 'auto');
+    await this.opts.onPhase?.('data');
     this.data = prepareData(this.spec, this.opts.baseDir, { hostDirs: this.opts.dataDirs });
+    await this.opts.onPhase?.('model');
     this.built = buildModel(this.spec, this.data.info);
   }
 
