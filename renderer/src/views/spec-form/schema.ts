@@ -16,8 +16,14 @@ export type Control =
   | { kind: 'enum'; values: (string | number)[] }
   | { kind: 'boolean' } | { kind: 'number'; integer: boolean } | { kind: 'string' } | { kind: 'const' };
 
-export function controlOf(n: Node): Control {
+/** A union's alternatives, with nested unions spread out ("a fraction, or a data source" is one list). */
+function alternatives(n: Node): Node[] | undefined {
   const alts = n.oneOf ?? n.anyOf;
+  return alts?.flatMap((a) => (a.type === undefined && (a.oneOf ?? a.anyOf) ? alternatives(a)! : [a]));
+}
+
+export function controlOf(n: Node): Control {
+  const alts = alternatives(n);
   if (alts) {
     const nonNull = alts.filter((a) => a.type !== 'null');
     if (nonNull.length === 1 && alts.length === 2) return { kind: 'nullable', inner: nonNull[0] };
