@@ -20,16 +20,20 @@ export function colorTable(interpolate: (t: number) => string = interpolateInfer
 /** Value source: row r, column c -> value in [0, 1], or NaN for "no value" (drawn grey). */
 export type CellValue = (r: number, c: number) => number;
 
+// (one 32-bit write a cell through a 32-bit view of the table: a quarter of the byte writes; the
+// byte order of the view is the platform's, the same for the table and the pixels)
+const NO_VALUE = new Uint32Array(new Uint8ClampedArray([48, 54, 61, 255]).buffer)[0];
+
 export function rasterize(rows: number, cols: number, value: CellValue, table: ColorTable, out?: Uint8ClampedArray): Uint8ClampedArray {
   const px = out && out.length === rows * cols * 4 ? out : new Uint8ClampedArray(rows * cols * 4);
-  const top = table.length / 4 - 1;
+  const px32 = new Uint32Array(px.buffer, px.byteOffset, rows * cols);
+  const table32 = new Uint32Array(table.buffer, table.byteOffset, table.length / 4);
+  const top = table32.length - 1;
   for (let r = 0; r < rows; r++) {
-    let o = r * cols * 4;
-    for (let c = 0; c < cols; c++, o += 4) {
+    let o = r * cols;
+    for (let c = 0; c < cols; c++, o++) {
       const v = value(r, c);
-      if (v !== v) { px[o] = 48; px[o + 1] = 54; px[o + 2] = 61; px[o + 3] = 255; continue; }
-      const k = (v <= 0 ? 0 : v >= 1 ? top : (v * top) | 0) * 4;
-      px[o] = table[k]; px[o + 1] = table[k + 1]; px[o + 2] = table[k + 2]; px[o + 3] = 255;
+      px32[o] = v !== v ? NO_VALUE : table32[v <= 0 ? 0 : v >= 1 ? top : (v * top) | 0];
     }
   }
   return px;
