@@ -24,7 +24,7 @@ function measure(workload: 'mlp' | 'cnn', variant: Variant): { ms: number; threa
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-export async function benchWasmSpeed(rounds = 3) {
+export async function benchWasmSpeed(rounds = 5) {
   const ms: Record<string, number[]> = {};
   let threads = 1;
   for (let r = 0; r < rounds; r++) {
@@ -40,14 +40,17 @@ export async function benchWasmSpeed(rounds = 3) {
     log(`wasm round ${r + 1}/${rounds} (ms per instrumented step): ${line.join(', ')}`);
   }
   const m = (k: string) => median(ms[k]);
+  // (a ratio per round, of two measurements taken one after the other, then their median: the
+  // machine's speed drifts by tens of percent over minutes, and both sides of a round share it)
+  const ratio = (a: string, b: string) => median(ms[a].map((v, r) => v / ms[b][r]));
   return {
-    wasm_speedup_vs_stock_mlp: m('mlp stock') / m('mlp fast'),
-    wasm_speedup_vs_stock_cnn: m('cnn stock') / m('cnn fast'),
+    wasm_speedup_vs_stock_mlp: ratio('mlp stock', 'mlp fast'),
+    wasm_speedup_vs_stock_cnn: ratio('cnn stock', 'cnn fast'),
     mlp_samples_per_s_wasm: Math.round((64 / m('mlp fast')) * 1000),
     cnn_samples_per_s_wasm: Math.round((64 / m('cnn fast')) * 1000),
     wasm_threads: threads,
-    wasm_all_cores_vs_default_mlp: m('mlp fast') / m('mlp fast-all-cores'),
-    wasm_all_cores_vs_default_cnn: m('cnn fast') / m('cnn fast-all-cores'),
+    wasm_all_cores_vs_default_mlp: ratio('mlp fast', 'mlp fast-all-cores'),
+    wasm_all_cores_vs_default_cnn: ratio('cnn fast', 'cnn fast-all-cores'),
     wasm_ms_per_step: Object.fromEntries(Object.keys(ms).map((k) => [k, m(k)])),
   };
 }

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { unwrap, wrap, type ConvAttrs } from './wasm-kernels.ts';
+import { readInput, scratchBuffer, writeOutput } from './wasm-heap.ts';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap };
 type Kernel = (args: KernelArgs) => TensorInfo | TensorInfo[];
@@ -72,20 +73,6 @@ function conv2dBackpropInputAsConv(stock: Kernel): Kernel {
   };
 }
 
-/**
- * A kernel input as a plain (unshared) Float32Array. The JavaScript kernels below loop over
- * copies, never over views of wasm's heap: the threaded build's heap is a SharedArrayBuffer,
- * and the same loop over both kinds of array ran 3-5x slower in a training step (measured).
- */
-function plainCopy(backend: KernelBackend, t: TensorInfo): Float32Array {
-  return backend.readSync(t.dataId) as Float32Array; // (readSync slices the heap: a new, unshared buffer)
-}
-
-/** Hands a JavaScript result to wasm as the kernel's output (copied into wasm's heap). */
-function output(backend: KernelBackend, shape: number[], values: Float32Array): TensorInfo {
-  return (backend as unknown as { makeOutput(s: number[], d: 'float32', o?: number, v?: Float32Array): TensorInfo }).makeOutput(shape, 'float32', undefined, values);
-}
-
 type PoolAttrs = {
   filterSize: number | [number, number]; strides: number | [number, number];
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: 'floor' | 'round' | 'ceil';
@@ -107,8 +94,8 @@ function maxPoolGradByWindows(): Kernel {
     const info = tf.backend_util.computePool2DInfo([B, H, W, C], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
     const { top, left } = info.padInfo;
-    const [xs, dys] = [plainCopy(backend, x), plainCopy(backend, dy)];
-    const dx = new Float32Array(B * H * W * C);
+    const xs = readInput(backend, x, 'maxpool.x'), dys = readInput(backend, dy, 'maxpool.dy');
+    const dx = scratchBuffer('pool.dx', B * H * W * C).fill(0);
     const cells = new Int32Array(fh * fw); // the window's positions inside the input, channel 0
     for (let b = 0; b < B; b++) {
       for (let yr = 0; yr < OH; yr++) {
@@ -146,7 +133,7 @@ function maxPoolGradByWindows(): Kernel {
         }
       }
     }
-    return output(backend, [B, H, W, C], dx);
+    return writeOutput(backend, [B, H, W, C], dx);
   };
 }
 
@@ -164,8 +151,8 @@ function avgPoolGradByWindows(): Kernel {
     const info = tf.backend_util.computePool2DInfo([B, H, W, C], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
     const { top, left } = info.padInfo;
-    const dys = plainCopy(backend, dy);
-    const dx = new Float32Array(B * H * W * C);
+    const dys = readInput(backend, dy, 'avgpool.dy');
+    const dx = scratchBuffer('pool.dx', B * H * W * C).fill(0);
     for (let b = 0; b < B; b++) {
       for (let yr = 0; yr < OH; yr++) {
         const r0 = yr * sh - top, rMin = Math.max(0, r0), rMax = Math.min(H, r0 + fh);
@@ -183,7 +170,7 @@ function avgPoolGradByWindows(): Kernel {
         }
       }
     }
-    return output(backend, [B, H, W, C], dx);
+    return writeOutput(backend, [B, H, W, C], dx);
   };
 }
 
