@@ -78,6 +78,16 @@ type PoolAttrs = {
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: 'floor' | 'round' | 'ceil';
 };
 
+/** A pooling's sizes: the input's, the output's, the stride, the window and where it starts. */
+function poolGeometry(x: TensorInfo, a: PoolAttrs) {
+  const [B, H, W, C] = x.shape as [number, number, number, number];
+  const info = tf.backend_util.computePool2DInfo([B, H, W, C], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  return {
+    B, H, W, C, OH: info.outHeight, OW: info.outWidth, sh: info.strideHeight, sw: info.strideWidth,
+    fh: info.filterHeight, fw: info.filterWidth, top: info.padInfo.top, left: info.padInfo.left,
+  };
+}
+
 /**
  * MaxPoolGrad as one pass over the windows in JavaScript. wasm's kernel visits, for every input
  * position, every window that could hold it (~20 ns an element, measured); this finds each
@@ -88,12 +98,8 @@ type PoolAttrs = {
  */
 function maxPoolGradByWindows(): Kernel {
   return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as PoolAttrs;
     const x = inputs.input!, dy = inputs.dy!;
-    const [B, H, W, C] = x.shape as [number, number, number, number];
-    const info = tf.backend_util.computePool2DInfo([B, H, W, C], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-    const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-    const { top, left } = info.padInfo;
+    const { B, H, W, C, OH, OW, sh, sw, fh, fw, top, left } = poolGeometry(x, attrs as unknown as PoolAttrs);
     const xs = readInput(backend, x, 'maxpool.x'), dys = readInput(backend, dy, 'maxpool.dy');
     const dx = scratchBuffer('pool.dx', B * H * W * C).fill(0);
     const cells = new Int32Array(fh * fw); // the window's positions inside the input, channel 0
@@ -145,12 +151,8 @@ function maxPoolGradByWindows(): Kernel {
  */
 function avgPoolGradByWindows(): Kernel {
   return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as PoolAttrs;
     const x = inputs.input!, dy = inputs.dy!;
-    const [B, H, W, C] = x.shape as [number, number, number, number];
-    const info = tf.backend_util.computePool2DInfo([B, H, W, C], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-    const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-    const { top, left } = info.padInfo;
+    const { B, H, W, C, OH, OW, sh, sw, fh, fw, top, left } = poolGeometry(x, attrs as unknown as PoolAttrs);
     const dys = readInput(backend, dy, 'avgpool.dy');
     const dx = scratchBuffer('pool.dx', B * H * W * C).fill(0);
     for (let b = 0; b < B; b++) {
