@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { unwrap, wrap, type ConvAttrs } from './wasm-kernels.ts';
-import { readInput, scratchBuffer, writeOutput } from './wasm-heap.ts';
+import { inputView, zeroedOutput } from './wasm-heap.ts';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap };
 type Kernel = (args: KernelArgs) => TensorInfo | TensorInfo[];
@@ -100,8 +100,8 @@ function maxPoolGradByWindows(): Kernel {
   return ({ inputs, backend, attrs }) => {
     const x = inputs.input!, dy = inputs.dy!;
     const { B, H, W, C, OH, OW, sh, sw, fh, fw, top, left } = poolGeometry(x, attrs as unknown as PoolAttrs);
-    const xs = readInput(backend, x, 'maxpool.x'), dys = readInput(backend, dy, 'maxpool.dy');
-    const dx = scratchBuffer('pool.dx', B * H * W * C).fill(0);
+    const out = zeroedOutput(backend, [B, H, W, C], 'pool.dx'), dx = out.data;
+    const xs = inputView(backend, x, 'maxpool.x'), dys = inputView(backend, dy, 'maxpool.dy');
     const cells = new Int32Array(fh * fw); // the window's positions inside the input, channel 0
     for (let b = 0; b < B; b++) {
       for (let yr = 0; yr < OH; yr++) {
@@ -139,7 +139,7 @@ function maxPoolGradByWindows(): Kernel {
         }
       }
     }
-    return writeOutput(backend, [B, H, W, C], dx);
+    return out.finish();
   };
 }
 
@@ -153,8 +153,8 @@ function avgPoolGradByWindows(): Kernel {
   return ({ inputs, backend, attrs }) => {
     const x = inputs.input!, dy = inputs.dy!;
     const { B, H, W, C, OH, OW, sh, sw, fh, fw, top, left } = poolGeometry(x, attrs as unknown as PoolAttrs);
-    const dys = readInput(backend, dy, 'avgpool.dy');
-    const dx = scratchBuffer('pool.dx', B * H * W * C).fill(0);
+    const out = zeroedOutput(backend, [B, H, W, C], 'pool.dx'), dx = out.data;
+    const dys = inputView(backend, dy, 'avgpool.dy');
     for (let b = 0; b < B; b++) {
       for (let yr = 0; yr < OH; yr++) {
         const r0 = yr * sh - top, rMin = Math.max(0, r0), rMax = Math.min(H, r0 + fh);
@@ -172,8 +172,56 @@ function avgPoolGradByWindows(): Kernel {
         }
       }
     }
-    return writeOutput(backend, [B, H, W, C], dx);
+    return out.finish();
   };
+}
+
+/**
+ * Sum over leading axes, keeping the trailing ones: a bias's gradient (dy summed over the batch
+ * and, for a convolution, over space, per channel). wasm first transposes the reduced axes to the
+ * end, copying the whole tensor; one JavaScript pass adding each row into per-channel totals is
+ * ~3x faster (0.65 against 1.9-2.2 ms for a first conv layer's [64,26,26,16], measured). It adds in doubles, as the cpu backend does.
+ */
+function sumLeadingAxes(stock: Kernel): Kernel {
+  return (args) => {
+    const x = args.inputs.x!;
+    const { axis, keepDims } = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(axis ?? null as unknown as number, x.shape).sort((p, q) => p - q);
+    const k = axes.length;
+    if (x.dtype !== 'float32' || k === 0 || k === rank || axes.some((a, i) => a !== i)) return stock(args);
+    const kept = x.shape.slice(k);
+    const C = kept.reduce((p, q) => p * q, 1), rows = x.shape.slice(0, k).reduce((p, q) => p * q, 1);
+    const out = zeroedOutput(args.backend, keepDims ? [...axes.map(() => 1), ...kept] : kept, 'sum.out');
+    const xs = inputView(args.backend, x, 'sum.x');
+    out.data.set(columnSums(xs, rows, C));
+    return out.finish();
+  };
+}
+
+/**
+ * The sums of the columns of a rows x C matrix, in doubles. Rows go in blocks that stay in cache,
+ * and each block is summed four columns at a time in local variables: ~4x faster than adding each
+ * row into an array of totals (0.6 against 2.4 ms for 43,264 x 16, measured).
+ */
+function columnSums(xs: Float32Array, rows: number, C: number): Float64Array {
+  const acc = new Float64Array(C);
+  const blockRows = Math.max(1, Math.floor(4096 / C));
+  for (let r0 = 0; r0 < rows; r0 += blockRows) {
+    const start = r0 * C, end = Math.min(rows, r0 + blockRows) * C;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let i = start + c; i < end; i += C) { a0 += xs[i]; a1 += xs[i + 1]; a2 += xs[i + 2]; a3 += xs[i + 3]; }
+      acc[c] += a0; acc[c + 1] += a1; acc[c + 2] += a2; acc[c + 3] += a3;
+    }
+    for (; c < C; c++) {
+      let a = 0;
+      for (let i = start + c; i < end; i += C) a += xs[i];
+      acc[c] += a;
+    }
+  }
+  return acc;
 }
 
 /**
@@ -197,6 +245,7 @@ const FAST_PATHS: [string, (stock: Kernel) => Kernel][] = [
   ['Conv2DBackpropInput', conv2dBackpropInputAsConv],
   ['MaxPoolGrad', maxPoolGradByWindows],
   ['AvgPoolGrad', avgPoolGradByWindows],
+  ['Sum', sumLeadingAxes],
 ];
 
 /** Each replaced kernel's stock and fast configurations, to switch between them (the benchmark does). */

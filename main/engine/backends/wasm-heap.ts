@@ -30,10 +30,26 @@ export function readInput(backend: KernelBackend, info: TensorInfo, use: string)
   return b;
 }
 
-/** A new float32 output of `shape` holding `values` (copied into wasm's heap). */
-export function writeOutput(backend: KernelBackend, shape: number[], values: Float32Array): TensorInfo {
+/**
+ * A float32 input to read from: the heap itself when it is plain memory (one thread), else a copy
+ * in the scratch buffer `use` (loops over the threaded build's shared heap run 3-5x slower).
+ * Valid until the next allocation in the heap: take outputs first.
+ */
+export function inputView(backend: KernelBackend, info: TensorInfo, use: string): Float32Array {
+  const view = (backend as unknown as WasmHeap).typedArrayFromHeap(info);
+  return view.buffer instanceof ArrayBuffer ? view : readInput(backend, info, use);
+}
+
+/**
+ * A new float32 output of `shape`, zeroed, and the array to fill: the output's own memory on a
+ * plain heap, else a scratch buffer that `finish` copies in. Allocate it before taking input views
+ * (an allocation may grow the heap, which detaches earlier views).
+ */
+export function zeroedOutput(backend: KernelBackend, shape: number[], use: string): { info: TensorInfo; data: Float32Array; finish(): TensorInfo } {
   const heap = backend as unknown as WasmHeap;
-  const out = heap.makeOutput(shape, 'float32');
-  heap.typedArrayFromHeap(out).set(values); // (the view is taken after the allocation, which may grow the heap)
-  return out;
+  const info = heap.makeOutput(shape, 'float32');
+  const own = heap.typedArrayFromHeap(info);
+  if (own.buffer instanceof ArrayBuffer) return { info, data: own.fill(0), finish: () => info };
+  const data = scratchBuffer(use, own.length).fill(0);
+  return { info, data, finish: () => { heap.typedArrayFromHeap(info).set(data); return info; } };
 }

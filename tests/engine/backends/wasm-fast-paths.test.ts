@@ -4,10 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmFastPaths, installedFastPaths, useWasmFastPaths } from '../../../main/engine/backends/wasm-fast-paths.ts';
+import { registerWasmGradientKernels } from '../../../main/engine/backends/wasm-kernels.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
   installWasmFastPaths();
+  registerWasmGradientKernels(); // (a conv's filter gradient, for the bias test)
 });
 
 const values = (shape: number[], seed: number) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed * 131 + i * 7.31) * 0.8);
@@ -27,7 +29,7 @@ async function compare(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
 
 describe('wasm fast paths', () => {
   it('are installed over the stock kernels, and can be switched back to them (the benchmark compares both)', () => {
-    expect(installedFastPaths).toEqual(['Identity', 'BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad']);
+    expect(installedFastPaths).toEqual(['Identity', 'BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'Sum']);
     const fast = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
     useWasmFastPaths(false);
     const stock = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
@@ -135,6 +137,44 @@ describe('wasm fast paths', () => {
       const numeric = (f(tf.tensor4d(plus, [1, 5, 5, 2])).dataSync()[0] - f(tf.tensor4d(minus, [1, 5, 5, 2])).dataSync()[0]) / (2 * h);
       expect(analytic[i]).toBeCloseTo(numeric, 3);
     }
+  });
+
+  it.each([
+    { x: [6, 5, 4, 3], axis: [0, 1, 2], keepDims: false }, // a conv bias's gradient
+    { x: [6, 5, 4, 3], axis: [2, 0, 1], keepDims: true }, // unsorted axes, kept
+    { x: [9, 7], axis: 0, keepDims: false }, // a dense bias's gradient
+    { x: [700, 12], axis: 0, keepDims: false }, // rows in several cache blocks
+    { x: [3, 4, 5], axis: [-3, -2], keepDims: false }, // negative axes
+    { x: [3, 4, 5], axis: [1], keepDims: false }, // not the leading axes: the stock kernel
+    { x: [3, 4, 5], axis: null, keepDims: true }, // everything: the stock kernel
+    { x: [2, 3, 4], axis: [0, 2], keepDims: false }, // a gap: the stock kernel
+  ])('sum of $x over $axis (keepDims $keepDims) equals cpu', async ({ x, axis, keepDims }) => {
+    const rel = await compare(() => {
+      const t = tf.tensor(values(x, 12), x);
+      const s = tf.sum(t, axis ?? undefined, keepDims);
+      expect(s.shape).toEqual(tf.tidy(() => tf.ones(x).sum(axis ?? undefined, keepDims).shape));
+      return s;
+    });
+    expect(rel).toBeLessThan(1e-5);
+  });
+
+  it('sum over leading axes keeps int32 on the stock kernel, and a conv bias\'s gradient equals cpu', async () => {
+    await tf.setBackend('wasm');
+    const ints = tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32');
+    const s = tf.sum(ints, 0);
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(s.dataSync())).toEqual([9, 12]);
+    tf.dispose([ints, s]);
+    const rel = await compare(() => {
+      const x = tf.tensor4d(values([4, 6, 6, 2], 13), [4, 6, 6, 2]);
+      const w = tf.variable(tf.tensor4d(values([3, 3, 2, 5], 14), [3, 3, 2, 5]));
+      const b = tf.variable(tf.tensor1d(values([5], 15)));
+      const { grads } = tf.variableGrads(() => tf.relu(tf.add(tf.conv2d(x, w, 1, 'same'), b)).square().mean() as tf.Scalar, [w, b]);
+      const out = [grads[w.name], grads[b.name]];
+      w.dispose(); b.dispose();
+      return out;
+    });
+    expect(rel).toBeLessThan(1e-5);
   });
 
   it('a dense layer\'s gradients (which ask for transposes) equal cpu', async () => {
