@@ -8,6 +8,8 @@ import { trainCommand } from './commands/train.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { serveCommand } from './commands/serve.ts';
+import { sweepCommand } from './commands/sweep.ts';
+import { sweepInspectCommand } from './commands/sweep-inspect.ts';
 import { toolCommand, toolFlags } from './commands/tool.ts';
 import { ENGINE_TOOLS, engineTool } from '../engine/tools/registry.ts';
 import { specJsonSchema } from '../../shared/spec.ts';
@@ -26,6 +28,12 @@ commands:
   inspect <runDir> [--json]
                         summary of a run folder (status, backend, epochs, layers, final metrics)
 ${toolUsage}
+  sweep <sweep.json> [--out DIR] [--workers N] [--json] [--backend ...]
+                        a hyperparameter search (grid, random, successive halving): its trials
+                        train on N engine processes (default: one per core but one), each a run
+                        folder in DIR/<sweep name> (default ./runs); run it again to resume
+  sweep-inspect <sweepDir> [--json]
+                        a sweep's trials, its best configuration and how much each parameter mattered
   doctor [--json]       which TensorFlow.js backends load here, and why the others do not;
                         where the named datasets (fashion-mnist, mnist) were found
   schema                the JSON Schema of the run spec
@@ -33,7 +41,7 @@ ${toolUsage}
                         browser mode: the app on http://127.0.0.1 with a per-session token URL
 `;
 
-const COMMON = { out: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const COMMON = { out: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 const TOOL_FLAGS = Object.fromEntries(ENGINE_TOOLS.flatMap(toolFlags).map((f) => [f, { type: 'string' as const }]));
 
 // The engine checks the name (selectBackend) before loading anything: one place says what is valid.
@@ -59,6 +67,15 @@ async function main(argv: string[]): Promise<number> {
     case 'inspect':
       if (positionals.length !== 1) throw new InputError('inspect', 'expects one run folder: trainscope inspect <runDir>');
       return inspectCommand(positionals[0], Boolean(values.json));
+    case 'sweep': {
+      if (positionals.length !== 1) throw new InputError('sweep', 'expects one sweep file: trainscope sweep <sweep.json>');
+      const workers = values.workers === undefined ? undefined : Number(values.workers);
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new InputError('--workers', `"${values.workers}" is not a whole number from 1 to 64`);
+      return sweepCommand(positionals[0], { out: resolve(values.out ?? 'runs'), backend: backendOf(values.backend), workers, json: Boolean(values.json) });
+    }
+    case 'sweep-inspect':
+      if (positionals.length !== 1) throw new InputError('sweep-inspect', 'expects one sweep folder: trainscope sweep-inspect <sweepDir>');
+      return sweepInspectCommand(positionals[0], Boolean(values.json));
     case 'doctor':
       return doctorCommand(Boolean(values.json));
     case 'serve': {
@@ -73,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command ? 0 : 2;
     default:
-      throw new InputError(command, `unknown command (commands: train, inspect, ${ENGINE_TOOLS.map((t) => t.definition.id).join(', ')}, doctor, schema, serve)`);
+      throw new InputError(command, `unknown command (commands: train, inspect, sweep, sweep-inspect, ${ENGINE_TOOLS.map((t) => t.definition.id).join(', ')}, doctor, schema, serve)`);
   }
 }
 

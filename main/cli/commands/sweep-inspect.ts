@@ -1,0 +1,64 @@
+// `trainscope sweep-inspect <sweepDir>`: what a sweep found, from its sweep.jsonl alone: the
+// trials, the best configuration, and how much each parameter mattered (rank correlation with
+// the metric, and the share of the metric's variance it explains).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../../engine/errors.ts';
+import { SWEEP_LOG, trialId, type TrialRow, type TrialStatus } from '../../engine/sweep/run-sweep.ts';
+import { parseSweepLog, resumeState } from '../../../shared/sweep/log.ts';
+import { parameterImportance } from '../../../shared/sweep/importance.ts';
+import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
+import { stringifyJson } from '../../../shared/json-number.ts';
+import { tableLines } from './sweep-table.ts';
+
+export function readSweep(dir: string): { sweep: SweepSpec; trials: TrialRow[]; ended: boolean } {
+  const file = join(dir, SWEEP_LOG);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(dir, (e as NodeJS.ErrnoException).code === 'ENOENT' ? `no ${SWEEP_LOG} here: not a sweep folder` : (e as Error).message);
+  }
+  let records;
+  try {
+    records = parseSweepLog(text);
+  } catch (e) {
+    throw new InputError(file, (e as Error).message);
+  }
+  const start = records.find((r) => r.type === 'sweep-start') as { sweep: SweepSpec } | undefined;
+  if (!start) throw new InputError(file, 'has no sweep-start record');
+  const state = resumeState(records);
+  const rungs = new Map<string, number>();
+  for (const r of records) if (r.type === 'rung') rungs.set((r as { trial: string }).trial, (r as { rung: number }).rung);
+  const trials = state.configs.map((params, i): TrialRow => {
+    const trial = trialId(i, state.configs.length);
+    const f = state.finished.get(trial);
+    return {
+      trial, params, rung: rungs.get(trial) ?? null,
+      status: (f?.status ?? (state.started.has(trial) ? 'running' : 'queued')) as TrialStatus,
+      epochs: f?.epochs ?? 0, metric: f?.metric ?? null, runDir: f?.runDir ? join(dir, f.runDir) : null,
+    };
+  });
+  return { sweep: start.sweep, trials, ended: records.some((r) => r.type === 'sweep-end') };
+}
+
+export async function sweepInspectCommand(dir: string, json: boolean): Promise<number> {
+  const { sweep, trials, ended } = readSweep(dir);
+  const scored = trials.filter((t) => t.metric !== null && Number.isFinite(t.metric) && t.status !== 'failed');
+  const better = (a: number, b: number) => (sweep.goal === 'minimize' ? a < b : a > b);
+  const best = scored.reduce<TrialRow | null>((b, t) => (!b || better(t.metric!, b.metric!) ? t : b), null);
+  const importance = parameterImportance(trials.map((t) => ({ params: t.params, metric: t.status === 'failed' ? null : t.metric })), sweep.goal);
+  if (json) {
+    process.stdout.write(`${stringifyJson({ dir, name: sweep.name, method: sweep.method, metric: sweep.metric, goal: sweep.goal, ended, best, trials, importance })}\n`);
+    return 0;
+  }
+  const out = process.stdout;
+  out.write(`${sweep.name}: ${sweep.method}, ${trials.length} trials (${scored.length} with a ${sweep.metric}), ${ended ? 'finished' : 'not finished (run the sweep again to resume it)'}\n\n`);
+  out.write(`${tableLines(trials, sweep.metric).join('\n')}\n\n`);
+  if (best) out.write(`best: ${best.trial}, ${sweep.metric} ${best.metric!.toFixed(4)}\n${Object.entries(best.params).map(([k, v]) => `  ${k} = ${stringifyJson(v)}`).join('\n')}\n  ${best.runDir ?? ''}\n\n`);
+  out.write(`parameter importance (from ${importance.used} trials):\n`);
+  for (const p of importance.parameters) {
+    out.write(`  ${p.path.padEnd(36)} variance explained ${(p.varianceExplained * 100).toFixed(0).padStart(3)}%${p.spearman !== null ? `   rank correlation ${p.spearman >= 0 ? '+' : ''}${p.spearman.toFixed(2)}` : ''}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,76 @@
+// `trainscope sweep <sweep.json>`: trains a sweep's trials on a pool of local engine processes,
+// shows them as a live table, and prints the best trial and the sweep's folder (or, with --json,
+// one object). The folder is <out>/<sweep name>: started again, an unfinished sweep resumes there.
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BackendChoice } from '../../engine/backends/select.ts';
+import { InputError } from '../../engine/errors.ts';
+import { loadSweepFile } from '../../engine/sweep/sweep-file.ts';
+import { runSweep, SWEEP_LOG, type SweepResult } from '../../engine/sweep/run-sweep.ts';
+import { TrialPool } from '../../engine/sweep/trial-pool.ts';
+import { forkEngine } from '../../server/fork-engine.ts';
+import { parseSweepLog } from '../../../shared/sweep/log.ts';
+import { stringifyJson } from '../../../shared/json-number.ts';
+import { SweepTable } from './sweep-table.ts';
+
+/** One engine per core but one (the coordinator and the statistics workers need some CPU), at least one. */
+export const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
+
+/**
+ * The sweep's folder: <out>/<name>, resumed when it holds an unfinished attempt at the same sweep;
+ * a finished one leaves the folder as it is and the new sweep goes to <name>-2, -3...
+ */
+export function sweepFolder(out: string, name: string, definition: unknown): { dir: string; resuming: boolean } {
+  for (let i = 1; ; i++) {
+    const dir = join(out, i === 1 ? name : `${name}-${i}`);
+    const log = join(dir, SWEEP_LOG);
+    if (!existsSync(log)) return { dir, resuming: false };
+    const records = parseSweepLog(readFileSync(log, 'utf8'));
+    if (records.some((r) => r.type === 'sweep-end')) continue;
+    const start = records.find((r) => r.type === 'sweep-start') as { sweep?: unknown } | undefined;
+    if (stringifyJson(start?.sweep) !== stringifyJson(definition)) {
+      throw new InputError(dir, `holds an unfinished sweep named ${name} with a different definition: rename this sweep, or remove the folder to start over`);
+    }
+    return { dir, resuming: true };
+  }
+}
+
+export async function sweepCommand(path: string, opts: { out: string; backend: BackendChoice; workers?: number; json: boolean }): Promise<number> {
+  const loaded = loadSweepFile(path);
+  const { sweep } = loaded;
+  const workers = opts.workers ?? defaultWorkers();
+  const { dir, resuming } = sweepFolder(resolve(opts.out), sweep.name, sweep);
+  process.stderr.write(`${resuming ? 'resuming' : 'sweep'} ${sweep.name}: ${sweep.method}, ${sweep.trials ?? ''} trials, ${sweep.metric} (${sweep.goal}), ${workers} engine(s), in ${dir}\n`);
+  const pool = new TrialPool({ workers, spawn: forkEngine, runsDir: join(dir, 'trials'), baseDir: loaded.baseDir, backend: opts.backend });
+  const table = new SweepTable(sweep.metric);
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('\nstopping the running trials (Ctrl-C again to quit now); run the same command again to resume\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let result: SweepResult;
+  try {
+    result = await runSweep({ dir, sweep, base: loaded.base, pool, signal: abort.signal, onUpdate: (rows) => table.update(rows) });
+    table.flush(result.trials);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await pool.close();
+  }
+  const finished = result.trials.filter((t) => t.status !== 'queued' && t.status !== 'failed').length;
+  if (result.resumed) process.stderr.write(`${result.resumed} trial(s) had finished before and were not run again\n`);
+  if (opts.json) {
+    process.stdout.write(`${stringifyJson({ dir: result.dir, best: result.best, trials: result.trials, interrupted: result.interrupted })}\n`);
+  } else {
+    if (result.best) {
+      const params = Object.entries(result.best.params).map(([k, v]) => `${k}=${stringifyJson(v)}`).join(', ');
+      process.stderr.write(`best: ${result.best.trial} (${sweep.metric} ${result.best.metric.toFixed(4)}): ${params}\n  ${result.best.runDir ?? ''}\n`);
+    }
+    process.stdout.write(`${result.dir}\n`);
+  }
+  if (result.interrupted) return 130;
+  return finished > 0 ? 0 : 1;
+}

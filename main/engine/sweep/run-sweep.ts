@@ -1,0 +1,187 @@
+// Runs a sweep: its trials on a pool of engines, successive halving deciding at each rung whether
+// a trial goes on, and every decision appended to the sweep folder's sweep.jsonl as it is made.
+// The log is the sweep's memory: a sweep started again in the same folder reads it, keeps the
+// configurations it drew and the trials that finished, and reruns only those that did not.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { RunEvent } from '../../../shared/events.ts';
+import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
+import { applyConfig } from '../../../shared/sweep/validate.ts';
+import { sampleConfigs } from '../../../shared/sweep/sample.ts';
+import { AshaScheduler } from '../../../shared/sweep/asha.ts';
+import { parseSweepLog, resumeState, type SweepRecordBody } from '../../../shared/sweep/log.ts';
+import { stringifyJson } from '../../../shared/json-number.ts';
+import { makeDirs } from '../run/run-folder.ts';
+import { OutputError } from '../errors.ts';
+import type { TrialHandle, TrialPool } from './trial-pool.ts';
+
+export const SWEEP_LOG = 'sweep.jsonl';
+/** where the trials' run folders go inside the sweep's folder */
+export const TRIALS_DIR = 'trials';
+
+export type Config = Record<string, unknown>;
+export type TrialStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'early-stopped' | 'failed' | 'diverged';
+
+export interface TrialRow {
+  trial: string;
+  params: Config;
+  status: TrialStatus;
+  /** epochs done */
+  epochs: number;
+  /** the highest rung reached (its epoch), under successive halving */
+  rung: number | null;
+  /** the sweep's metric: its best value so far over the trial's epochs */
+  metric: number | null;
+  runDir: string | null;
+  reason?: string;
+}
+
+export interface SweepResult {
+  dir: string;
+  best: { trial: string; params: Config; metric: number; runDir: string | null } | null;
+  trials: TrialRow[];
+  /** trials that finished in an earlier attempt at this sweep and were not run again */
+  resumed: number;
+  /** the sweep was interrupted (its unfinished trials run again when it is resumed) */
+  interrupted: boolean;
+}
+
+export interface RunSweepOptions {
+  dir: string;
+  sweep: SweepSpec;
+  base: unknown;
+  pool: TrialPool;
+  /** called whenever a trial's row changes */
+  onUpdate?: (rows: readonly TrialRow[]) => void;
+  signal?: AbortSignal;
+}
+
+/** The sweep's metric in an epoch event (null where the run does not report it). */
+export function metricOf(e: Extract<RunEvent, { type: 'epoch' }>, metric: SweepSpec['metric']): number | null {
+  const m = metric === 'val_loss' ? e.validation?.loss : metric === 'val_accuracy' ? e.validation?.accuracy : metric === 'train_loss' ? e.train.loss : e.train.accuracy;
+  return typeof m === 'number' ? m : null;
+}
+
+const better = (goal: SweepSpec['goal'], a: number, b: number) => (goal === 'minimize' ? a < b : a > b);
+
+export function trialId(index: number, count: number): string {
+  return `t${String(index + 1).padStart(Math.max(3, String(count).length), '0')}`;
+}
+
+export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
+  const { dir, sweep, pool } = opts;
+  try {
+    makeDirs(join(dir, TRIALS_DIR));
+  } catch (e) {
+    throw new OutputError(dir, e);
+  }
+  const logFile = join(dir, SWEEP_LOG);
+  const append = (r: SweepRecordBody) => {
+    try {
+      appendFileSync(logFile, `${stringifyJson({ t: Date.now(), ...r })}\n`);
+    } catch (e) {
+      throw new OutputError(logFile, e);
+    }
+  };
+
+  // an earlier attempt at this sweep: its configurations, its finished trials
+  const earlier = existsSync(logFile) ? parseSweepLog(readFileSync(logFile, 'utf8')) : [];
+  const state = earlier.length ? resumeState(earlier) : null;
+  const configs: Config[] = state?.configs ?? sampleConfigs(sweep);
+  if (!state) append({ type: 'sweep-start', sweep, configs });
+
+  const asha = sweep.method === 'asha' ? (state ? AshaScheduler.restore(sweep.asha!, sweep.goal, state.ashaRecords) : new AshaScheduler(sweep.asha!, sweep.goal)) : null;
+  const rows: TrialRow[] = configs.map((params, i) => {
+    const trial = trialId(i, configs.length);
+    const done = state?.finished.get(trial);
+    return done
+      ? { trial, params, status: done.status as TrialStatus, epochs: done.epochs ?? 0, rung: null, metric: done.metric ?? null, runDir: done.runDir ? join(dir, done.runDir) : null }
+      : { trial, params, status: 'queued', epochs: 0, rung: null, metric: null, runDir: null };
+  });
+  const resumed = rows.filter((r) => r.status !== 'queued').length;
+  const update = () => opts.onUpdate?.(rows);
+  update();
+
+  const queue = rows.filter((r) => r.status === 'queued');
+  const running = new Set<TrialHandle>();
+  let interrupted = false;
+  const onAbort = () => {
+    interrupted = true;
+    for (const h of running) h.stop();
+  };
+  opts.signal?.addEventListener('abort', onAbort);
+  if (opts.signal?.aborted) onAbort();
+
+  const attempts = state?.attempts ?? new Map<string, number>();
+  async function runTrial(row: TrialRow) {
+    const name = `${sweep.name}-${row.trial}`;
+    const spec = applyConfig(opts.base, row.params, name) as { training?: Record<string, unknown> };
+    // successive halving owns the trial's budget: it runs to the last rung unless stopped at one
+    if (asha) spec.training = { ...spec.training, epochs: sweep.asha!.maxEpochs };
+    const attempt = (attempts.get(row.trial) ?? 0) + 1;
+    attempts.set(row.trial, attempt);
+    row.status = 'running';
+    update();
+    let stoppedByAsha = false;
+    const handle: TrialHandle = pool.run(spec, (e, runDir) => {
+      if (e.type === 'run-start') {
+        row.runDir = runDir;
+        append({ type: 'trial-started', trial: row.trial, params: row.params, runDir: relative(dir, runDir), attempt });
+      } else if (e.type === 'epoch') {
+        row.epochs = e.epoch + 1;
+        const m = metricOf(e, sweep.metric);
+        if (m !== null && Number.isFinite(m) && (row.metric === null || better(sweep.goal, m, row.metric))) row.metric = m;
+        if (asha && !stoppedByAsha) {
+          const r = asha.report(row.trial, row.epochs, m ?? NaN);
+          if (r.rung !== undefined) {
+            row.rung = r.rung;
+            append({ type: 'rung', trial: row.trial, rung: r.rung, epoch: row.epochs, metric: m });
+            if (r.decision === 'continue') append({ type: 'promoted', trial: row.trial, rung: r.rung });
+          }
+          if (r.decision === 'stop') {
+            stoppedByAsha = true;
+            append({ type: 'stopped', trial: row.trial, rung: r.rung ?? null, epoch: row.epochs, reason: `not in the top 1/${sweep.asha!.reductionFactor} at the rung of ${row.epochs} epoch(s)` });
+            handle.stop();
+          }
+        }
+        update();
+      }
+    });
+    running.add(handle);
+    const out = await handle.done;
+    running.delete(handle);
+    if (interrupted && !stoppedByAsha) {
+      // stopped by Ctrl-C, not by the sweep: it runs again when the sweep is resumed
+      row.status = 'queued';
+      update();
+      return;
+    }
+    row.status = out.status === 'completed' || out.status === 'stopped' || out.status === 'early-stopped' || out.status === 'diverged' ? out.status : 'failed';
+    row.reason = out.reason;
+    row.runDir = out.runDir;
+    append({ type: 'trial-finished', trial: row.trial, status: row.status, metric: row.metric, epochs: row.epochs, runDir: out.runDir ? relative(dir, out.runDir) : null, ...(out.reason ? { reason: out.reason } : {}) });
+    update();
+  }
+
+  const lanes = Math.max(1, Math.min(sweep.concurrency, pool.size));
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    for (let row = queue.shift(); row && !interrupted; row = queue.shift()) await runTrial(row);
+  }));
+  opts.signal?.removeEventListener('abort', onAbort);
+
+  const best = bestRow(rows, sweep.goal);
+  if (!interrupted) append({ type: 'sweep-end', best: best ? { trial: best.trial, metric: best.metric } : null });
+  return {
+    dir, resumed, interrupted, trials: rows,
+    best: best ? { trial: best.trial, params: best.params, metric: best.metric!, runDir: best.runDir } : null,
+  };
+}
+
+function bestRow(rows: TrialRow[], goal: SweepSpec['goal']): TrialRow | null {
+  let best: TrialRow | null = null;
+  for (const r of rows) {
+    if (r.metric === null || !Number.isFinite(r.metric) || r.status === 'failed' || r.status === 'queued') continue;
+    if (!best || better(goal, r.metric, best.metric!)) best = r;
+  }
+  return best;
+}

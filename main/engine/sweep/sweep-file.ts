@@ -1,0 +1,50 @@
+// Reading a sweep file: its JSON, its base run spec (inline, or a file relative to the sweep's
+// folder), and every parameter checked against that base before anything runs. Problems are one
+// InputError line naming the file and the field.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../errors.ts';
+import { validateSweep, type SweepSpec } from '../../../shared/sweep/validate.ts';
+
+export interface LoadedSweep {
+  sweep: SweepSpec;
+  file: string;
+  /** the base run spec as written (defaults are applied per trial, after its parameters are set) */
+  base: unknown;
+  /** relative data paths in the base spec resolve from here: the base spec file's folder, or the sweep's for an inline base */
+  baseDir: string;
+}
+
+function readJson(path: string, shownAs: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(shownAs, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(shownAs, `not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export function loadSweepFile(path: string): LoadedSweep {
+  const file = resolve(path);
+  const raw = readJson(file, path);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(path, 'a sweep file holds one JSON object');
+  const baseField = (raw as { base?: unknown }).base;
+  let base: unknown = baseField;
+  let baseDir = dirname(file);
+  if (typeof baseField === 'string') {
+    const baseFile = resolve(dirname(file), baseField);
+    base = readJson(baseFile, `${path}: base (${baseField})`);
+    baseDir = dirname(baseFile);
+  }
+  const v = validateSweep(raw, base);
+  if (!v.ok) {
+    const [first, ...rest] = v.issues;
+    throw new InputError(path, `${first.path}: ${first.message}${rest.length ? ` (and ${rest.length} more: ${rest.map((i) => i.path).join(', ')})` : ''}`);
+  }
+  return { sweep: v.sweep, file, base, baseDir };
+}

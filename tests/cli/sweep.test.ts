@@ -1,0 +1,122 @@
+// `trainscope sweep` as a user runs it: six small trials on two local engines to whole run
+// folders and a best trial; an interrupted sweep resumed without rerunning what finished; a bad
+// parameter refused in one line before anything runs; sweep-inspect over the result.
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmp } from '../helpers.ts';
+
+const BIN = join(__dirname, '../../bin/trainscope.mjs');
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+const base = {
+  name: 'base', seed: 2,
+  data: { train: { type: 'synthetic', name: 'moons', samples: 300, noise: 0.2 }, validation: 0.2 },
+  model: { layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dense', units: 2, activation: 'softmax' }] },
+  training: { epochs: 2, batchSize: 30, optimizer: { type: 'adam', learningRate: 0.01 } },
+  instruments: { every: 5 },
+};
+
+/** A sweep folder with base.json beside sweep.json (the base path is relative to the sweep file). */
+function sweepFiles(sweep: object): string {
+  const d = tmp();
+  mkdirSync(join(d, 'specs'));
+  writeFileSync(join(d, 'specs', 'base.json'), JSON.stringify(base));
+  writeFileSync(join(d, 'specs', 'sweep.json'), JSON.stringify({ base: 'base.json', ...sweep }));
+  return join(d, 'specs', 'sweep.json');
+}
+
+const records = (dir: string) => readFileSync(join(dir, 'sweep.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('trainscope sweep', () => {
+  it('a grid of six trials on two engines: every trial a whole run folder, the best one named, sweep-inspect agrees', () => {
+    const file = sweepFiles({
+      name: 'grid6', method: 'grid', metric: 'val_loss', concurrency: 2,
+      parameters: { 'training.optimizer.learningRate': { values: [0.001, 0.01, 0.1] }, 'model.layers[0].units': { values: [4, 16] } },
+    });
+    const out = tmp();
+    const r = cli('sweep', file, '--out', out, '--workers', '2', '--backend', 'wasm', '--json');
+    expect(r.code, r.err).toBe(0);
+    const res = JSON.parse(r.out);
+    expect(res.dir).toBe(join(out, 'grid6'));
+    expect(res.trials).toHaveLength(6);
+    expect(res.trials.map((t: { status: string }) => t.status)).toEqual(Array(6).fill('completed'));
+    // the grid, in order: the last parameter varies fastest
+    expect(res.trials.map((t: { params: Record<string, number> }) => [t.params['training.optimizer.learningRate'], t.params['model.layers[0].units']]))
+      .toEqual([[0.001, 4], [0.001, 16], [0.01, 4], [0.01, 16], [0.1, 4], [0.1, 16]]);
+    const best = Math.min(...res.trials.map((t: { metric: number }) => t.metric));
+    expect(res.best.metric).toBe(best);
+    for (const t of res.trials) {
+      const events = readFileSync(join(t.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'completed', epochs: 2 });
+      // each trial is its own spec: the base with its parameters set
+      const spec = JSON.parse(readFileSync(join(t.runDir, 'spec.json'), 'utf8'));
+      expect(spec.training.optimizer.learningRate).toBe(t.params['training.optimizer.learningRate']);
+      expect(spec.model.layers[0].units).toBe(t.params['model.layers[0].units']);
+    }
+    const log = records(res.dir);
+    expect(log[0].type).toBe('sweep-start');
+    expect(log.filter((x) => x.type === 'trial-finished')).toHaveLength(6);
+    expect(log.at(-1).type).toBe('sweep-end');
+
+    const i = cli('sweep-inspect', res.dir, '--json');
+    expect(i.code, i.err).toBe(0);
+    const ins = JSON.parse(i.out);
+    expect(ins.best.trial).toBe(res.best.trial);
+    expect(ins.importance.parameters.map((p: { path: string }) => p.path).sort()).toEqual(['model.layers[0].units', 'training.optimizer.learningRate']);
+    const text = cli('sweep-inspect', res.dir);
+    expect(text.out).toContain('parameter importance');
+    expect(text.out).toContain(res.best.trial);
+  }, 300_000);
+
+  it('an interrupted sweep resumes in its folder: finished trials are not run again, the configurations stay the same', async () => {
+    const file = sweepFiles({
+      name: 'resumable', method: 'random', trials: 4, seed: 7, metric: 'val_accuracy', concurrency: 1,
+      parameters: { 'training.optimizer.learningRate': { log_uniform: [0.001, 0.1] } },
+    });
+    const out = tmp();
+    // Ctrl-C once the first trial has finished
+    const child = spawn(process.execPath, [BIN, 'sweep', file, '--out', out, '--workers', '1', '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; if (/t001 completed/.test(err) && !child.killed) child.kill('SIGINT'); });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code, err).toBe(130);
+    const dir = join(out, 'resumable');
+    const first = records(dir);
+    const finishedBefore = first.filter((x) => x.type === 'trial-finished').map((x) => x.trial);
+    expect(finishedBefore.length).toBeGreaterThanOrEqual(1);
+    expect(finishedBefore.length).toBeLessThan(4);
+    expect(first.some((x) => x.type === 'sweep-end')).toBe(false);
+
+    const r = cli('sweep', file, '--out', out, '--workers', '1', '--backend', 'wasm', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('resuming');
+    const res = JSON.parse(r.out);
+    expect(res.dir).toBe(dir);
+    expect(res.trials.map((t: { status: string }) => t.status)).toEqual(Array(4).fill('completed'));
+    const all = records(dir);
+    expect(all.filter((x) => x.type === 'sweep-start')).toHaveLength(1); // the same configurations, drawn once
+    for (const t of finishedBefore) expect(all.filter((x) => x.type === 'trial-started' && x.trial === t)).toHaveLength(1);
+    expect(new Set(all.filter((x) => x.type === 'trial-finished').map((x) => x.trial)).size).toBe(4);
+    expect(readdirSync(join(dir, 'trials')).length).toBeGreaterThanOrEqual(4);
+  }, 300_000);
+
+  it.each([
+    [{ 'model.layers[5].units': { values: [8] } }, /parameters\.model\.layers\[5\]\.units/],
+    [{ 'training.optimizer.learningRate': { log_uniform: [0, 0.1] } }, /learningRate/],
+    [{ 'model.layers[0].units': { values: [-4, 8] } }, /units/],
+  ])('refuses a bad parameter in one line naming the file and the field, before any folder exists (%j)', (parameters, field) => {
+    const file = sweepFiles({ name: 'bad', method: 'random', trials: 2, parameters });
+    const out = tmp();
+    const r = cli('sweep', file, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain('sweep.json');
+    expect(r.err).toMatch(field);
+    expect(existsSync(join(out, 'bad'))).toBe(false);
+  }, 60_000);
+});
