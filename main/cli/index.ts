@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { sweepInspectCommand } from './commands/sweep-inspect.ts';
+import { workerCommand } from './commands/worker.ts';
 import { toolCommand, toolFlags } from './commands/tool.ts';
 import { ENGINE_TOOLS, engineTool } from '../engine/tools/registry.ts';
 import { specJsonSchema } from '../../shared/spec.ts';
@@ -28,10 +29,13 @@ commands:
   inspect <runDir> [--json]
                         summary of a run folder (status, backend, epochs, layers, final metrics)
 ${toolUsage}
-  sweep <sweep.json> [--out DIR] [--workers N] [--json] [--backend ...]
+  sweep <sweep.json> [--out DIR] [--workers N | --queue redis://HOST:PORT] [--json] [--backend ...]
                         a hyperparameter search (grid, random, successive halving): its trials
-                        train on N engine processes (default: one per core but one), each a run
-                        folder in DIR/<sweep name> (default ./runs); run it again to resume
+                        train on N engine processes (default: one per core but one), or on
+                        \`trainscope worker\`s through a Redis queue; each trial a run folder in
+                        DIR/<sweep name> (default ./runs); run it again to resume
+  worker --queue redis://HOST:PORT [--backend ...]
+                        trains sweep trials from the queue on this machine, until Ctrl-C
   sweep-inspect <sweepDir> [--json]
                         a sweep's trials, its best configuration and how much each parameter mattered
   doctor [--json]       which TensorFlow.js backends load here, and why the others do not;
@@ -41,7 +45,7 @@ ${toolUsage}
                         browser mode: the app on http://127.0.0.1 with a per-session token URL
 `;
 
-const COMMON = { out: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const COMMON = { out: { type: 'string' }, workers: { type: 'string' }, queue: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 const TOOL_FLAGS = Object.fromEntries(ENGINE_TOOLS.flatMap(toolFlags).map((f) => [f, { type: 'string' as const }]));
 
 // The engine checks the name (selectBackend) before loading anything: one place says what is valid.
@@ -71,8 +75,13 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 1) throw new InputError('sweep', 'expects one sweep file: trainscope sweep <sweep.json>');
       const workers = values.workers === undefined ? undefined : Number(values.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new InputError('--workers', `"${values.workers}" is not a whole number from 1 to 64`);
-      return sweepCommand(positionals[0], { out: resolve(values.out ?? 'runs'), backend: backendOf(values.backend), workers, json: Boolean(values.json) });
+      if (workers !== undefined && values.queue !== undefined) throw new InputError('--workers', 'runs trials on local engines; with --queue the workers are `trainscope worker` processes: give one or the other');
+      return sweepCommand(positionals[0], { out: resolve(values.out ?? 'runs'), backend: backendOf(values.backend), workers, queue: values.queue, json: Boolean(values.json) });
     }
+    case 'worker':
+      if (positionals.length) throw new InputError('worker', 'takes no files: trainscope worker --queue redis://host:6379');
+      if (values.queue === undefined) throw new InputError('worker', 'needs the queue: trainscope worker --queue redis://host:6379');
+      return workerCommand(values.queue, backendOf(values.backend));
     case 'sweep-inspect':
       if (positionals.length !== 1) throw new InputError('sweep-inspect', 'expects one sweep folder: trainscope sweep-inspect <sweepDir>');
       return sweepInspectCommand(positionals[0], Boolean(values.json));
@@ -90,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command ? 0 : 2;
     default:
-      throw new InputError(command, `unknown command (commands: train, inspect, sweep, sweep-inspect, ${ENGINE_TOOLS.map((t) => t.definition.id).join(', ')}, doctor, schema, serve)`);
+      throw new InputError(command, `unknown command (commands: train, inspect, sweep, sweep-inspect, worker, ${ENGINE_TOOLS.map((t) => t.definition.id).join(', ')}, doctor, schema, serve)`);
   }
 }
 

@@ -29,7 +29,8 @@ export const RULES: readonly Rule[] = [
     dir: 'main/engine',
     mayImport: ['main/engine', 'shared'],
     // tsx/*: the statistics worker's boot file loads TypeScript sources when the engine runs from them (CLI from a clone, tests)
-    bare: ['node:*', '@tensorflow/*', 'zod', 'jpeg-js', 'pngjs', 'mnist', 'mnist/*', 'tsx/*'],
+    // bullmq, ioredis: a sweep's trials on workers elsewhere, through Redis (main/engine/sweep/queue)
+    bare: ['node:*', '@tensorflow/*', 'zod', 'jpeg-js', 'pngjs', 'mnist', 'mnist/*', 'tsx/*', 'bullmq', 'ioredis'],
     why: 'the training engine runs in a plain Node process under every host, so it never knows which host started it',
   },
   {

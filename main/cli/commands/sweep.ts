@@ -7,8 +7,11 @@ import { join, resolve } from 'node:path';
 import type { BackendChoice } from '../../engine/backends/select.ts';
 import { InputError } from '../../engine/errors.ts';
 import { loadSweepFile } from '../../engine/sweep/sweep-file.ts';
-import { runSweep, SWEEP_LOG, type SweepResult } from '../../engine/sweep/run-sweep.ts';
+import { runSweep, SWEEP_LOG, TRIALS_DIR, type SweepResult } from '../../engine/sweep/run-sweep.ts';
 import { TrialPool } from '../../engine/sweep/trial-pool.ts';
+import type { TrialRunner } from '../../engine/sweep/trial-runner.ts';
+import { QueueRunner } from '../../engine/sweep/queue/queue-runner.ts';
+import { checkQueueUrl } from './worker.ts';
 import { forkEngine } from '../../server/fork-engine.ts';
 import { parseSweepLog } from '../../../shared/sweep/log.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
@@ -36,13 +39,24 @@ export function sweepFolder(out: string, name: string, definition: unknown): { d
   }
 }
 
-export async function sweepCommand(path: string, opts: { out: string; backend: BackendChoice; workers?: number; json: boolean }): Promise<number> {
+export async function sweepCommand(path: string, opts: { out: string; backend: BackendChoice; workers?: number; queue?: string; json: boolean }): Promise<number> {
   const loaded = loadSweepFile(path);
   const { sweep } = loaded;
   const workers = opts.workers ?? defaultWorkers();
   const { dir, resuming } = sweepFolder(resolve(opts.out), sweep.name, sweep);
-  process.stderr.write(`${resuming ? 'resuming' : 'sweep'} ${sweep.name}: ${sweep.method}, ${sweep.trials ?? ''} trials, ${sweep.metric} (${sweep.goal}), ${workers} engine(s), in ${dir}\n`);
-  const pool = new TrialPool({ workers, spawn: forkEngine, runsDir: join(dir, 'trials'), baseDir: loaded.baseDir, backend: opts.backend });
+  const runsDir = join(dir, TRIALS_DIR);
+  let pool: TrialRunner;
+  if (opts.queue !== undefined) {
+    const url = checkQueueUrl(opts.queue);
+    try {
+      pool = await QueueRunner.connect({ url, runsDir, baseDir: loaded.baseDir, sweep: sweep.name, size: sweep.concurrency });
+    } catch (e) {
+      throw new InputError('--queue', `cannot reach ${url} (${(e as Error).message})`);
+    }
+  } else {
+    pool = new TrialPool({ workers, spawn: forkEngine, runsDir, baseDir: loaded.baseDir, backend: opts.backend });
+  }
+  process.stderr.write(`${resuming ? 'resuming' : 'sweep'} ${sweep.name}: ${sweep.method}, ${sweep.trials} trials, ${sweep.metric} (${sweep.goal}), ${opts.queue !== undefined ? `up to ${sweep.concurrency} at once through ${opts.queue}` : `${workers} engine(s)`}, in ${dir}\n`);
   const table = new SweepTable(sweep.metric);
   const abort = new AbortController();
   let interrupts = 0;

@@ -13,7 +13,7 @@ import { parseSweepLog, resumeState, type SweepRecordBody } from '../../../share
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { makeDirs } from '../run/run-folder.ts';
 import { OutputError } from '../errors.ts';
-import type { TrialHandle, TrialPool } from './trial-pool.ts';
+import type { TrialHandle, TrialRunner } from './trial-runner.ts';
 
 export const SWEEP_LOG = 'sweep.jsonl';
 /** where the trials' run folders go inside the sweep's folder */
@@ -50,7 +50,7 @@ export interface RunSweepOptions {
   dir: string;
   sweep: SweepSpec;
   base: unknown;
-  pool: TrialPool;
+  pool: TrialRunner;
   /** called whenever a trial's row changes */
   onUpdate?: (rows: readonly TrialRow[]) => void;
   signal?: AbortSignal;

@@ -4,10 +4,11 @@
 // trial. Engines stay up between trials: the backend and the data load once a process, not once
 // a trial. The host says how a process is spawned (a Node fork for the CLI).
 import { join } from 'node:path';
-import type { RunEndEvent, RunEvent } from '../../../shared/events.ts';
+import type { RunEvent } from '../../../shared/events.ts';
 import type { HostMessage } from '../../../shared/host.ts';
 import type { BackendChoice } from '../backends/select.ts';
 import { EngineSupervisor, type EngineProcess } from '../process/supervisor.ts';
+import type { TrialHandle, TrialOutcome, TrialRunner } from './trial-runner.ts';
 
 export interface TrialPoolOptions {
   workers: number;
@@ -22,24 +23,9 @@ export interface TrialPoolOptions {
   hangAfterMs?: number;
 }
 
-export interface TrialOutcome {
-  status: RunEndEvent['status'];
-  reason?: string;
-  /** null when the engine refused the spec or died before the run folder existed */
-  runId: string | null;
-  runDir: string | null;
-  end: RunEndEvent | null;
-}
-
-export interface TrialHandle {
-  /** ends the trial as the user's Stop would: it finishes its step and its folder gets its run-end (status stopped) */
-  stop(): void;
-  readonly done: Promise<TrialOutcome>;
-}
-
 interface Slot { supervisor: EngineSupervisor; busy: boolean }
 
-export class TrialPool {
+export class TrialPool implements TrialRunner {
   private readonly slots: Slot[];
   private waiting: ((slot: Slot) => void)[] = [];
   private closed = false;

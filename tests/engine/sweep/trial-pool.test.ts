@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TrialPool, type TrialOutcome } from '../../../main/engine/sweep/trial-pool.ts';
+import { TrialPool } from '../../../main/engine/sweep/trial-pool.ts';
+import type { TrialOutcome } from '../../../main/engine/sweep/trial-runner.ts';
 import { forkEngine } from '../../../main/server/fork-engine.ts';
 import type { EngineProcess } from '../../../main/engine/process/supervisor.ts';
 import type { RunEvent } from '../../../shared/events.ts';
