@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { RunEvent } from './events.ts';
 import { ENGINE_COMMANDS, issueText, type EngineCommand } from './engine-service.ts';
 import type { ToolId } from './tools/registry.ts';
+import type { SweepView } from './sweep/view.ts';
 
 /** 2: the debugging tools are one `tool` command and `tool-progress` / `tool-result` messages. */
 export const HOST_PROTOCOL_VERSION = 2;
@@ -23,9 +24,14 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hello'), v: z.number().int() }),
   /** a run's events from stream index `from`, for this renderer alone (it missed them: a reload mid-run) */
   z.strictObject({ type: z.literal('replay'), runId: z.string().regex(/^[\w.-]+$/).max(200), from: z.number().int().min(0) }),
+  /** a hyperparameter sweep: a sweep spec whose `base` is the run spec itself (the host checks it whole) */
+  z.strictObject({ type: z.literal('sweep-start'), sweep: z.unknown() }),
+  /** stops the sweep's running trials; it can be started again and resumes */
+  z.strictObject({ type: z.literal('sweep-stop') }),
   ...Object.entries(ENGINE_COMMANDS).map(([type, shape]) => z.strictObject({ type: z.literal(type), ...shape })),
 ] as unknown as [z.ZodObject, ...z.ZodObject[]]);
-export type HostCommand = { type: 'hello'; v: number } | { type: 'replay'; runId: string; from: number } | EngineCommand;
+export type SweepCommand = { type: 'sweep-start'; sweep: unknown } | { type: 'sweep-stop' };
+export type HostCommand = { type: 'hello'; v: number } | { type: 'replay'; runId: string; from: number } | SweepCommand | EngineCommand;
 
 /** What the engine does between Start and the run's first event, in this order. */
 export const START_PHASES = ['backend', 'data', 'model'] as const;
@@ -39,7 +45,9 @@ export interface ToolRun { tool: ToolId; requestId?: string }
 
 export type HostMessage =
   /** `tool`: the tool running when this renderer connected */
-  | { type: 'welcome'; v: number; presets: Preset[]; engine: EngineState; host: 'electron' | 'browser'; tool: ToolRun | null }
+  | { type: 'welcome'; v: number; presets: Preset[]; engine: EngineState; host: 'electron' | 'browser'; tool: ToolRun | null; sweep: SweepView | null }
+  /** the sweep's state, whenever a trial's row changes (at most a few times a second) */
+  | { type: 'sweep'; sweep: SweepView }
   | { type: 'events'; runId: string; events: RunEvent[] }
   /** the answer to a replay, in chunks; `done` on the last; `error` when the run's events cannot be had */
   | { type: 'replay'; runId: string; events: RunEvent[]; done: boolean; error?: string }
@@ -48,7 +56,7 @@ export type HostMessage =
   /** the engine, between Start and 'started': the step of getting ready it begins now */
   | { type: 'preparing'; phase: StartPhase }
   /** `tool`, `requestId`: the tool request that failed or was refused (its panel stops waiting) */
-  | { type: 'error'; message: string; tool?: ToolId; requestId?: string }
+  | { type: 'error'; message: string; tool?: ToolId; requestId?: string; /** a sweep that could not start or went wrong */ sweep?: true }
   | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress; requestId?: string }
   /** a tool's result, checked against the tool's result schema by the host */
   | { type: 'tool-result'; tool: ToolId; result: unknown; requestId?: string }

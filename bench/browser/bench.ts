@@ -50,7 +50,7 @@ async function heatmapDraw(): Promise<number> {
 class FakeHost implements Host {
   readonly kind = 'browser' as const;
   listeners = new Set<(m: HostMessage) => void>();
-  async connect() { return { type: 'welcome' as const, v: 1, presets: [], engine: { state: 'idle' as const }, host: 'browser' as const, tool: null }; }
+  async connect() { return { type: 'welcome' as const, v: 1, presets: [], engine: { state: 'idle' as const }, host: 'browser' as const, tool: null, sweep: null }; }
   send() {}
   subscribe(l: (m: HostMessage) => void) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
   emit(m: HostMessage) { for (const l of this.listeners) l(m); }

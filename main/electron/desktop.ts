@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
+import { SweepService } from '../engine/sweep/sweep-service.ts';
 import { checkRunsFolder, makeDirs } from '../engine/run/run-folder.ts';
 import { loadPresets } from '../engine/presets.ts';
 import type { NativeProbes } from '../engine/backends/native.ts';
@@ -53,6 +54,9 @@ export function startDesktop(paths: DesktopPaths) {
   const probes: NativeProbes = {};
   const supervisor = new EngineSupervisor({ spawn: () => spawnEngine(join(unpacked(paths.code), 'engine-process.mjs')), runsDir: paths.runs, baseDir: paths.specs, probes, dataDirs: [paths.data] });
   supervisor.subscribe(post);
+  // a sweep's trials run on engines of their own (utility processes too), beside the app's engine
+  const sweeps = new SweepService({ spawn: () => spawnEngine(join(unpacked(paths.code), 'engine-process.mjs')), runsDir: paths.runs, baseDir: paths.specs, dataDirs: [paths.data] });
+  sweeps.subscribe(post);
   let probed: Promise<unknown> = Promise.resolve();
 
   /** A fresh port to the renderer on every page load; the preload hands it to the page. */
@@ -93,7 +97,7 @@ export function startDesktop(paths: DesktopPaths) {
     event.preventDefault();
     if (quitting) return;
     quitting = true;
-    void supervisor.shutdown(QUIT_WAIT_MS).finally(() => { shutDown = true; app.quit(); });
+    void Promise.all([supervisor.shutdown(QUIT_WAIT_MS), sweeps.shutdown()]).finally(() => { shutDown = true; app.quit(); });
   });
   app.on('window-all-closed', () => app.quit());
 
@@ -132,7 +136,13 @@ export function startDesktop(paths: DesktopPaths) {
       if (!r.ok) { post({ type: 'error', message: r.error }); return; }
       const c = r.command;
       if (c.type === 'hello') {
-        post({ type: 'welcome', v: HOST_PROTOCOL_VERSION, presets: loadPresets(paths.specs), engine: supervisor.state, host: 'electron', tool: supervisor.toolRun });
+        post({ type: 'welcome', v: HOST_PROTOCOL_VERSION, presets: loadPresets(paths.specs), engine: supervisor.state, host: 'electron', tool: supervisor.toolRun, sweep: sweeps.state });
+        return;
+      }
+      if (c.type === 'sweep-start' || c.type === 'sweep-stop') {
+        if (quitting && c.type === 'sweep-start') { post({ type: 'error', message: 'Trainscope is quitting: nothing new starts', sweep: true }); return; }
+        const asking = port;
+        void probed.then(() => sweeps.command(c, (m) => { if (port === asking) asking?.postMessage(m); }));
         return;
       }
       // no new run once the app is quitting: it would be killed without its run-end

@@ -12,6 +12,7 @@ import { join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HOST_PROTOCOL_VERSION, parseCommand, type HostMessage } from '../../shared/host.ts';
 import { EngineSupervisor, type EngineProcess } from '../engine/process/supervisor.ts';
+import { SweepService } from '../engine/sweep/sweep-service.ts';
 import { loadPresets } from '../engine/presets.ts';
 import { forkEngine } from './fork-engine.ts';
 
@@ -55,6 +56,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}: the renderer is not built (npm run build)`);
   checkRunsFolder(opts.runsDir);
   const supervisor = new EngineSupervisor({ spawn: opts.spawn ?? forkEngine, runsDir: opts.runsDir, baseDir: opts.baseDir, hangAfterMs: opts.hangAfterMs });
+  const sweeps = new SweepService({ spawn: opts.spawn ?? forkEngine, runsDir: opts.runsDir, baseDir: opts.baseDir, hangAfterMs: opts.hangAfterMs });
   const presets = loadPresets();
   let port = 0;
 
@@ -130,6 +132,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   const clients = new Set<WebSocket>();
   const send = (ws: WebSocket, m: HostMessage) => { if (ws.readyState === ws.OPEN) ws.send(stringifyJson(m)); };
   supervisor.subscribe((m) => { for (const ws of clients) send(ws, m); });
+  sweeps.subscribe((m) => { for (const ws of clients) send(ws, m); });
 
   wss.on('connection', (ws) => {
     clients.add(ws);
@@ -142,7 +145,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
       const r = parseCommand(raw);
       if (!r.ok) return send(ws, { type: 'error', message: r.error });
       const c = r.command;
-      if (c.type === 'hello') return send(ws, { type: 'welcome', v: HOST_PROTOCOL_VERSION, presets, engine: supervisor.state, host: 'browser', tool: supervisor.toolRun });
+      if (c.type === 'hello') return send(ws, { type: 'welcome', v: HOST_PROTOCOL_VERSION, presets, engine: supervisor.state, host: 'browser', tool: supervisor.toolRun, sweep: sweeps.state });
+      if (c.type === 'sweep-start' || c.type === 'sweep-stop') return sweeps.command(c, (m) => send(ws, m));
       // refusals and replays are for the tab that asked, not for every tab
       supervisor.command(c, (m) => send(ws, m));
     });
@@ -156,7 +160,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`, port, token, supervisor,
     close: async () => {
-      await supervisor.shutdown(); // a run in progress ends stopped, with its run-end, not interrupted
+      // a run in progress ends stopped, with its run-end, not interrupted; a sweep's trials too (it resumes)
+      await Promise.all([supervisor.shutdown(), sweeps.shutdown()]);
       for (const ws of clients) ws.terminate();
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,43 +1,23 @@
 // `trainscope sweep <sweep.json>`: trains a sweep's trials on a pool of local engine processes,
 // shows them as a live table, and prints the best trial and the sweep's folder (or, with --json,
 // one object). The folder is <out>/<sweep name>: started again, an unfinished sweep resumes there.
-import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendChoice } from '../../engine/backends/select.ts';
 import { InputError } from '../../engine/errors.ts';
 import { loadSweepFile } from '../../engine/sweep/sweep-file.ts';
-import { runSweep, SWEEP_LOG, TRIALS_DIR, type SweepResult } from '../../engine/sweep/run-sweep.ts';
+import { runSweep, TRIALS_DIR, type SweepResult } from '../../engine/sweep/run-sweep.ts';
 import { TrialPool } from '../../engine/sweep/trial-pool.ts';
 import type { TrialRunner } from '../../engine/sweep/trial-runner.ts';
 import { QueueRunner } from '../../engine/sweep/queue/queue-runner.ts';
 import { checkQueueUrl } from './worker.ts';
 import { forkEngine } from '../../server/fork-engine.ts';
-import { parseSweepLog } from '../../../shared/sweep/log.ts';
+import { sweepFolder } from '../../engine/sweep/sweep-folder.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { SweepTable } from './sweep-table.ts';
 
 /** One engine per core but one (the coordinator and the statistics workers need some CPU), at least one. */
 export const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
-
-/**
- * The sweep's folder: <out>/<name>, resumed when it holds an unfinished attempt at the same sweep;
- * a finished one leaves the folder as it is and the new sweep goes to <name>-2, -3...
- */
-export function sweepFolder(out: string, name: string, definition: unknown): { dir: string; resuming: boolean } {
-  for (let i = 1; ; i++) {
-    const dir = join(out, i === 1 ? name : `${name}-${i}`);
-    const log = join(dir, SWEEP_LOG);
-    if (!existsSync(log)) return { dir, resuming: false };
-    const records = parseSweepLog(readFileSync(log, 'utf8'));
-    if (records.some((r) => r.type === 'sweep-end')) continue;
-    const start = records.find((r) => r.type === 'sweep-start') as { sweep?: unknown } | undefined;
-    if (stringifyJson(start?.sweep) !== stringifyJson(definition)) {
-      throw new InputError(dir, `holds an unfinished sweep named ${name} with a different definition: rename this sweep, or remove the folder to start over`);
-    }
-    return { dir, resuming: true };
-  }
-}
 
 export async function sweepCommand(path: string, opts: { out: string; backend: BackendChoice; workers?: number; queue?: string; json: boolean }): Promise<number> {
   const loaded = loadSweepFile(path);

@@ -3,7 +3,7 @@
 // holds what it has streamed but not yet written (the log is flushed about once a second).
 // Every event carries its index in the run's stream (`i`), so the two join without a gap and a
 // renderer can drop what it already has.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseEvent, type RunEvent } from '../../../shared/events.ts';
@@ -18,7 +18,16 @@ const MAX_TAIL = 50_000;
 export function runFolderOf(runsDir: string, runId: string): string | null {
   if (!/^[\w.-]+$/.test(runId) || runId === '.' || runId === '..') return null;
   const dir = join(runsDir, runId);
-  return existsSync(join(dir, EVENTS_FILE)) ? dir : null;
+  if (existsSync(join(dir, EVENTS_FILE))) return dir;
+  // a sweep's trial: <runs>/<sweep>/trials/<runId>
+  let entries: Dirent[];
+  try { entries = readdirSync(runsDir, { withFileTypes: true }); } catch { return null; }
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const trial = join(runsDir, e.name, 'trials', runId);
+    if (existsSync(join(trial, EVENTS_FILE))) return trial;
+  }
+  return null;
 }
 
 // The index is the last field of every line the engine writes: lines before `from` are skipped

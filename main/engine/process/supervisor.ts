@@ -6,7 +6,7 @@ import { stringifyJson } from '../../../shared/json-number.ts';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, type RunEndEvent, type RunEvent } from '../../../shared/events.ts';
-import type { EngineState, HostCommand, HostMessage, ToolRun } from '../../../shared/host.ts';
+import type { EngineState, HostCommand, HostMessage, SweepCommand, ToolRun } from '../../../shared/host.ts';
 import { issueText, type EngineCommandOf, type EngineService } from '../../../shared/engine-service.ts';
 import { toolById } from '../../../shared/tools/registry.ts';
 import { parseEngineReply, type EngineReply, type EngineRequest } from './protocol.ts';
@@ -239,7 +239,7 @@ export class EngineSupervisor implements EngineService {
    * A renderer's command. Refusals and answers meant for the renderer that asked go to `reply`
    * alone (another tab's refusal is not this tab's business); state changes go to every renderer.
    */
-  command(c: Exclude<HostCommand, { type: 'hello' }>, reply: (m: HostMessage) => void = (m) => this.emit(m)) {
+  command(c: Exclude<HostCommand, { type: 'hello' } | SweepCommand>, reply: (m: HostMessage) => void = (m) => this.emit(m)) {
     if (c.type === 'replay') { void this.replay(c.runId, c.from, reply); return; }
     (this[c.type] as (c: HostCommand, reply: (m: HostMessage) => void) => void)(c, reply);
   }

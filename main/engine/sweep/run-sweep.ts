@@ -3,7 +3,7 @@
 // The log is the sweep's memory: a sweep started again in the same folder reads it, keeps the
 // configurations it drew and the trials that finished, and reruns only those that did not.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { RunEvent } from '../../../shared/events.ts';
 import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
 import { applyConfig } from '../../../shared/sweep/validate.ts';
@@ -51,8 +51,10 @@ export interface RunSweepOptions {
   sweep: SweepSpec;
   base: unknown;
   pool: TrialRunner;
-  /** called whenever a trial's row changes */
-  onUpdate?: (rows: readonly TrialRow[]) => void;
+  /** called whenever a trial's row changes, with successive halving's rungs */
+  onUpdate?: (rows: readonly TrialRow[], rungs?: ReturnType<AshaScheduler['rungs']>) => void;
+  /** every event of every trial, under its run id (the run folder's name) */
+  onTrialEvent?: (runId: string, e: RunEvent) => void;
   signal?: AbortSignal;
 }
 
@@ -99,7 +101,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
       : { trial, params, status: 'queued', epochs: 0, rung: null, metric: null, runDir: null };
   });
   const resumed = rows.filter((r) => r.status !== 'queued').length;
-  const update = () => opts.onUpdate?.(rows);
+  const update = () => opts.onUpdate?.(rows, asha?.rungs());
   update();
 
   const queue = rows.filter((r) => r.status === 'queued');
@@ -124,6 +126,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     update();
     let stoppedByAsha = false;
     const handle: TrialHandle = pool.run(spec, (e, runDir) => {
+      opts.onTrialEvent?.(basename(runDir), e);
       if (e.type === 'run-start') {
         row.runDir = runDir;
         append({ type: 'trial-started', trial: row.trial, params: row.params, runDir: relative(dir, runDir), attempt });

@@ -1,0 +1,39 @@
+// A sweep as the app sees it: what the host sends the renderer while a sweep runs (and in the
+// welcome, for a tab that connects meanwhile). Trials' own events travel as ordinary run events
+// under their run ids, so each trial is a run in the library like any other.
+import type { SweepParameter, SweepSpec } from './sweep-spec.ts';
+import type { RungEntry } from './asha.ts';
+
+export type SweepTrialStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'early-stopped' | 'failed' | 'diverged';
+
+export interface SweepTrialView {
+  trial: string;
+  params: Record<string, unknown>;
+  status: SweepTrialStatus;
+  epochs: number;
+  /** the highest rung reached (its epoch count), under successive halving */
+  rung: number | null;
+  /** the sweep's metric, the best value over the trial's epochs so far */
+  metric: number | null;
+  /** the trial's run in the library (its run folder's name), once it has started */
+  runId: string | null;
+  reason?: string;
+}
+
+export interface SweepView {
+  /** the sweep's folder name under the runs folder */
+  id: string;
+  name: string;
+  method: SweepSpec['method'];
+  metric: SweepSpec['metric'];
+  goal: SweepSpec['goal'];
+  parameters: Record<string, SweepParameter>;
+  asha: SweepSpec['asha'] | null;
+  status: 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
+  reason?: string;
+  trials: SweepTrialView[];
+  /** successive halving's rungs with what was recorded at each, for the bracket chart */
+  rungs: { epochs: number; entries: RungEntry[] }[] | null;
+  best: { trial: string; metric: number } | null;
+  startedAt: number;
+}
