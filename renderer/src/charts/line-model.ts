@@ -3,7 +3,13 @@
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
 import { axisTicks, niceLinearDomain, niceLogDomain, type Tick } from './axis.ts';
 
-export interface Series { name: string; color: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean; width?: number }
+export interface Series {
+  name: string; color: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean; width?: number;
+  /** context drawn faint behind the others (the raw curve under a smoothed one): no legend entry, no crosshair readout */
+  background?: boolean;
+}
+/** A legend entry: a chart whose series are many per entry (a run's train, validation, raw curves) gives its own. */
+export interface LegendEntry { name: string; color: string; dashed?: boolean }
 export interface Marker { x: number; color: string; label: string }
 export interface LineOptions {
   logY?: boolean;
