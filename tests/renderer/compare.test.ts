@@ -9,7 +9,7 @@ import { smooth } from '../../renderer/src/lib/run-data.ts';
 import { RunData } from '../../renderer/src/lib/run-data.ts';
 import { NOT_SET, specDiffRows } from '../../renderer/src/views/library/spec-diff.ts';
 import { alignLayers, compareRuns, diagnosisLine, distinguishTitles, shortPath } from '../../renderer/src/views/compare/compare-model.ts';
-import { accuracySeries, allPositive, axisX, lossSeries, lrSeries } from '../../renderer/src/views/compare/curves.ts';
+import { accuracySeries, allPositive, axisX, fractionDomain, lossSeries, lrSeries, sharedXDomain } from '../../renderer/src/views/compare/curves.ts';
 import { RUN_COLORS, faint, runColor } from '../../renderer/src/views/compare/palette.ts';
 import { parseViewHash, viewHash } from '../../renderer/src/view-url.ts';
 
@@ -97,6 +97,19 @@ describe('the shared x axis', () => {
     const loss = lossSeries(c.runs, 'epoch', 0);
     expect(Math.max(...Array.from(loss[0].x))).toBeCloseTo(1.9);
     expect(Math.max(...Array.from(loss.filter((s) => !s.dashed)[1].x))).toBeCloseTo(1.95);
+  });
+
+  it('every panel shares one x range: from 0 to the furthest any run reached, in steps or epochs', () => {
+    const c = compareRuns([{ id: 'a', data: run('a', { steps: 20, stepsPerEpoch: 10 }) }, { id: 'b', data: run('b', { steps: 30, stepsPerEpoch: 20 }) }]);
+    expect(sharedXDomain(c.runs, 'step')).toEqual([0, 29]); // b's last step; a's last epoch ends at step 20
+    expect(sharedXDomain(c.runs, 'epoch')).toEqual([0, 2]); // a's second epoch ends at 20 / 10
+    expect(sharedXDomain([], 'step')).toEqual([0, 1]);
+  });
+
+  it('a fraction\'s y range starts at 0: small fractions fill the chart, all-zero reads as none', () => {
+    const f = (y: number[]) => ({ name: '', color: '', x: y.map((_, i) => i), y });
+    expect(fractionDomain([f([0, 0.01]), f([0.02, NaN])])).toEqual([0, 0.02]);
+    expect(fractionDomain([f([0, 0])])).toEqual([0, 1]);
   });
 
   it('learning rates: one line per run, never smoothed, on a log axis when all positive', () => {

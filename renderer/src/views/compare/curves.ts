@@ -21,6 +21,16 @@ export function axisX(step: number, stepsPerEpoch: number, axis: XAxis): number 
 
 const mapX = (steps: ArrayLike<number>, r: ComparedRun, axis: XAxis) => Array.from(steps, (s) => axisX(s, r.stepsPerEpoch, axis));
 
+/** The x range every panel of the comparison shares: from 0 to the furthest step any run reached. */
+export function sharedXDomain(runs: readonly ComparedRun[], axis: XAxis): [number, number] {
+  let hi = 0;
+  for (const r of runs) {
+    const last = Math.max(r.data.steps[r.data.steps.length - 1] ?? 0, r.data.epochs[r.data.epochs.length - 1]?.step ?? 0);
+    hi = Math.max(hi, axisX(last, r.stepsPerEpoch, axis));
+  }
+  return [0, hi > 0 ? hi : 1];
+}
+
 export const X_LABEL: Record<XAxis, string> = { step: 'step', epoch: 'epoch' };
 
 /** The legend of every comparison chart: one entry per run, in its colour. */
@@ -69,6 +79,13 @@ export function saturationMeasure(l: LayerInfo): 'saturated' | 'dead' | null {
 }
 
 export interface LayerCell { series: Series[]; /** per run without a line here: why */ notes: { color: string; text: string }[] }
+
+/** A fraction's y range: from 0 to its largest value (to 1 when all are 0, so a flat line at 0 reads as "none"). */
+export function fractionDomain(series: readonly Series[]): [number, number] {
+  let hi = 0;
+  for (const s of series) for (let i = 0; i < s.y.length; i++) if (s.y[i] > hi) hi = s.y[i];
+  return [0, hi > 0 ? Math.min(1, hi) : 1];
+}
 
 /** One layer's gradient norm per run, from the gradients instrument's store (as the Layers view reads it). */
 export function layerGradientCell(runs: readonly ComparedRun[], row: LayerRow, axis: XAxis): LayerCell {

@@ -7,6 +7,6 @@ export const RUN_COLORS = ['#58a6ff', '#f0883e', '#56d364', '#f778ba', '#bc8cff'
 export const runColor = (i: number): string => RUN_COLORS[i % RUN_COLORS.length];
 
 /** The colour at `alpha` (0..1): the raw curve drawn faint behind the smoothed one. */
-export function faint(color: string, alpha = 0.28): string {
+export function faint(color: string, alpha = 0.35): string {
   return `${color}${Math.round(alpha * 255).toString(16).padStart(2, '0')}`;
 }
