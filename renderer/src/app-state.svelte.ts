@@ -25,6 +25,8 @@ export class AppState implements ViewApp {
   tick = $state(0);
   /** the tab on screen (an id of views/tabs.ts) */
   tab = $state('overview');
+  /** the runs the Compare view compares, by id, in the order they were chosen */
+  compare = $state<string[]>([]);
   error = $state<string | null>(null);
   /** a spec file opened from the menu or a file picker, for the New run editor */
   pendingSpec = $state<string | null>(null);
@@ -86,12 +88,19 @@ export class AppState implements ViewApp {
 
   /** Shows the run and tab of an address (a reload, a link, back/forward); what is not there is left as it is. */
   async goTo(at: ViewLocation) {
+    if (at.compare?.length) { this.compare = at.compare; this.tab = 'compare'; return; }
     if (at.run && at.run !== this.current?.runId) {
       const data = await this.library.open(at.run);
       if (data) { this.current = data; this.bump(); } else this.error = `run ${at.run} is not in the library`;
     }
     if (at.tab && isTab(at.tab)) this.tab = at.tab;
     else if (at.run) this.tab = 'overview';
+  }
+
+  /** Opens the Compare view on these runs (the runs list's "Compare (N)"; a sweep's trials). */
+  compareRuns(ids: string[]) {
+    this.compare = [...new Set(ids)];
+    this.tab = 'compare';
   }
 
   /** Keeps New run's editor: at once in this state, and shortly after in IndexedDB (one write per pause in typing). */

@@ -3,7 +3,13 @@
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
 import { axisTicks, niceLinearDomain, niceLogDomain, type Tick } from './axis.ts';
 
-export interface Series { name: string; color: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean; width?: number }
+export interface Series {
+  name: string; color: string; x: ArrayLike<number>; y: ArrayLike<number>; dashed?: boolean; width?: number;
+  /** context drawn faint behind the others (the raw curve under a smoothed one): no legend entry, no crosshair readout */
+  background?: boolean;
+}
+/** A legend entry: a chart whose series are many per entry (a run's train, validation, raw curves) gives its own. */
+export interface LegendEntry { name: string; color: string; dashed?: boolean }
 export interface Marker { x: number; color: string; label: string }
 export interface LineOptions {
   logY?: boolean;
@@ -15,6 +21,10 @@ export interface LineOptions {
   /** x is a count (epochs): whole-number ticks only */
   integerX?: boolean;
   markers?: Marker[];
+  /** a fixed x range: charts that share an x axis (a comparison's panels) line up whatever each one's data span */
+  xDomain?: [number, number];
+  /** a fixed y range before rounding (a fraction's [0, its max]: never below 0 around a flat line at 0) */
+  yDomain?: [number, number];
 }
 export interface Box { width: number; height: number; left: number; right: number; top: number; bottom: number }
 
@@ -31,6 +41,8 @@ export function domains(series: Series[], opts: LineOptions) {
     }
   }
   if (opts.reference && (!opts.logY || opts.reference.y > 0)) { y0 = Math.min(y0, opts.reference.y); y1 = Math.max(y1, opts.reference.y); }
+  if (opts.xDomain) [x0, x1] = opts.xDomain;
+  if (opts.yDomain) [y0, y1] = opts.yDomain;
   if (!Number.isFinite(x0)) { x0 = 0; x1 = 1; }
   if (!Number.isFinite(y0)) { y0 = opts.logY ? 1e-3 : 0; y1 = 1; }
   if (x0 === x1) x1 = x0 + 1;

@@ -9,6 +9,7 @@ import NewRun from './NewRun.svelte';
 import Overview from './Overview.svelte';
 import Layers from './Layers.svelte';
 import ModelSummary from './ModelSummary.svelte';
+import Compare from './Compare.svelte';
 
 export interface Tab {
   id: string;
@@ -20,6 +21,8 @@ export interface Tab {
 
 const CORE_FIRST: Tab[] = [
   { id: 'library', title: 'Runs', component: Library },
+  // runs side by side: opened from the runs list with two or more ticked, or by its address
+  { id: 'compare', title: 'Compare', component: Compare },
   { id: 'new', title: 'New run', component: NewRun },
   { id: 'overview', title: 'Overview', component: Overview },
   { id: 'layers', title: 'Layers', component: Layers },

@@ -2,7 +2,7 @@
 // the runs list shows it under a run so that two runs of the same name can be told apart at a
 // glance. Only the fields people change between attempts are named, most telling first; the
 // rest of a spec would only make the label long.
-import type { LayerSpec, RunSpec } from '../../../../shared/spec.ts';
+import { formatPath, type LayerSpec, type RunSpec } from '../../../../shared/spec.ts';
 
 /** More differences than this are counted ("+2"), not spelled out. */
 const MAX_PARTS = 2;
@@ -114,4 +114,53 @@ export function specDiffLabel(a: RunSpec, b: RunSpec): string {
   if (parts.length === 0) return sameSettings(a, b) ? 'same spec' : 'other settings';
   const shown = parts.slice(0, MAX_PARTS).join(', ');
   return parts.length > MAX_PARTS ? `${shown} +${parts.length - MAX_PARTS}` : shown;
+}
+
+/** One row of the comparison's spec table: a field by its full path, and each run's value of it. */
+export interface SpecDiffRow {
+  /** `training.optimizer.learningRate`, `model.layers[1].units`: the path a sweep addresses it by */
+  path: string;
+  /** per run, in the order given; NOT_SET where a run's spec lacks the field */
+  values: string[];
+}
+
+export const NOT_SET = '—';
+
+/** What names or describes a run rather than how it trains: the legend already tells the runs apart. */
+const IDENTITY = new Set(['name', 'description']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function leafWords(v: unknown): string {
+  if (v === undefined) return NOT_SET;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(12))) : String(v); // 0.1 + 0.2 reads 0.3
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+/**
+ * The fields that differ between N specs, with full paths, in the order they appear in the specs.
+ * Objects and arrays are walked down to the fields that differ; a part some specs lack (a layer
+ * one run has and another not) is one row with that part whole, not one row per field inside it.
+ */
+export function specDiffRows(specs: readonly unknown[]): SpecDiffRow[] {
+  const rows: SpecDiffRow[] = [];
+  const walk = (values: unknown[], path: (string | number)[]) => {
+    const same = values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]));
+    if (same) return;
+    if (values.every(isObject)) {
+      const keys: string[] = [];
+      for (const v of values) for (const k of Object.keys(v)) if (!keys.includes(k)) keys.push(k);
+      for (const k of keys) if (!(path.length === 0 && IDENTITY.has(k))) walk(values.map((v) => v[k]), [...path, k]);
+      return;
+    }
+    if (values.every(Array.isArray)) {
+      const n = Math.max(...values.map((v) => v.length));
+      for (let i = 0; i < n; i++) walk(values.map((v) => v[i]), [...path, i]);
+      return;
+    }
+    rows.push({ path: formatPath(path), values: values.map(leafWords) });
+  };
+  if (specs.length >= 2) walk([...specs], []);
+  return rows;
 }
