@@ -3,14 +3,20 @@
 // variance that its values explain (eta squared: the variance between the groups of trials
 // sharing a value, over the total; a parameter with many values is grouped into 5 quantile bins,
 // so a continuous one is not credited with fitting noise).
-import type { Goal } from './asha.ts';
+import type { SweepGoal as Goal } from './asha.ts';
 
 export interface ParameterImportance {
   path: string;
   /** Spearman's rho with the metric, sign as measured (numeric parameters), else null */
   spearman: number | null;
-  /** 0..1 */
+  /** 0..1: eta squared */
   varianceExplained: number;
+  /**
+   * epsilon squared: eta squared less what as many groups would explain of pure noise. In a small
+   * sweep eta squared alone gives a parameter that does nothing a large share by chance; this is
+   * what the parameters are ranked by.
+   */
+  varianceExplainedAdjusted: number;
   /** rho signed so that positive means "larger values did better" under the goal */
   direction: 'larger is better' | 'smaller is better' | null;
 }
@@ -47,15 +53,17 @@ function groupsOf(values: readonly unknown[]): number[] {
   return r.map((x) => Math.min(MAX_GROUPS - 1, Math.floor(((x - 1) / values.length) * MAX_GROUPS)));
 }
 
-function etaSquared(groups: readonly number[], y: readonly number[]): number {
+function varianceShares(groups: readonly number[], y: readonly number[]): { eta2: number; epsilon2: number } {
   const mean = y.reduce((s, v) => s + v, 0) / y.length;
   const total = y.reduce((s, v) => s + (v - mean) ** 2, 0);
-  if (total === 0) return 0;
+  if (total === 0) return { eta2: 0, epsilon2: 0 };
   const sums = new Map<number, { s: number; n: number }>();
   groups.forEach((g, i) => { const e = sums.get(g) ?? { s: 0, n: 0 }; e.s += y[i]; e.n++; sums.set(g, e); });
   let between = 0;
   for (const { s, n } of sums.values()) between += n * (s / n - mean) ** 2;
-  return between / total;
+  const k = sums.size, n = y.length;
+  const msWithin = n > k ? (total - between) / (n - k) : 0;
+  return { eta2: between / total, epsilon2: Math.max(0, (between - (k - 1) * msWithin) / total) };
 }
 
 export function parameterImportance(trials: readonly { params: Record<string, unknown>; metric: number | null }[], goal: Goal): { used: number; parameters: ParameterImportance[] } {
@@ -67,8 +75,9 @@ export function parameterImportance(trials: readonly { params: Record<string, un
     const numeric = values.length > 1 && values.every((v) => typeof v === 'number');
     const rho = numeric ? pearson(ranks(values as number[]), ranks(y)) : null;
     const good = rho === null || rho === 0 ? null : (rho > 0) === (goal === 'maximize') ? 'larger is better' : 'smaller is better';
-    return { path, spearman: rho, varianceExplained: values.length > 1 ? etaSquared(groupsOf(values), y) : 0, direction: good };
+    const shares = values.length > 1 ? varianceShares(groupsOf(values), y) : { eta2: 0, epsilon2: 0 };
+    return { path, spearman: rho, varianceExplained: shares.eta2, varianceExplainedAdjusted: shares.epsilon2, direction: good };
   });
-  parameters.sort((a, b) => b.varianceExplained - a.varianceExplained);
+  parameters.sort((a, b) => b.varianceExplainedAdjusted - a.varianceExplainedAdjusted || b.varianceExplained - a.varianceExplained);
   return { used: scored.length, parameters };
 }

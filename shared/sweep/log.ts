@@ -1,15 +1,17 @@
 // sweep.jsonl: the sweep's append-only record, one JSON object a line, each written as the thing
 // happens. It is what a resumed sweep starts from and what sweep-inspect and the app read.
 import type { SweepSpec } from './sweep-spec.ts';
-import type { RungEntry } from './asha.ts';
+import type { AshaRecord } from './asha.ts';
 
 type Config = Record<string, unknown>;
 export type TrialEndStatus = 'completed' | 'stopped' | 'early-stopped' | 'failed' | 'diverged';
 
 export type SweepRecord = { t: number } & (
-  | { type: 'sweep-start'; sweep: SweepSpec; configs: Config[] }
+  /** base: the base run spec as it was then (a resumed sweep keeps it, even if its file changed since) */
+  | { type: 'sweep-start'; sweep: SweepSpec; base: unknown; configs: Config[] }
   /** runDir: relative to the sweep's folder; attempt: 1, then 2... when a resumed sweep runs it again */
   | { type: 'trial-started'; trial: string; params: Config; runDir: string; attempt: number }
+  /** rung: its index in ashaRungs(); epoch: the epochs done there */
   | { type: 'rung'; trial: string; rung: number; epoch: number; metric: number | null }
   | { type: 'promoted'; trial: string; rung: number }
   | { type: 'stopped'; trial: string; rung: number | null; epoch: number; reason: string }
@@ -17,6 +19,13 @@ export type SweepRecord = { t: number } & (
   | { type: 'sweep-end'; best: { trial: string; metric: number | null } | null }
 );
 export type SweepRecordBody = SweepRecord extends infer R ? R extends { t: number } ? Omit<R, 't'> : never : never;
+
+/** The length of the log up to its last whole line: appending after a torn line would bury it mid-log. */
+export function intactLength(text: string): number {
+  if (text.endsWith('\n') || !text) return text.length;
+  const cut = text.lastIndexOf('\n') + 1;
+  try { JSON.parse(text.slice(cut)); return text.length; } catch { return cut; }
+}
 
 /** The records of a log. A torn last line (a crash mid-write) is left out; a bad line before it is an error naming it. */
 export function parseSweepLog(text: string): SweepRecord[] {
@@ -46,8 +55,10 @@ export interface ResumeState {
   /** trials started at some point (the unfinished ones among them run again from the start) */
   started: Set<string>;
   attempts: Map<string, number>;
-  /** the rung results of finished trials, in log order, for successive halving to go on from */
-  ashaRecords: RungEntry[];
+  /** every rung result recorded, in log order: successive halving replays them (a rerun trial gets the decision already made) */
+  ashaRecords: AshaRecord[];
+  /** the base run spec the sweep started with */
+  base: unknown;
 }
 
 export function resumeState(records: readonly SweepRecord[]): ResumeState {
@@ -60,11 +71,7 @@ export function resumeState(records: readonly SweepRecord[]): ResumeState {
     if (r.type === 'trial-started') { started.add(r.trial); attempts.set(r.trial, Math.max(attempts.get(r.trial) ?? 0, r.attempt)); }
     if (r.type === 'trial-finished') finished.set(r.trial, { status: r.status, metric: r.metric, epochs: r.epochs, runDir: r.runDir });
   }
-  const promoted = new Set(records.filter((r) => r.type === 'promoted').map((r) => `${(r as { trial: string }).trial}@${(r as { rung: number }).rung}`));
-  const ashaRecords: RungEntry[] = [];
-  for (const r of records) {
-    if (r.type !== 'rung' || !finished.has(r.trial)) continue;
-    ashaRecords.push({ trial: r.trial, rung: r.rung, metric: r.metric ?? NaN, promoted: promoted.has(`${r.trial}@${r.rung}`) });
-  }
-  return { configs: start.configs, finished, started, attempts, ashaRecords };
+  const ashaRecords: AshaRecord[] = [];
+  for (const r of records) if (r.type === 'rung') ashaRecords.push({ trial: r.trial, epoch: r.epoch, metric: r.metric });
+  return { configs: start.configs, base: start.base, finished, started, attempts, ashaRecords };
 }

@@ -3,7 +3,7 @@
 // run spec. Problems come back as {path, message} pairs for the one-line error.
 import { formatPath, validateSpec, type RunSpec } from '../spec.ts';
 import { sweepSpecSchema, type SweepParameter, type SweepSpec } from './sweep-spec.ts';
-import { parseSpecPath, setAtPath, type PathSegment } from './spec-path.ts';
+import { formatSpecPath, getAtPath, parseSpecPath, setAtPath, type PathSegment } from './spec-path.ts';
 import { gridSize } from './sample.ts';
 
 export type { SweepSpec } from './sweep-spec.ts';
@@ -47,6 +47,14 @@ function rangeProblem(p: SweepParameter): string | null {
 
 /** Why setting `value` at `segments` breaks the spec, in the sweep's words; null when it does not. */
 function valueProblem(base: RunSpec, segments: PathSegment[], value: unknown): string | null {
+  // a field inside a section the base does not set (training.earlyStopping.patience without early
+  // stopping) would create the section, and switch it on, in every trial
+  for (let k = 1; k < segments.length; k++) {
+    if (getAtPath(base, segments.slice(0, k)) === undefined && typeof segments[k - 1] === 'string') {
+      const section = formatSpecPath(segments.slice(0, k));
+      return `${section} is not set in the base spec: setting ${formatSpecPath(segments)} would switch it on in every trial; set ${section} in the base spec first`;
+    }
+  }
   let spec: RunSpec;
   try {
     spec = setAtPath(base, segments, value);

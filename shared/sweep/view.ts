@@ -2,7 +2,6 @@
 // welcome, for a tab that connects meanwhile). Trials' own events travel as ordinary run events
 // under their run ids, so each trial is a run in the library like any other.
 import type { SweepParameter, SweepSpec } from './sweep-spec.ts';
-import type { RungEntry } from './asha.ts';
 
 export type SweepTrialStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'early-stopped' | 'failed' | 'diverged';
 
@@ -33,7 +32,7 @@ export interface SweepView {
   reason?: string;
   trials: SweepTrialView[];
   /** successive halving's rungs with what was recorded at each, for the bracket chart */
-  rungs: { epochs: number; entries: RungEntry[] }[] | null;
+  rungs: { epochs: number; final: boolean; entries: { trial: string; metric: number | null; promoted: boolean }[] }[] | null;
   best: { trial: string; metric: number } | null;
   startedAt: number;
 }

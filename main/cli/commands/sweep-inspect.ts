@@ -11,7 +11,7 @@ import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { tableLines } from './sweep-table.ts';
 
-export function readSweep(dir: string): { sweep: SweepSpec; trials: TrialRow[]; ended: boolean } {
+export function readSweep(dir: string): { sweep: SweepSpec; trials: TrialRow[]; ended: boolean; firstRung: Map<string, number | null> } {
   const file = join(dir, SWEEP_LOG);
   let text: string;
   try {
@@ -39,15 +39,20 @@ export function readSweep(dir: string): { sweep: SweepSpec; trials: TrialRow[]; 
       epochs: f?.epochs ?? 0, metric: f?.metric ?? null, runDir: f?.runDir ? join(dir, f.runDir) : null,
     };
   });
-  return { sweep: start.sweep, trials, ended: records.some((r) => r.type === 'sweep-end') };
+  // each trial's metric at the first rung, where successive halving gave every trial the same budget
+  const firstRung = new Map<string, number | null>();
+  for (const r of records) if (r.type === 'rung' && r.rung === 0 && !firstRung.has(r.trial)) firstRung.set(r.trial, r.metric);
+  return { sweep: start.sweep, trials, ended: records.some((r) => r.type === 'sweep-end'), firstRung };
 }
 
 export async function sweepInspectCommand(dir: string, json: boolean): Promise<number> {
-  const { sweep, trials, ended } = readSweep(dir);
-  const scored = trials.filter((t) => t.metric !== null && Number.isFinite(t.metric) && t.status !== 'failed');
+  const { sweep, trials, ended, firstRung } = readSweep(dir);
+  const scored = trials.filter((t) => t.metric !== null && Number.isFinite(t.metric) && t.status !== 'failed' && t.status !== 'stopped');
   const better = (a: number, b: number) => (sweep.goal === 'minimize' ? a < b : a > b);
   const best = scored.reduce<TrialRow | null>((b, t) => (!b || better(t.metric!, b.metric!) ? t : b), null);
-  const importance = parameterImportance(trials.map((t) => ({ params: t.params, metric: t.status === 'failed' ? null : t.metric })), sweep.goal);
+  // (under successive halving, trials are compared where they all had the same budget: the first rung)
+  const asha = sweep.method === 'asha';
+  const importance = parameterImportance(trials.map((t) => ({ params: t.params, metric: t.status === 'failed' ? null : asha ? firstRung.get(t.trial) ?? null : t.metric })), sweep.goal);
   if (json) {
     process.stdout.write(`${stringifyJson({ dir, name: sweep.name, method: sweep.method, metric: sweep.metric, goal: sweep.goal, ended, best, trials, importance })}\n`);
     return 0;
@@ -56,9 +61,9 @@ export async function sweepInspectCommand(dir: string, json: boolean): Promise<n
   out.write(`${sweep.name}: ${sweep.method}, ${trials.length} trials (${scored.length} with a ${sweep.metric}), ${ended ? 'finished' : 'not finished (run the sweep again to resume it)'}\n\n`);
   out.write(`${tableLines(trials, sweep.metric).join('\n')}\n\n`);
   if (best) out.write(`best: ${best.trial}, ${sweep.metric} ${best.metric!.toFixed(4)}\n${Object.entries(best.params).map(([k, v]) => `  ${k} = ${stringifyJson(v)}`).join('\n')}\n  ${best.runDir ?? ''}\n\n`);
-  out.write(`parameter importance (from ${importance.used} trials):\n`);
+  out.write(`parameter importance (from ${importance.used} trials${asha ? `, by their ${sweep.metric} at the first rung (${sweep.asha!.minEpochs} epoch(s)), where all had the same budget` : ''}):\n`);
   for (const p of importance.parameters) {
-    out.write(`  ${p.path.padEnd(36)} variance explained ${(p.varianceExplained * 100).toFixed(0).padStart(3)}%${p.spearman !== null ? `   rank correlation ${p.spearman >= 0 ? '+' : ''}${p.spearman.toFixed(2)}` : ''}\n`);
+    out.write(`  ${p.path.padEnd(36)} variance explained ${(p.varianceExplainedAdjusted * 100).toFixed(0).padStart(3)}% (${(p.varianceExplained * 100).toFixed(0)}% before the chance share)${p.spearman !== null ? `   rank correlation ${p.spearman >= 0 ? '+' : ''}${p.spearman.toFixed(2)}${p.direction ? `, ${p.direction}` : ''}` : ''}\n`);
   }
   return 0;
 }

@@ -2,14 +2,14 @@
 // a trial goes on, and every decision appended to the sweep folder's sweep.jsonl as it is made.
 // The log is the sweep's memory: a sweep started again in the same folder reads it, keeps the
 // configurations it drew and the trials that finished, and reruns only those that did not.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { RunEvent } from '../../../shared/events.ts';
 import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
 import { applyConfig } from '../../../shared/sweep/validate.ts';
 import { sampleConfigs } from '../../../shared/sweep/sample.ts';
 import { AshaScheduler } from '../../../shared/sweep/asha.ts';
-import { parseSweepLog, resumeState, type SweepRecordBody } from '../../../shared/sweep/log.ts';
+import { intactLength, parseSweepLog, resumeState, type SweepRecordBody } from '../../../shared/sweep/log.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { makeDirs } from '../run/run-folder.ts';
 import { OutputError } from '../errors.ts';
@@ -87,12 +87,21 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   };
 
   // an earlier attempt at this sweep: its configurations, its finished trials
-  const earlier = existsSync(logFile) ? parseSweepLog(readFileSync(logFile, 'utf8')) : [];
+  let earlier: ReturnType<typeof parseSweepLog> = [];
+  if (existsSync(logFile)) {
+    const text = readFileSync(logFile, 'utf8');
+    earlier = parseSweepLog(text);
+    // a line torn by a crash is cut off before anything is appended after it
+    const keep = intactLength(text);
+    if (keep < text.length) truncateSync(logFile, Buffer.byteLength(text.slice(0, keep)));
+  }
   const state = earlier.length ? resumeState(earlier) : null;
   const configs: Config[] = state?.configs ?? sampleConfigs(sweep);
-  if (!state) append({ type: 'sweep-start', sweep, configs });
+  // a resumed sweep trains what it started with, even if the base spec's file changed since
+  const base = state ? state.base : opts.base;
+  if (!state) append({ type: 'sweep-start', sweep, base, configs });
 
-  const asha = sweep.method === 'asha' ? (state ? AshaScheduler.restore(sweep.asha!, sweep.goal, state.ashaRecords) : new AshaScheduler(sweep.asha!, sweep.goal)) : null;
+  const asha = sweep.method === 'asha' ? AshaScheduler.restore(sweep.asha!, sweep.goal, state?.ashaRecords ?? []) : null;
   const rows: TrialRow[] = configs.map((params, i) => {
     const trial = trialId(i, configs.length);
     const done = state?.finished.get(trial);
@@ -117,7 +126,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   const attempts = state?.attempts ?? new Map<string, number>();
   async function runTrial(row: TrialRow) {
     const name = `${sweep.name}-${row.trial}`;
-    const spec = applyConfig(opts.base, row.params, name) as { training?: Record<string, unknown> };
+    const spec = applyConfig(base, row.params, name) as { training?: Record<string, unknown> };
     // successive halving owns the trial's budget: it runs to the last rung unless stopped at one
     if (asha) spec.training = { ...spec.training, epochs: sweep.asha!.maxEpochs };
     const attempt = (attempts.get(row.trial) ?? 0) + 1;
@@ -135,15 +144,17 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
         const m = metricOf(e, sweep.metric);
         if (m !== null && Number.isFinite(m) && (row.metric === null || better(sweep.goal, m, row.metric))) row.metric = m;
         if (asha && !stoppedByAsha) {
+          const recorded = asha.records().length;
           const r = asha.report(row.trial, row.epochs, m ?? NaN);
           if (r.rung !== undefined) {
-            row.rung = r.rung;
-            append({ type: 'rung', trial: row.trial, rung: r.rung, epoch: row.epochs, metric: m });
+            row.rung = row.epochs;
+            // (a rerun trial is given the decision made the first time, and nothing new is recorded)
+            if (asha.records().length > recorded) append({ type: 'rung', trial: row.trial, rung: r.rung, epoch: row.epochs, metric: m !== null && Number.isFinite(m) ? m : null });
             if (r.decision === 'continue') append({ type: 'promoted', trial: row.trial, rung: r.rung });
           }
           if (r.decision === 'stop') {
             stoppedByAsha = true;
-            append({ type: 'stopped', trial: row.trial, rung: r.rung ?? null, epoch: row.epochs, reason: `not in the top 1/${sweep.asha!.reductionFactor} at the rung of ${row.epochs} epoch(s)` });
+            append({ type: 'stopped', trial: row.trial, rung: r.rung ?? null, epoch: row.epochs, reason: m === null || !Number.isFinite(m) ? `its ${sweep.metric} is not a finite number` : `not in the top 1/${sweep.asha!.reductionFactor} at the rung of ${row.epochs} epoch(s)` });
             handle.stop();
           }
         }
@@ -183,7 +194,8 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
 function bestRow(rows: TrialRow[], goal: SweepSpec['goal']): TrialRow | null {
   let best: TrialRow | null = null;
   for (const r of rows) {
-    if (r.metric === null || !Number.isFinite(r.metric) || r.status === 'failed' || r.status === 'queued') continue;
+    // (a trial successive halving stopped had less budget than those it lost to: never the best)
+    if (r.metric === null || !Number.isFinite(r.metric) || r.status === 'failed' || r.status === 'queued' || r.status === 'stopped') continue;
     if (!best || better(goal, r.metric, best.metric!)) best = r;
   }
   return best;

@@ -102,7 +102,7 @@ export class SweepService {
         dir, sweep, base, pool, signal: abort.signal,
         onUpdate: (rows, rungs) => {
           view.trials = rowsToView(rows);
-          view.rungs = rungs ?? null;
+          view.rungs = rungs ? rungs.map((r) => ({ epochs: r.epoch, final: r.final, entries: r.entries })) : null;
           this.publish();
         },
         onTrialEvent: (runId: string, e: RunEvent) => this.emit({ type: 'events', runId, events: [e] }),
