@@ -58,7 +58,7 @@ describe.skipIf(NO_BROWSER)('comparing runs', () => {
     // the legend names both runs (same spec name: told apart by their learning rates)
     const legend = page.getByTestId('compare-legend').locator('.entry');
     await expect.poll(() => legend.count(), { timeout: 20_000 }).toBe(2);
-    expect(await texts(legend)).toEqual(['spirals-deep-tanh · learningRate 0.003', 'spirals-deep-tanh · learningRate 0.05']);
+    expect(await texts(legend.locator('.name'))).toEqual(['spirals-deep-tanh · learningRate 0.003', 'spirals-deep-tanh · learningRate 0.05']);
     expect(await page.evaluate(() => location.hash)).toBe(`#compare=${ids.join(',')}`);
 
     // the spec table: exactly the learning rate, with both values

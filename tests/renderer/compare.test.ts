@@ -9,7 +9,7 @@ import { smooth } from '../../renderer/src/lib/run-data.ts';
 import { RunData } from '../../renderer/src/lib/run-data.ts';
 import { NOT_SET, specDiffRows } from '../../renderer/src/views/library/spec-diff.ts';
 import { alignLayers, compareRuns, diagnosisLine, distinguishTitles, shortPath } from '../../renderer/src/views/compare/compare-model.ts';
-import { accuracySeries, allPositive, axisX, fractionDomain, lossSeries, lrSeries, sharedXDomain } from '../../renderer/src/views/compare/curves.ts';
+import { accuracySeries, allPositive, axisX, fractionDomain, layerGradientCell, layerSaturationCell, logPadded, lossSeries, lrSeries, sharedXDomain } from '../../renderer/src/views/compare/curves.ts';
 import { RUN_COLORS, faint, runColor } from '../../renderer/src/views/compare/palette.ts';
 import { parseViewHash, viewHash } from '../../renderer/src/view-url.ts';
 
@@ -170,6 +170,23 @@ describe('layers aligned by name', () => {
   it('a run with no layers recorded is a reason too, not a crash', () => {
     const rows = alignLayers([{ title: 'A', layers: [layer('dense_1')] }, { title: 'B', layers: [] }]);
     expect(rows[0].cells[1]).toEqual({ missing: 'B recorded no layers' });
+  });
+});
+
+describe('the layer cells', () => {
+  it('an output layer every run has as softmax: one reason, not one per run', () => {
+    const layers = [layer('dense_1'), layer('dense_2', 'softmax')];
+    const c = compareRuns([{ id: 'a', data: run('a', { layers }) }, { id: 'b', data: run('b', { layers }) }]);
+    const cell = layerSaturationCell(c.runs, c.layers[1], 'step');
+    expect(cell.series).toEqual([]);
+    expect(cell.notes).toEqual([{ text: 'softmax output in every run: it neither saturates nor dies' }]);
+    // a run with nothing recorded says so, in its colour
+    expect(layerGradientCell(c.runs, c.layers[0], 'step').notes.map((n) => n.color)).toEqual(c.runs.map((r) => r.color));
+  });
+
+  it('a log range with room around a rate on a decade', () => {
+    expect(logPadded([{ name: '', color: '', x: [0], y: [0.001] }])).toEqual([0.001 / 1.5, 0.0015]);
+    expect(logPadded([{ name: '', color: '', x: [0], y: [NaN] }])).toBeUndefined();
   });
 });
 
