@@ -164,7 +164,7 @@ describe('layers aligned by name', () => {
     expect(rows[0].cells.map((c) => ('index' in c ? c.index : -1))).toEqual([0, 0]);
     expect(rows[2].cells.map((c) => ('index' in c ? c.index : -1))).toEqual([2, 2]);
     const missing = rows[1].cells[0];
-    expect('missing' in missing && missing.missing).toMatch(/^A has no layer named dense_2 \(its 2 layers with weights: dense_1, dense_3\)$/);
+    expect('missing' in missing && missing.missing).toMatch(/^A has no layer named dense_2 \(its 2 layers: dense_1, dense_3\)$/);
   });
 
   it('a run with no layers recorded is a reason too, not a crash', () => {
@@ -182,6 +182,13 @@ describe('the layer cells', () => {
     expect(cell.notes).toEqual([{ text: 'softmax output in every run: it neither saturates nor dies' }]);
     // a run with nothing recorded says so, in its colour
     expect(layerGradientCell(c.runs, c.layers[0], 'step').notes.map((n) => n.color)).toEqual(c.runs.map((r) => r.color));
+  });
+
+  it('an activation layer of its own (no weights) has a saturation row and says why it has no gradient', () => {
+    const layers = [layer('dense_1', null), layer('dense_1_leaky_relu', 'relu', [])];
+    const c = compareRuns([{ id: 'a', data: run('a', { layers }) }, { id: 'b', data: run('b', { layers }) }]);
+    expect(c.layers.map((l) => l.name)).toEqual(['dense_1', 'dense_1_leaky_relu']);
+    expect(layerGradientCell(c.runs, c.layers[1], 'step').notes[0].text).toMatch(/dense_1_leaky_relu has no weights, so no gradient$/);
   });
 
   it('a log range with room around a rate on a decade', () => {

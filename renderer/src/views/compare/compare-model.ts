@@ -2,7 +2,7 @@
 // headline, the fields their specs differ in, and the layers they share by name. Pure: built
 // from the runs as the library rebuilds them from their stored events (RunData), so a sweep can
 // open a comparison of its trials by run ids and the rules are tested without a page.
-import type { LayerInfo } from '../../../../shared/layers.ts';
+import { canDie, canSaturate, type LayerInfo } from '../../../../shared/layers.ts';
 import type { RunData } from '../../lib/run-data.ts';
 import { causeState } from '../../diagnosis/cause-view.ts';
 import { specDiffRows, type SpecDiffRow } from '../library/spec-diff.ts';
@@ -51,8 +51,8 @@ export function diagnosisLine(run: RunData): ComparedRun['diagnosis'] {
   return { kind: 'unexplained', text: `no single cause (${n} finding${n === 1 ? '' : 's'} on their own)` };
 }
 
-/** Layers worth a row: those with a gradient (variables) or a saturation / dead measure. A flatten or dropout has neither. */
-const measured = (l: LayerInfo) => l.variables.length > 0;
+/** Layers worth a row: those with a gradient (variables) or a saturation / dead measure (a LeakyReLU layer of its own). A flatten or dropout has neither. */
+const measured = (l: LayerInfo) => l.variables.length > 0 || canSaturate(l.unitKind) || canDie(l.unitKind);
 
 /**
  * The layers of N runs aligned by name: every name any run has, in the order the runs list them
@@ -77,7 +77,7 @@ export function alignLayers(runs: readonly { title: string; layers: readonly Lay
       const index = r.layers.findIndex((l) => l.name === name);
       if (index >= 0) return { index, info: r.layers[index] };
       const count = r.layers.filter(measured).length;
-      return { missing: r.layers.length ? `${r.title} has no layer named ${name} (its ${count} layer${count === 1 ? '' : 's'} with weights: ${r.layers.filter(measured).map((l) => l.name).join(', ')})` : `${r.title} recorded no layers` };
+      return { missing: r.layers.length ? `${r.title} has no layer named ${name} (its ${count} layer${count === 1 ? '' : 's'}: ${r.layers.filter(measured).map((l) => l.name).join(', ')})` : `${r.title} recorded no layers` };
     }),
   }));
 }

@@ -93,6 +93,7 @@ export function layerGradientCell(runs: readonly ComparedRun[], row: LayerRow, a
   runs.forEach((r, k) => {
     const c = row.cells[k];
     if ('missing' in c) { cell.notes.push({ color: r.color, text: c.missing }); return; }
+    if (c.info.variables.length === 0) { cell.notes.push({ color: r.color, text: `${r.title}: ${row.name} has no weights, so no gradient` }); return; }
     const s = r.data.store(gradientsStore);
     if (!s || s.steps.length === 0) { cell.notes.push({ color: r.color, text: `${r.title} recorded no gradients` }); return; }
     cell.series.push({ name: r.title, color: r.color, x: mapX(s.steps, r, axis), y: s.layerNorm[c.index], width: 1.6 });
