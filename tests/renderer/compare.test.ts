@@ -222,6 +222,14 @@ describe('the comparison', () => {
       { id: 'b', data: run('b', { specChange: (s) => { s.training.optimizer.learningRate = 0.03; } }) },
     ]);
     expect(c.runs.map((r) => r.title)).toEqual(['spirals-deep-tanh · learningRate 0.003', 'spirals-deep-tanh · learningRate 0.03']);
+    // another optimiser: named by the fields both set, not by one only the other has ("rho —")
+    const opt = [{ title: 'm' }, { title: 'm' }];
+    distinguishTitles(opt, [
+      { path: 'training.optimizer.type', values: ['rmsprop', 'adam'] },
+      { path: 'training.optimizer.rho', values: ['0.9', NOT_SET] },
+      { path: 'training.optimizer.learningRate', values: ['0.001', '0.003'] },
+    ]);
+    expect(opt.map((r) => r.title)).toEqual(['m · type rmsprop, learningRate 0.001', 'm · type adam, learningRate 0.003']);
     const same = [{ title: 'x' }, { title: 'x' }, { title: 'y' }];
     distinguishTitles(same, []);
     expect(same.map((r) => r.title)).toEqual(['x · #1', 'x · #2', 'y']);

@@ -5,7 +5,7 @@
 import { canDie, canSaturate, type LayerInfo } from '../../../../shared/layers.ts';
 import type { RunData } from '../../lib/run-data.ts';
 import { causeState } from '../../diagnosis/cause-view.ts';
-import { specDiffRows, type SpecDiffRow } from '../library/spec-diff.ts';
+import { NOT_SET, specDiffRows, type SpecDiffRow } from '../library/spec-diff.ts';
 import { runColor } from './palette.ts';
 
 /** A run asked for by id: its data, or null when the library does not have it (deleted, never stored). */
@@ -123,9 +123,13 @@ export function distinguishTitles(runs: { title: string }[], specDiff: readonly 
   for (const [title, at] of groups) {
     if (at.length < 2) continue;
     // the fields in which the runs of this title differ among themselves (not from the others)
-    const telling = specDiff.filter((row) => at.some((i) => row.values[i] !== row.values[at[0]])).slice(0, 2);
+    const differ = specDiff.filter((row) => at.some((i) => row.values[i] !== row.values[at[0]]));
+    // fields every one of them sets read best ("type adam", not "rho —"): those first
+    const everyone = differ.filter((row) => at.every((i) => row.values[i] !== NOT_SET));
+    const telling = (everyone.length ? everyone : differ).slice(0, 2);
     at.forEach((i, k) => {
-      runs[i].title = `${title} · ${telling.length ? telling.map((row) => `${shortPath(row.path)} ${row.values[i]}`).join(', ') : `#${k + 1}`}`;
+      const parts = telling.filter((row) => row.values[i] !== NOT_SET).map((row) => `${shortPath(row.path)} ${row.values[i]}`);
+      runs[i].title = `${title} · ${parts.length ? parts.join(', ') : `#${k + 1}`}`;
     });
   }
 }
