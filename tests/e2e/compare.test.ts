@@ -58,7 +58,7 @@ describe.skipIf(NO_BROWSER)('comparing runs', () => {
     // the legend names both runs (same spec name: told apart by their learning rates)
     const legend = page.getByTestId('compare-legend').locator('.entry');
     await expect.poll(() => legend.count(), { timeout: 20_000 }).toBe(2);
-    expect(await texts(legend)).toEqual(['spirals-deep-tanh · learningRate 0.003', 'spirals-deep-tanh · learningRate 0.05']);
+    expect(await texts(legend.locator('.name'))).toEqual(['spirals-deep-tanh · learningRate 0.003', 'spirals-deep-tanh · learningRate 0.05']);
     expect(await page.evaluate(() => location.hash)).toBe(`#compare=${ids.join(',')}`);
 
     // the spec table: exactly the learning rate, with both values
@@ -116,6 +116,20 @@ describe.skipIf(NO_BROWSER)('comparing runs', () => {
     await expect.poll(() => legend.count(), { timeout: 20_000 }).toBe(2);
     expect(await page.evaluate(() => location.hash)).toBe(`#compare=${ids.join(',')}`);
     expect(await texts(page.getByTestId('compare-spec-diff').getByTestId('spec-diff-path'))).toEqual(['training.optimizer.learningRate']);
+
+    // each diagnosis line is what that run's own Overview says: its cause card's headline, or "no problems found"
+    const lines = await texts(page.getByTestId('compare-cause'));
+    for (let i = 0; i < 2; i++) {
+      await page.getByTestId('compare-runs').locator('tbody tr').nth(i).getByRole('button').first().click();
+      await expect.poll(() => page.getByTestId('run-status').count()).toBe(1);
+      const card = page.getByTestId('cause-title');
+      await expect.poll(async () => (await card.count()) + (await page.getByTestId('cause-healthy').count()) + (await page.getByTestId('cause-none').count()), { timeout: 10_000 }).toBe(1);
+      if (await card.count()) expect(lines[i]).toBe(((await card.textContent()) ?? '').trim());
+      else if (await page.getByTestId('cause-healthy').count()) expect(lines[i]).toBe('no problem found');
+      else expect(lines[i]).toMatch(/^no single cause/);
+      await page.getByTestId('tab-compare').click();
+      await expect.poll(() => legend.count()).toBe(2);
+    }
 
     // a run the library lacks: named, and the rest still compared
     await page.goto(`${env.server().url}#compare=${ids[0]},no-such-run`);

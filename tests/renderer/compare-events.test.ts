@@ -45,7 +45,7 @@ describe('a comparison of recorded runs', () => {
     // b has no third layer: its cell is the reason
     const missing = layerGradientCell(c.runs, third, 'step');
     expect(missing.series).toHaveLength(1);
-    expect(missing.notes[0].text).toMatch(/has no layer named dense_3 \(its 2 layers with weights: dense_1, dense_2\)/);
+    expect(missing.notes[0].text).toMatch(/has no layer named dense_3 \(its 2 layers: dense_1, dense_2\)/);
 
     // each run's loss per step, and its validation loss at each epoch's end
     const loss = lossSeries(c.runs, 'step', 0.5);

@@ -9,7 +9,7 @@ import { smooth } from '../../renderer/src/lib/run-data.ts';
 import { RunData } from '../../renderer/src/lib/run-data.ts';
 import { NOT_SET, specDiffRows } from '../../renderer/src/views/library/spec-diff.ts';
 import { alignLayers, compareRuns, diagnosisLine, distinguishTitles, shortPath } from '../../renderer/src/views/compare/compare-model.ts';
-import { accuracySeries, allPositive, axisX, fractionDomain, lossSeries, lrSeries, sharedXDomain } from '../../renderer/src/views/compare/curves.ts';
+import { accuracySeries, allPositive, axisX, fractionDomain, layerGradientCell, layerSaturationCell, logPadded, lossSeries, lrSeries, sharedXDomain } from '../../renderer/src/views/compare/curves.ts';
 import { RUN_COLORS, faint, runColor } from '../../renderer/src/views/compare/palette.ts';
 import { parseViewHash, viewHash } from '../../renderer/src/view-url.ts';
 
@@ -164,12 +164,36 @@ describe('layers aligned by name', () => {
     expect(rows[0].cells.map((c) => ('index' in c ? c.index : -1))).toEqual([0, 0]);
     expect(rows[2].cells.map((c) => ('index' in c ? c.index : -1))).toEqual([2, 2]);
     const missing = rows[1].cells[0];
-    expect('missing' in missing && missing.missing).toMatch(/^A has no layer named dense_2 \(its 2 layers with weights: dense_1, dense_3\)$/);
+    expect('missing' in missing && missing.missing).toMatch(/^A has no layer named dense_2 \(its 2 layers: dense_1, dense_3\)$/);
   });
 
   it('a run with no layers recorded is a reason too, not a crash', () => {
     const rows = alignLayers([{ title: 'A', layers: [layer('dense_1')] }, { title: 'B', layers: [] }]);
     expect(rows[0].cells[1]).toEqual({ missing: 'B recorded no layers' });
+  });
+});
+
+describe('the layer cells', () => {
+  it('an output layer every run has as softmax: one reason, not one per run', () => {
+    const layers = [layer('dense_1'), layer('dense_2', 'softmax')];
+    const c = compareRuns([{ id: 'a', data: run('a', { layers }) }, { id: 'b', data: run('b', { layers }) }]);
+    const cell = layerSaturationCell(c.runs, c.layers[1], 'step');
+    expect(cell.series).toEqual([]);
+    expect(cell.notes).toEqual([{ text: 'softmax output in every run: it neither saturates nor dies' }]);
+    // a run with nothing recorded says so, in its colour
+    expect(layerGradientCell(c.runs, c.layers[0], 'step').notes.map((n) => n.color)).toEqual(c.runs.map((r) => r.color));
+  });
+
+  it('an activation layer of its own (no weights) has a saturation row and says why it has no gradient', () => {
+    const layers = [layer('dense_1', null), layer('dense_1_leaky_relu', 'relu', [])];
+    const c = compareRuns([{ id: 'a', data: run('a', { layers }) }, { id: 'b', data: run('b', { layers }) }]);
+    expect(c.layers.map((l) => l.name)).toEqual(['dense_1', 'dense_1_leaky_relu']);
+    expect(layerGradientCell(c.runs, c.layers[1], 'step').notes[0].text).toMatch(/dense_1_leaky_relu has no weights, so no gradient$/);
+  });
+
+  it('a log range with room around a rate on a decade', () => {
+    expect(logPadded([{ name: '', color: '', x: [0], y: [0.001] }])).toEqual([0.001 / 1.5, 0.0015]);
+    expect(logPadded([{ name: '', color: '', x: [0], y: [NaN] }])).toBeUndefined();
   });
 });
 
@@ -198,6 +222,14 @@ describe('the comparison', () => {
       { id: 'b', data: run('b', { specChange: (s) => { s.training.optimizer.learningRate = 0.03; } }) },
     ]);
     expect(c.runs.map((r) => r.title)).toEqual(['spirals-deep-tanh · learningRate 0.003', 'spirals-deep-tanh · learningRate 0.03']);
+    // another optimiser: named by the fields both set, not by one only the other has ("rho —")
+    const opt = [{ title: 'm' }, { title: 'm' }];
+    distinguishTitles(opt, [
+      { path: 'training.optimizer.type', values: ['rmsprop', 'adam'] },
+      { path: 'training.optimizer.rho', values: ['0.9', NOT_SET] },
+      { path: 'training.optimizer.learningRate', values: ['0.001', '0.003'] },
+    ]);
+    expect(opt.map((r) => r.title)).toEqual(['m · type rmsprop, learningRate 0.001', 'm · type adam, learningRate 0.003']);
     const same = [{ title: 'x' }, { title: 'x' }, { title: 'y' }];
     distinguishTitles(same, []);
     expect(same.map((r) => r.title)).toEqual(['x · #1', 'x · #2', 'y']);

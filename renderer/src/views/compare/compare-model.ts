@@ -2,10 +2,10 @@
 // headline, the fields their specs differ in, and the layers they share by name. Pure: built
 // from the runs as the library rebuilds them from their stored events (RunData), so a sweep can
 // open a comparison of its trials by run ids and the rules are tested without a page.
-import type { LayerInfo } from '../../../../shared/layers.ts';
+import { canDie, canSaturate, type LayerInfo } from '../../../../shared/layers.ts';
 import type { RunData } from '../../lib/run-data.ts';
 import { causeState } from '../../diagnosis/cause-view.ts';
-import { specDiffRows, type SpecDiffRow } from '../library/spec-diff.ts';
+import { NOT_SET, specDiffRows, type SpecDiffRow } from '../library/spec-diff.ts';
 import { runColor } from './palette.ts';
 
 /** A run asked for by id: its data, or null when the library does not have it (deleted, never stored). */
@@ -51,8 +51,8 @@ export function diagnosisLine(run: RunData): ComparedRun['diagnosis'] {
   return { kind: 'unexplained', text: `no single cause (${n} finding${n === 1 ? '' : 's'} on their own)` };
 }
 
-/** Layers worth a row: those with a gradient (variables) or a saturation / dead measure. A flatten or dropout has neither. */
-const measured = (l: LayerInfo) => l.variables.length > 0;
+/** Layers worth a row: those with a gradient (variables) or a saturation / dead measure (a LeakyReLU layer of its own). A flatten or dropout has neither. */
+const measured = (l: LayerInfo) => l.variables.length > 0 || canSaturate(l.unitKind) || canDie(l.unitKind);
 
 /**
  * The layers of N runs aligned by name: every name any run has, in the order the runs list them
@@ -77,7 +77,7 @@ export function alignLayers(runs: readonly { title: string; layers: readonly Lay
       const index = r.layers.findIndex((l) => l.name === name);
       if (index >= 0) return { index, info: r.layers[index] };
       const count = r.layers.filter(measured).length;
-      return { missing: r.layers.length ? `${r.title} has no layer named ${name} (its ${count} layer${count === 1 ? '' : 's'} with weights: ${r.layers.filter(measured).map((l) => l.name).join(', ')})` : `${r.title} recorded no layers` };
+      return { missing: r.layers.length ? `${r.title} has no layer named ${name} (its ${count} layer${count === 1 ? '' : 's'}: ${r.layers.filter(measured).map((l) => l.name).join(', ')})` : `${r.title} recorded no layers` };
     }),
   }));
 }
@@ -123,9 +123,13 @@ export function distinguishTitles(runs: { title: string }[], specDiff: readonly 
   for (const [title, at] of groups) {
     if (at.length < 2) continue;
     // the fields in which the runs of this title differ among themselves (not from the others)
-    const telling = specDiff.filter((row) => at.some((i) => row.values[i] !== row.values[at[0]])).slice(0, 2);
+    const differ = specDiff.filter((row) => at.some((i) => row.values[i] !== row.values[at[0]]));
+    // fields every one of them sets read best ("type adam", not "rho —"): those first
+    const everyone = differ.filter((row) => at.every((i) => row.values[i] !== NOT_SET));
+    const telling = (everyone.length ? everyone : differ).slice(0, 2);
     at.forEach((i, k) => {
-      runs[i].title = `${title} · ${telling.length ? telling.map((row) => `${shortPath(row.path)} ${row.values[i]}`).join(', ') : `#${k + 1}`}`;
+      const parts = telling.filter((row) => row.values[i] !== NOT_SET).map((row) => `${shortPath(row.path)} ${row.values[i]}`);
+      runs[i].title = `${title} · ${parts.length ? parts.join(', ') : `#${k + 1}`}`;
     });
   }
 }

@@ -78,7 +78,7 @@ export function saturationMeasure(l: LayerInfo): 'saturated' | 'dead' | null {
   return canSaturate(l.unitKind) ? 'saturated' : canDie(l.unitKind) ? 'dead' : null;
 }
 
-export interface LayerCell { series: Series[]; /** per run without a line here: why */ notes: { color: string; text: string }[] }
+export interface LayerCell { series: Series[]; /** per run without a line here: why */ notes: { color?: string; text: string }[] }
 
 /** A fraction's y range: from 0 to its largest value (to 1 when all are 0, so a flat line at 0 reads as "none"). */
 export function fractionDomain(series: readonly Series[]): [number, number] {
@@ -93,6 +93,7 @@ export function layerGradientCell(runs: readonly ComparedRun[], row: LayerRow, a
   runs.forEach((r, k) => {
     const c = row.cells[k];
     if ('missing' in c) { cell.notes.push({ color: r.color, text: c.missing }); return; }
+    if (c.info.variables.length === 0) { cell.notes.push({ color: r.color, text: `${r.title}: ${row.name} has no weights, so no gradient` }); return; }
     const s = r.data.store(gradientsStore);
     if (!s || s.steps.length === 0) { cell.notes.push({ color: r.color, text: `${r.title} recorded no gradients` }); return; }
     cell.series.push({ name: r.title, color: r.color, x: mapX(s.steps, r, axis), y: s.layerNorm[c.index], width: 1.6 });
@@ -113,5 +114,15 @@ export function layerSaturationCell(runs: readonly ComparedRun[], row: LayerRow,
     const series = s.layers[c.index];
     cell.series.push({ name: `${r.title} (${what})`, color: r.color, x: mapX(s.steps, r, axis), y: s.steps.map((_, i) => heatValue(c.info, series, i) ?? NaN), width: 1.6 });
   });
+  // the same output layer in every run (a softmax): one reason, not the same one per run (no swatch: it is every run's)
+  const kinds = new Set(row.cells.map((c) => ('info' in c && !saturationMeasure(c.info) ? c.info.activation ?? 'linear' : null)));
+  if (cell.series.length === 0 && kinds.size === 1 && !kinds.has(null)) cell.notes = [{ text: `${[...kinds][0]} output in every run: it neither saturates nor dies` }];
   return cell;
+}
+
+/** A log y range with room above and below: a rate on a decade (0.001) is not drawn on the frame's edge. */
+export function logPadded(series: readonly Series[]): [number, number] | undefined {
+  let lo = Infinity, hi = 0;
+  for (const s of series) for (let i = 0; i < s.y.length; i++) { const v = s.y[i]; if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
+  return hi > 0 ? [lo / 1.5, hi * 1.5] : undefined;
 }
