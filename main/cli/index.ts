@@ -34,6 +34,8 @@ ${toolUsage}
                         train on N engine processes (default: one per core but one), or on
                         \`trainscope worker\`s through a Redis queue; each trial a run folder in
                         DIR/<sweep name> (default ./runs); run it again to resume
+  sweep --preset optimizers|initializers|activations|batchnorm|schedules <spec.json> [...]
+                        one of the course's comparisons of a run spec, as a grid sweep
   worker --queue redis://HOST:PORT [--backend ...]
                         trains sweep trials from the queue on this machine, until Ctrl-C
   sweep-inspect <sweepDir> [--json]
@@ -45,7 +47,7 @@ ${toolUsage}
                         browser mode: the app on http://127.0.0.1 with a per-session token URL
 `;
 
-const COMMON = { out: { type: 'string' }, workers: { type: 'string' }, queue: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const COMMON = { out: { type: 'string' }, workers: { type: 'string' }, queue: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 const TOOL_FLAGS = Object.fromEntries(ENGINE_TOOLS.flatMap(toolFlags).map((f) => [f, { type: 'string' as const }]));
 
 // The engine checks the name (selectBackend) before loading anything: one place says what is valid.
@@ -76,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       const workers = values.workers === undefined ? undefined : Number(values.workers);
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new InputError('--workers', `"${values.workers}" is not a whole number from 1 to 64`);
       if (workers !== undefined && values.queue !== undefined) throw new InputError('--workers', 'runs trials on local engines; with --queue the workers are `trainscope worker` processes: give one or the other');
-      return sweepCommand(positionals[0], { out: resolve(values.out ?? 'runs'), backend: backendOf(values.backend), workers, queue: values.queue, json: Boolean(values.json) });
+      return sweepCommand(positionals[0], { out: resolve(values.out ?? 'runs'), backend: backendOf(values.backend), workers, queue: values.queue, preset: values.preset, json: Boolean(values.json) });
     }
     case 'worker':
       if (positionals.length) throw new InputError('worker', 'takes no files: trainscope worker --queue redis://host:6379');

@@ -105,6 +105,23 @@ describe('trainscope sweep', () => {
     expect(readdirSync(join(dir, 'trials')).length).toBeGreaterThanOrEqual(4);
   }, 300_000);
 
+  it('--preset optimizers compares all eight optimisers on a spec, each at its own default rate', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'tiny.json'), JSON.stringify({ ...base, name: 'tiny', training: { ...base.training, epochs: 1 } }));
+    const out = tmp();
+    const r = cli('sweep', '--preset', 'optimizers', join(d, 'tiny.json'), '--out', out, '--workers', '1', '--backend', 'wasm', '--json');
+    expect(r.code, r.err).toBe(0);
+    const res = JSON.parse(r.out);
+    expect(res.dir).toBe(join(out, 'tiny-optimizers'));
+    expect(res.trials.map((t: { params: Record<string, { type: string }> }) => t.params['training.optimizer'].type)).toEqual(['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'nadam', 'adamax']);
+    expect(res.trials.every((t: { status: string }) => t.status === 'completed')).toBe(true);
+    const sgd = JSON.parse(readFileSync(join(res.trials[0].runDir, 'spec.json'), 'utf8'));
+    expect(sgd.training.optimizer).toEqual({ type: 'sgd', learningRate: 0.01 });
+    const bad = cli('sweep', '--preset', 'colours', join(d, 'tiny.json'), '--out', out);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--preset: "colours" is not a comparison \(optimizers, initializers/);
+  }, 300_000);
+
   it.each([
     [{ 'model.layers[5].units': { values: [8] } }, /parameters\.model\.layers\[5\]\.units/],
     [{ 'training.optimizer.learningRate': { log_uniform: [0, 0.1] } }, /learningRate/],

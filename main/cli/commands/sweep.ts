@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendChoice } from '../../engine/backends/select.ts';
 import { InputError } from '../../engine/errors.ts';
-import { loadSweepFile } from '../../engine/sweep/sweep-file.ts';
+import { loadSweepFile, presetSweep } from '../../engine/sweep/sweep-file.ts';
 import { runSweep, TRIALS_DIR, type SweepResult } from '../../engine/sweep/run-sweep.ts';
 import { TrialPool } from '../../engine/sweep/trial-pool.ts';
 import type { TrialRunner } from '../../engine/sweep/trial-runner.ts';
@@ -19,8 +19,9 @@ import { SweepTable } from './sweep-table.ts';
 /** One engine per core but one (the coordinator and the statistics workers need some CPU), at least one. */
 export const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
 
-export async function sweepCommand(path: string, opts: { out: string; backend: BackendChoice; workers?: number; queue?: string; json: boolean }): Promise<number> {
-  const loaded = loadSweepFile(path);
+export async function sweepCommand(path: string, opts: { out: string; backend: BackendChoice; workers?: number; queue?: string; preset?: string; json: boolean }): Promise<number> {
+  // with --preset the file is a run spec, and the sweep one of the course's comparisons of it
+  const loaded = opts.preset !== undefined ? presetSweep(path, opts.preset) : loadSweepFile(path);
   const { sweep } = loaded;
   const workers = opts.workers ?? defaultWorkers();
   const { dir, resuming } = sweepFolder(resolve(opts.out), sweep.name, sweep);

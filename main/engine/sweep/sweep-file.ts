@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { validateSweep, type SweepSpec } from '../../../shared/sweep/validate.ts';
+import { comparisonPresets } from '../../../shared/sweep/presets.ts';
+import { validateSpec } from '../../../shared/spec.ts';
+import { prepareData } from '../data/load.ts';
 
 export interface LoadedSweep {
   sweep: SweepSpec;
@@ -27,6 +30,25 @@ function readJson(path: string, shownAs: string): unknown {
   } catch (e) {
     throw new InputError(shownAs, `not valid JSON (${(e as Error).message})`);
   }
+}
+
+/**
+ * One of the course's comparisons (shared/sweep/presets.ts) built from a run spec file, as a sweep
+ * with that spec inline. The steps per epoch (for the schedules) come from loading its data.
+ */
+export function presetSweep(specPath: string, preset: string): LoadedSweep {
+  const file = resolve(specPath);
+  const raw = readJson(file, specPath);
+  const v = validateSpec(raw);
+  if (!v.ok) throw new InputError(specPath, `${v.issues[0].path}: ${v.issues[0].message}`);
+  const baseDir = dirname(file);
+  const ids = comparisonPresets(v.spec, 1).map((p) => p.id);
+  if (!ids.includes(preset as never)) throw new InputError('--preset', `"${preset}" is not a comparison (${ids.join(', ')}; a spec without hidden layers has only optimizers and schedules)`);
+  const n = preset === 'schedules' ? prepareData(v.spec, baseDir).train.n : 0;
+  const chosen = comparisonPresets(v.spec, Math.max(1, Math.ceil(n / v.spec.training.batchSize))).find((p) => p.id === preset)!;
+  const check = validateSweep(chosen.sweep, chosen.sweep.base);
+  if (!check.ok) throw new InputError(specPath, `--preset ${preset}: ${check.issues[0].path}: ${check.issues[0].message}`);
+  return { sweep: check.sweep, file, base: chosen.sweep.base, baseDir };
 }
 
 export function loadSweepFile(path: string): LoadedSweep {
