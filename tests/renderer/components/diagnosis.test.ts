@@ -44,7 +44,7 @@ function runOf(id: string, opts: { findings?: Finding[]; diagnosis?: Diagnosis |
 }
 
 function appOf(current: RunData | null, over: Record<string, unknown> = {}) {
-  return { current, tick: 1, live: false, engine: { state: 'idle' }, error: null, tab: 'overview', tryFix: vi.fn(), applyVariant: vi.fn(), open: vi.fn(), runs: [], library: {}, trial: null, ...over };
+  return { current, tick: 1, live: false, engine: { state: 'idle' }, error: null, tab: 'overview', tryFix: vi.fn(), applyVariant: vi.fn(), open: vi.fn(), runs: [], library: {}, trial: null, compare: [], compareRuns: vi.fn(), ...over };
 }
 
 const broken = () => runOf('r1', { findings: FINDINGS, diagnosis: DIAGNOSIS, ended: true });
