@@ -113,8 +113,9 @@ export function metricValues(view: Pick<SweepView, 'trials'>): number[] {
 /** The metric's axis over `values`, the better end last (up, or right): a loss reversed. */
 export function metricAxis(metric: string, goal: 'minimize' | 'maximize', values: readonly number[], length: number, direction: 'x' | 'y' = 'y'): SweepAxis {
   const lo = values.length ? Math.min(...values) : 0, hi = values.length ? Math.max(...values) : 1;
-  const integer = false;
-  return numericAxis({ key: METRIC_KEY, title: metric, kind: 'linear', domain: [lo, hi], length, direction, integer, reversed: goal === 'minimize', format: (v) => (typeof v === 'number' ? formatValue(v) : '--') });
+  const axis = numericAxis({ key: METRIC_KEY, title: metric, kind: 'linear', domain: [lo, hi], length, direction, reversed: goal === 'minimize', format: (v) => (typeof v === 'number' ? formatValue(v) : '--') });
+  // no trial has reported yet: an axis without numbers, rather than a made-up 0 to 1
+  return values.length ? axis : { ...axis, ticks: [] };
 }
 
 /** A trial's value on an axis (the metric, or a parameter). */
@@ -144,13 +145,12 @@ export function brushedTrials<T extends { trial: string; params: Record<string, 
   return Object.keys(brushes).length ? trials.filter((t) => insideBrushes(axes, brushes, t)) : [...trials];
 }
 
-/** The metric's colours: viridis, brightest at the best value (so the eye goes to the winners). */
+/** The metric's colours: viridis over the values' range, brightest at the best (so the eye goes to the winners). */
 export interface MetricColors { color: (m: number | null) => string; domain: [number, number]; goal: 'minimize' | 'maximize' }
 export const NO_METRIC_COLOR = '#6e7681';
 
-/** Colours over the metric axis's range (`axis.domain`), so the legend under that axis matches the lines. */
-export function metricColors(domain: readonly [number, number], goal: 'minimize' | 'maximize'): MetricColors {
-  const [lo, hi] = domain;
+export function metricColors(values: readonly number[], goal: 'minimize' | 'maximize'): MetricColors {
+  const lo = values.length ? Math.min(...values) : 0, hi = values.length ? Math.max(...values) : 1;
   const color = (m: number | null) => {
     if (m === null || !Number.isFinite(m)) return NO_METRIC_COLOR;
     const t = Math.max(0, Math.min(1, hi > lo ? (m - lo) / (hi - lo) : 1));
