@@ -38,5 +38,5 @@ export function parcoordsLayout(view: Pick<SweepView, 'parameters' | 'trials' | 
 /** A label cut to `max` pixels (about 6.5 px a character at 11 px), with an ellipsis. */
 export function fitLabel(label: string, maxPx: number): string {
   const chars = Math.max(3, Math.floor(maxPx / 6.5));
-  return label.length <= chars ? label : `${label.slice(0, chars - 1)}…`;
+  return label.length <= chars ? label : `${label.slice(0, chars - 1).trimEnd()}…`;
 }
