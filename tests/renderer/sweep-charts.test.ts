@@ -204,3 +204,20 @@ describe('the successive-halving bracket', () => {
     expect(bracketLayout([], 'val_loss', 'minimize', box).dots).toEqual([]);
   });
 });
+
+describe('status words', () => {
+  it('a trial successive halving stopped says so, whatever reason the engine gave for the stop', async () => {
+    const { statusText } = await import('../../renderer/src/views/sweeps/trial-rows.ts');
+    const v = { asha: { minEpochs: 1, maxEpochs: 9, reductionFactor: 3 }, rungs: [{ epochs: 1, entries: [{ trial: 't1', rung: 1, metric: 0.9, promoted: false }, { trial: 't2', rung: 1, metric: 0.2, promoted: true }] }] };
+    expect(statusText({ trial: 't1', status: 'stopped', reason: 'stopped by the user', rung: 1 }, v)).toBe('stopped at rung 1 (not in the top 1/3)');
+    // the user's Stop (a promoted trial stopped mid-way) keeps the engine's words
+    expect(statusText({ trial: 't2', status: 'stopped', reason: 'stopped by the user', rung: 1 }, v)).toBe('stopped (stopped by the user)');
+    expect(statusText({ trial: 't3', status: 'completed', rung: 9 }, v)).toBe('completed');
+    expect(statusText({ trial: 't1', status: 'stopped', reason: 'stopped by the user', rung: null }, { asha: null, rungs: null })).toBe('stopped (stopped by the user)');
+  });
+
+  it('a log axis over many decades labels the decades only', () => {
+    const a = paramAxis('lr', { log_uniform: [1e-6, 1] }, 600);
+    expect(a.ticks.map((t) => t.label)).toEqual(['1e-6', '1e-5', '1e-4', '0.001', '0.01', '0.1', '1']);
+  });
+});

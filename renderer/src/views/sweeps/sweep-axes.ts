@@ -77,7 +77,13 @@ function numericAxis(o: NumericOpts): SweepAxis {
     const t = o.kind === 'log' ? (Math.log10(x) - Math.log10(domain[0])) / (Math.log10(domain[1]) - Math.log10(domain[0])) : (x - domain[0]) / (domain[1] - domain[0]);
     return flip(Math.max(0, Math.min(1, t)) * o.length);
   };
-  const ticks = axisTicks(spec).filter((t) => t.label).map((t) => ({ at: flip(t.labelAt), label: t.label }));
+  let labelled = axisTicks(spec).filter((t) => t.label);
+  // a log axis over several decades labels its decades only: 1-2-5 labels on every decade read as noise
+  if (o.kind === 'log' && labelled.length > 7) {
+    const decades = labelled.filter((t) => Math.abs(Math.log10(t.value) - Math.round(Math.log10(t.value))) < 1e-9);
+    if (decades.length >= 2) labelled = decades;
+  }
+  const ticks = labelled.map((t) => ({ at: flip(t.labelAt), label: t.label }));
   return { key: o.key, title: o.title, kind: o.kind, length: o.length, offset, format: o.format, ticks, domain };
 }
 

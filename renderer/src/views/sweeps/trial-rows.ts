@@ -31,3 +31,16 @@ export const bestFirst = (goal: SweepView['goal']): TrialSort => ({ by: 'metric'
 
 export const FINISHED = new Set(['completed', 'stopped', 'early-stopped', 'failed', 'diverged']);
 export const isDone = (t: Pick<SweepTrialView, 'status'>) => FINISHED.has(t.status);
+
+/**
+ * A trial's status as the table writes it. A trial successive halving stopped says so: the host
+ * passes on the engine's reason for any stop ("stopped by the user"), which would read as if
+ * someone had pressed Stop; the rungs tell which trials the scheduler stopped.
+ */
+export function statusText(t: Pick<SweepTrialView, 'trial' | 'status' | 'reason' | 'rung'>, view: Pick<SweepView, 'rungs' | 'asha'>): string {
+  if (t.status === 'stopped' && view.asha && t.rung !== null && t.rung < view.asha.maxEpochs) {
+    const entry = view.rungs?.find((r) => r.epochs === t.rung)?.entries.find((e) => e.trial === t.trial);
+    if (entry && !entry.promoted) return `stopped at rung ${t.rung} (not in the top 1/${view.asha.reductionFactor})`;
+  }
+  return t.reason ? `${t.status} (${t.reason})` : t.status;
+}
