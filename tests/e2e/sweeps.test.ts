@@ -144,8 +144,9 @@ describe.skipIf(NO_BROWSER)('sweeps', () => {
     // Successive halving on a log range: the bracket has a column per rung
     await page.getByTestId('sweep-new').click();
     await page.getByTestId('sweep-preset-clear').click();
-    // (the form lives in the page: after the reload above, nothing is ticked)
-    await lr.getByTestId('sweep-field-tick').check();
+    // the form came through the reload above: the learning rate is still ticked, with its values
+    expect(await lr.getByTestId('sweep-field-tick').isChecked()).toBe(true);
+    expect(await lr.getByTestId('sweep-field-values').inputValue()).toBe('0.001, 0.01, 0.1');
     await lr.getByTestId('sweep-field-mode').selectOption('log_uniform');
     await lr.getByTestId('sweep-field-low').fill('0.0003');
     await lr.getByTestId('sweep-field-high').fill('0.3');
