@@ -7,6 +7,8 @@ import type { Finding, FixId } from '../../shared/diagnosis/finding.ts';
 import type { ViewApp } from './instruments/framework/instrument.ts';
 import { applyFix } from '../../shared/diagnosis/fixes.ts';
 import type { RunEvent } from '../../shared/events.ts';
+import type { SweepView } from '../../shared/sweep/view.ts';
+import type { SweepDraft } from './views/sweeps/sweep-definition.ts';
 import type { RunSpec } from '../../shared/spec.ts';
 import { adoptedSpec } from './diagnosis/verdict.ts';
 import { RunData } from './lib/run-data.ts';
@@ -43,6 +45,14 @@ export class AppState implements ViewApp {
   trial = $state.raw<{ base: RunData; finding: Finding; fix: FixId; runId: string | null } | null>(null);
   /** a variant adopted with "Use this spec": the next run started from New run is recorded as its variant */
   adopted = $state.raw<VariantOf | null>(null);
+  /** the host's sweep: running, or the last one of its session (the welcome brings it back after a reload) */
+  sweep = $state.raw<SweepView | null>(null);
+  /** why the last sweep-start was refused, or the sweep failed; shown in the Sweeps view */
+  sweepError = $state<string | null>(null);
+  /** a sweep-start sent and not answered yet */
+  sweepStarting = $state(false);
+  /** the Sweeps view's definition form, kept while another tab is on screen */
+  sweepDraft = $state.raw<SweepDraft | null>(null);
   private frame = 0;
   private draftTimer: ReturnType<typeof setTimeout> | null = null;
   /**
@@ -68,6 +78,7 @@ export class AppState implements ViewApp {
       this.connected = true;
       this.presets = welcome.presets;
       this.engine = welcome.engine;
+      this.sweep = welcome.sweep ?? null;
       // a tool another window started is running: this one waits for it too
       if (welcome.tool) this.setTool(welcome.tool.tool, { running: true, requestId: welcome.tool.requestId ?? null });
       if (welcome.engine.state === 'running') await this.follow(welcome.engine.runId);
@@ -190,7 +201,18 @@ export class AppState implements ViewApp {
           for (const id of TOOL_IDS) if (this.tools[id].running) this.setTool(id, { running: false, progress: null });
         }
         break;
+      case 'sweep':
+        this.sweep = m.sweep;
+        this.sweepStarting = false;
+        break;
       case 'error':
+        // a sweep's refusal or failure belongs to the Sweeps view (and the banner, when another tab is on screen)
+        if (m.sweep) {
+          this.sweepError = m.message;
+          this.sweepStarting = false;
+          if (this.tab !== 'sweeps') this.error = m.message;
+          break;
+        }
         // A refusal of another window's request says nothing about this window's tool.
         if (m.tool && m.requestId && m.requestId !== this.tools[m.tool].requestId) break;
         this.error = m.message;
@@ -293,6 +315,13 @@ export class AppState implements ViewApp {
     this.setTool(id, { running: true, requestId, progress: null, result: null });
     this.host.send({ type: 'tool', tool: id, spec, requestId, ...(options ? { options } : {}) });
   }
+  /** A sweep (a sweep spec whose base is the run spec itself) on the host's trial engines. */
+  startSweep(sweep: Record<string, unknown>) {
+    this.sweepError = null;
+    this.sweepStarting = true;
+    this.host.send({ type: 'sweep-start', sweep });
+  }
+  stopSweep() { this.host.send({ type: 'sweep-stop' }); }
   pause() { this.host.send({ type: 'pause' }); }
   resume() { this.host.send({ type: 'resume' }); }
   /** Stops the training run, or the tool that runs. */

@@ -10,6 +10,7 @@ import Overview from './Overview.svelte';
 import Layers from './Layers.svelte';
 import ModelSummary from './ModelSummary.svelte';
 import Compare from './Compare.svelte';
+import Sweeps from './Sweeps.svelte';
 
 export interface Tab {
   id: string;
@@ -24,6 +25,8 @@ const CORE_FIRST: Tab[] = [
   // runs side by side: opened from the runs list with two or more ticked, or by its address
   { id: 'compare', title: 'Compare', component: Compare },
   { id: 'new', title: 'New run', component: NewRun },
+  // hyperparameter sweeps from New run's spec: every trial a run in the library
+  { id: 'sweeps', title: 'Sweeps', component: Sweeps },
   { id: 'overview', title: 'Overview', component: Overview },
   { id: 'layers', title: 'Layers', component: Layers },
 ];
