@@ -164,7 +164,8 @@ describe('the successive-halving bracket', () => {
   const promoted3 = asha.rungs()[1].entries.filter((e) => e.promoted).map((e) => e.trial);
   promoted3.forEach((t) => asha.report(t, 9, 0.05));
   const box = { width: 600, height: 300, left: 80, right: 60, top: 40, bottom: 20 };
-  const layout = bracketLayout(asha.rungs(), 'val_loss', 'minimize', box);
+  // (as the host sends them: shared/sweep/view.ts)
+  const layout = bracketLayout(asha.rungs().map((r) => ({ epochs: r.epoch, final: r.final, entries: r.entries })), 'val_loss', 'minimize', box);
 
   it('one column per rung, evenly across the plot, with its count and promotions', () => {
     expect(layout.columns.map((c) => c.epochs)).toEqual([1, 3, 9]);
@@ -197,7 +198,7 @@ describe('the successive-halving bracket', () => {
   });
 
   it('a result that is not a number is counted, not drawn; no rungs is an empty chart', () => {
-    const r = bracketLayout([{ epochs: 1, entries: [{ trial: 'a', rung: 1, metric: Number.NaN, promoted: false }, { trial: 'b', rung: 1, metric: 0.4, promoted: true }] }, { epochs: 3, entries: [] }], 'val_loss', 'minimize', box);
+    const r = bracketLayout([{ epochs: 1, entries: [{ trial: 'a', metric: null, promoted: false }, { trial: 'b', metric: 0.4, promoted: true }] }, { epochs: 3, entries: [] }], 'val_loss', 'minimize', box);
     expect(r.offScale).toBe(1);
     expect(r.dots).toHaveLength(1);
     expect(r.links).toHaveLength(0);
@@ -208,7 +209,7 @@ describe('the successive-halving bracket', () => {
 describe('status words', () => {
   it('a trial successive halving stopped says so, whatever reason the engine gave for the stop', async () => {
     const { statusText } = await import('../../renderer/src/views/sweeps/trial-rows.ts');
-    const v = { asha: { minEpochs: 1, maxEpochs: 9, reductionFactor: 3 }, rungs: [{ epochs: 1, entries: [{ trial: 't1', rung: 1, metric: 0.9, promoted: false }, { trial: 't2', rung: 1, metric: 0.2, promoted: true }] }] };
+    const v = { asha: { minEpochs: 1, maxEpochs: 9, reductionFactor: 3 }, rungs: [{ epochs: 1, final: false, entries: [{ trial: 't1', metric: 0.9, promoted: false }, { trial: 't2', metric: 0.2, promoted: true }] }] };
     expect(statusText({ trial: 't1', status: 'stopped', reason: 'stopped by the user', rung: 1 }, v)).toBe('stopped at rung 1 (not in the top 1/3)');
     // the user's Stop (a promoted trial stopped mid-way) keeps the engine's words
     expect(statusText({ trial: 't2', status: 'stopped', reason: 'stopped by the user', rung: 1 }, v)).toBe('stopped (stopped by the user)');

@@ -1,7 +1,9 @@
 // Successive halving as a bracket: one column per rung (its epochs), each trial a dot at the metric
 // it had there, a line from a trial promoted at one rung to its dot at the next, and the trials
 // stopped at a rung greyed. The metric axis is shared by every column, the better end up.
-import type { RungEntry } from '../../../../shared/sweep/asha.ts';
+import type { SweepView } from '../../../../shared/sweep/view.ts';
+
+type RungEntry = NonNullable<SweepView['rungs']>[number]['entries'][number];
 import { metricAxis, type SweepAxis } from './sweep-axes.ts';
 
 export interface BracketBox { width: number; height: number; left: number; right: number; top: number; bottom: number }
@@ -27,7 +29,7 @@ export interface BracketLayout {
 
 export function bracketLayout(rungs: readonly { epochs: number; entries: readonly RungEntry[] }[], metric: string, goal: 'minimize' | 'maximize', box: BracketBox): BracketLayout {
   const plotW = Math.max(1, box.width - box.left - box.right), plotH = Math.max(1, box.height - box.top - box.bottom);
-  const values = rungs.flatMap((r) => r.entries.map((e) => e.metric)).filter(Number.isFinite);
+  const values = rungs.flatMap((r) => r.entries.map((e) => e.metric)).filter((m): m is number => m !== null && Number.isFinite(m));
   const axis = metricAxis(metric, goal, values, plotH, 'y');
   const n = rungs.length;
   const colX = (i: number) => box.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
@@ -37,7 +39,7 @@ export function bracketLayout(rungs: readonly { epochs: number; entries: readonl
   const dots: BracketDot[] = [];
   rungs.forEach((r, i) => {
     for (const e of r.entries) {
-      if (!Number.isFinite(e.metric)) { offScale++; continue; }
+      if (e.metric === null || !Number.isFinite(e.metric)) { offScale++; continue; }
       dots.push({ trial: e.trial, rung: r.epochs, x: colX(i), y: yOf(e.metric), metric: e.metric, promoted: e.promoted, stopped: i < last && !e.promoted, final: i === last });
     }
   });
