@@ -7,6 +7,9 @@ import { mulberry32 } from './random.ts';
 
 export type Config = Record<string, unknown>;
 
+/** The most configurations a grid may enumerate (a sweep of more would never finish anyway). */
+export const MAX_GRID = 10_000;
+
 export function gridSize(parameters: Record<string, SweepParameter>): number {
   return Object.values(parameters).reduce((n, p) => n * ('values' in p ? p.values.length : Infinity), 1);
 }
@@ -18,6 +21,18 @@ function grid(parameters: Record<string, SweepParameter>): Config[] {
     out = out.flatMap((c) => values.map((v) => ({ ...c, [path]: v })));
   }
   return out;
+}
+
+/** The i-th combination of a grid, in grid order, without building the others. */
+function gridAt(parameters: Record<string, SweepParameter>, i: number): Config {
+  const entries = Object.entries(parameters);
+  const out: Config = {};
+  for (let k = entries.length - 1; k >= 0; k--) {
+    const values = (entries[k][1] as { values: unknown[] }).values;
+    out[entries[k][0]] = values[i % values.length];
+    i = Math.floor(i / values.length);
+  }
+  return Object.fromEntries(entries.map(([path]) => [path, out[path]]));
 }
 
 function draw(p: SweepParameter, rand: () => number): unknown {
@@ -32,8 +47,9 @@ function draw(p: SweepParameter, rand: () => number): unknown {
 }
 
 export function sampleConfigs(sweep: Pick<SweepSpec, 'method' | 'parameters' | 'trials' | 'seed'>): Config[] {
-  const all = Object.values(sweep.parameters).every((p) => 'values' in p) ? grid(sweep.parameters) : null;
-  if (sweep.method === 'grid') return all!.slice(0, sweep.trials);
+  // (random draws from a huge grid draw values one by one: the grid is never built)
+  const all = Object.values(sweep.parameters).every((p) => 'values' in p) && gridSize(sweep.parameters) <= MAX_GRID ? grid(sweep.parameters) : null;
+  if (sweep.method === 'grid') return all ? all.slice(0, sweep.trials) : Array.from({ length: sweep.trials }, (_, i) => gridAt(sweep.parameters, i));
   const rand = mulberry32(sweep.seed);
   if (all && sweep.trials <= all.length) {
     for (let i = all.length - 1; i > 0; i--) {

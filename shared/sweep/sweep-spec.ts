@@ -37,7 +37,7 @@ export const sweepSpecSchema = z.strictObject({
   seed: z.number().int().min(0).default(1).describe('makes random draws repeatable'),
   metric: z.enum(SWEEP_METRICS).default('val_loss').describe('what a trial is judged by, per epoch'),
   goal: z.enum(['minimize', 'maximize']).optional().describe('default: minimize a loss, maximize an accuracy'),
-  concurrency: z.number().int().min(1).max(64).default(1).describe('trials at once (at most the number of engines)'),
+  concurrency: z.number().int().min(1).max(64).optional().describe('at most this many trials at once (default: one per engine, --workers; through a queue, every trial is queued and the workers take them)'),
   asha: ashaSchema.optional().describe('successive halving\'s rungs (method asha only)'),
   parameters: z.record(z.string().min(1), parameterSchema).describe('spec path -> values or a range, e.g. "training.optimizer.learningRate": {"log_uniform": [1e-4, 0.1]}'),
 });

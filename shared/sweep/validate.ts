@@ -4,7 +4,7 @@
 import { formatPath, validateSpec, type RunSpec } from '../spec.ts';
 import { sweepSpecSchema, type SweepParameter, type SweepSpec } from './sweep-spec.ts';
 import { formatSpecPath, getAtPath, parseSpecPath, setAtPath, type PathSegment } from './spec-path.ts';
-import { gridSize } from './sample.ts';
+import { gridSize, MAX_GRID } from './sample.ts';
 
 export type { SweepSpec } from './sweep-spec.ts';
 export interface SweepIssue { path: string; message: string }
@@ -45,8 +45,19 @@ function rangeProblem(p: SweepParameter): string | null {
   return null;
 }
 
+/** A path through a field the run spec does not have (a typo such as `optimiser`), said as such. */
+function unknownField(base: RunSpec, segments: PathSegment[]): string | null {
+  let spec: RunSpec;
+  try { spec = setAtPath(base, segments, 1); } catch { return null; }
+  const v = validateSpec(spec);
+  const i = v.ok ? null : v.issues.find((x) => /unrecognized key/i.test(x.message));
+  return i ? `no such field in the run spec (${i.path}: ${i.message})` : null;
+}
+
 /** Why setting `value` at `segments` breaks the spec, in the sweep's words; null when it does not. */
 function valueProblem(base: RunSpec, segments: PathSegment[], value: unknown): string | null {
+  const typo = unknownField(base, segments);
+  if (typo) return typo;
   // a field inside a section the base does not set (training.earlyStopping.patience without early
   // stopping) would create the section, and switch it on, in every trial
   for (let k = 1; k < segments.length; k++) {
@@ -95,9 +106,16 @@ export function validateSweep(raw: unknown, base: unknown): SweepCheck {
     if (range) { issues.push({ path: at, message: range }); continue; }
     if (s.method === 'grid' && !('values' in p)) { issues.push({ path: at, message: 'a grid needs a list of values; for a range use method random or asha' }); continue; }
     if (s.method === 'asha' && segments[0] === 'training' && segments[1] === 'epochs') { issues.push({ path: at, message: 'successive halving sets the epochs itself (asha.maxEpochs)' }); continue; }
+    let bad = false;
     for (const value of extremes(p)) {
       const problem = valueProblem(b.spec, segments, value);
-      if (problem) { issues.push({ path: at, message: problem }); break; }
+      if (problem) { issues.push({ path: at, message: problem }); bad = true; break; }
+    }
+    // a continuous range draws fractions: on a whole-number field both ends pass, the draws would not
+    if (!bad && ('uniform' in p || 'log_uniform' in p)) {
+      const [lo, hi] = 'uniform' in p ? p.uniform : p.log_uniform;
+      const inside = lo + (hi - lo) * 0.37;
+      if (valueProblem(b.spec, segments, inside)) issues.push({ path: at, message: `a draw such as ${inside} does not give a valid run spec: for a whole-number field use int_uniform` });
     }
   }
 
@@ -105,6 +123,7 @@ export function validateSweep(raw: unknown, base: unknown): SweepCheck {
   if (s.method === 'grid') {
     const size = gridSize(s.parameters);
     if (trials !== undefined && trials > size) issues.push({ path: 'trials', message: `${trials} trials, but the grid has ${size} combinations` });
+    else if (trials === undefined && size > MAX_GRID) issues.push({ path: 'parameters', message: `the grid has ${size.toLocaleString('en')} combinations, more than ${MAX_GRID.toLocaleString('en')}: give fewer values, or trials, or use method random` });
     trials ??= size;
   } else if (trials === undefined) {
     issues.push({ path: 'trials', message: `${s.method} draws configurations: say how many (trials)` });

@@ -29,7 +29,7 @@ export function readSweep(dir: string): { sweep: SweepSpec; trials: TrialRow[]; 
   if (!start) throw new InputError(file, 'has no sweep-start record');
   const state = resumeState(records);
   const rungs = new Map<string, number>();
-  for (const r of records) if (r.type === 'rung') rungs.set((r as { trial: string }).trial, (r as { rung: number }).rung);
+  for (const r of records) if (r.type === 'rung') rungs.set(r.trial, r.epoch); // (the epochs, as the live table shows it)
   const trials = state.configs.map((params, i): TrialRow => {
     const trial = trialId(i, state.configs.length);
     const f = state.finished.get(trial);
@@ -61,6 +61,8 @@ export async function sweepInspectCommand(dir: string, json: boolean): Promise<n
   out.write(`${sweep.name}: ${sweep.method}, ${trials.length} trials (${scored.length} with a ${sweep.metric}), ${ended ? 'finished' : 'not finished (run the sweep again to resume it)'}\n\n`);
   out.write(`${tableLines(trials, sweep.metric).join('\n')}\n\n`);
   if (best) out.write(`best: ${best.trial}, ${sweep.metric} ${best.metric!.toFixed(4)}\n${Object.entries(best.params).map(([k, v]) => `  ${k} = ${stringifyJson(v)}`).join('\n')}\n  ${best.runDir ?? ''}\n\n`);
+  // (with a handful of trials a parameter that does nothing still gets a large share by chance)
+  if (importance.used < 12) out.write(`note: ${importance.used} trials are too few to tell how much each parameter matters; the shares below are mostly chance\n`);
   out.write(`parameter importance (from ${importance.used} trials${asha ? `, by their ${sweep.metric} at the first rung (${sweep.asha!.minEpochs} epoch(s)), where all had the same budget` : ''}):\n`);
   for (const p of importance.parameters) {
     out.write(`  ${p.path.padEnd(36)} variance explained ${(p.varianceExplainedAdjusted * 100).toFixed(0).padStart(3)}% (${(p.varianceExplained * 100).toFixed(0)}% before the chance share)${p.spearman !== null ? `   rank correlation ${p.spearman >= 0 ? '+' : ''}${p.spearman.toFixed(2)}${p.direction ? `, ${p.direction}` : ''}` : ''}\n`);

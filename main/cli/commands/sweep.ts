@@ -30,14 +30,14 @@ export async function sweepCommand(path: string, opts: { out: string; backend: B
   if (opts.queue !== undefined) {
     const url = checkQueueUrl(opts.queue);
     try {
-      pool = await QueueRunner.connect({ url, runsDir, baseDir: loaded.baseDir, sweep: sweep.name, size: sweep.concurrency });
+      pool = await QueueRunner.connect({ url, runsDir, baseDir: loaded.baseDir, sweep: sweep.name, size: sweep.concurrency ?? sweep.trials });
     } catch (e) {
       throw new InputError('--queue', `cannot reach ${url} (${(e as Error).message})`);
     }
   } else {
     pool = new TrialPool({ workers, spawn: forkEngine, runsDir, baseDir: loaded.baseDir, backend: opts.backend });
   }
-  process.stderr.write(`${resuming ? 'resuming' : 'sweep'} ${sweep.name}: ${sweep.method}, ${sweep.trials} trials, ${sweep.metric} (${sweep.goal}), ${opts.queue !== undefined ? `up to ${sweep.concurrency} at once through ${opts.queue}` : `${workers} engine(s)`}, in ${dir}\n`);
+  process.stderr.write(`${resuming ? 'resuming' : 'sweep'} ${sweep.name}: ${sweep.method}, ${sweep.trials} trials, ${sweep.metric} (${sweep.goal}), ${opts.queue !== undefined ? `up to ${sweep.concurrency ?? sweep.trials} at once through ${opts.queue}` : `${Math.min(workers, sweep.concurrency ?? workers)} trial(s) at once on ${workers} engine(s)`}, in ${dir}\n`);
   const table = new SweepTable(sweep.metric);
   const abort = new AbortController();
   let interrupts = 0;

@@ -126,7 +126,17 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   const attempts = state?.attempts ?? new Map<string, number>();
   async function runTrial(row: TrialRow) {
     const name = `${sweep.name}-${row.trial}`;
-    const spec = applyConfig(base, row.params, name) as { training?: Record<string, unknown> };
+    let spec: { training?: Record<string, unknown> };
+    try {
+      spec = applyConfig(base, row.params, name) as { training?: Record<string, unknown> };
+    } catch (e) {
+      // values valid one by one, not together: this trial fails, the sweep goes on
+      row.status = 'failed';
+      row.reason = (e as Error).message;
+      append({ type: 'trial-finished', trial: row.trial, status: 'failed', metric: null, epochs: 0, runDir: null, reason: row.reason });
+      update();
+      return;
+    }
     // successive halving owns the trial's budget: it runs to the last rung unless stopped at one
     if (asha) spec.training = { ...spec.training, epochs: sweep.asha!.maxEpochs };
     const attempt = (attempts.get(row.trial) ?? 0) + 1;
@@ -134,6 +144,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     row.status = 'running';
     update();
     let stoppedByAsha = false;
+    let haltedBecause = '';
     const handle: TrialHandle = pool.run(spec, (e, runDir) => {
       opts.onTrialEvent?.(basename(runDir), e);
       if (e.type === 'run-start') {
@@ -150,11 +161,12 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
             row.rung = row.epochs;
             // (a rerun trial is given the decision made the first time, and nothing new is recorded)
             if (asha.records().length > recorded) append({ type: 'rung', trial: row.trial, rung: r.rung, epoch: row.epochs, metric: m !== null && Number.isFinite(m) ? m : null });
-            if (r.decision === 'continue') append({ type: 'promoted', trial: row.trial, rung: r.rung });
+            if (r.decision === 'continue' && asha.records().length > recorded) append({ type: 'promoted', trial: row.trial, rung: r.rung });
           }
           if (r.decision === 'stop') {
             stoppedByAsha = true;
-            append({ type: 'stopped', trial: row.trial, rung: r.rung ?? null, epoch: row.epochs, reason: m === null || !Number.isFinite(m) ? `its ${sweep.metric} is not a finite number` : `not in the top 1/${sweep.asha!.reductionFactor} at the rung of ${row.epochs} epoch(s)` });
+            haltedBecause = m === null || !Number.isFinite(m) ? `successive halving: its ${sweep.metric} is not a finite number` : `successive halving: not in the top 1/${sweep.asha!.reductionFactor} at the rung of ${row.epochs} epoch(s)`;
+            append({ type: 'stopped', trial: row.trial, rung: r.rung ?? null, epoch: row.epochs, reason: haltedBecause });
             handle.stop();
           }
         }
@@ -171,13 +183,13 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
       return;
     }
     row.status = out.status === 'completed' || out.status === 'stopped' || out.status === 'early-stopped' || out.status === 'diverged' ? out.status : 'failed';
-    row.reason = out.reason;
+    row.reason = stoppedByAsha ? haltedBecause : out.reason;
     row.runDir = out.runDir;
     append({ type: 'trial-finished', trial: row.trial, status: row.status, metric: row.metric, epochs: row.epochs, runDir: out.runDir ? relative(dir, out.runDir) : null, ...(out.reason ? { reason: out.reason } : {}) });
     update();
   }
 
-  const lanes = Math.max(1, Math.min(sweep.concurrency, pool.size));
+  const lanes = Math.max(1, Math.min(sweep.concurrency ?? pool.size, pool.size));
   await Promise.all(Array.from({ length: lanes }, async () => {
     for (let row = queue.shift(); row && !interrupted; row = queue.shift()) await runTrial(row);
   }));

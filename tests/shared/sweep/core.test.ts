@@ -175,3 +175,22 @@ describe('parameter importance', () => {
     expect(ranks([3, 1, 3, 2])).toEqual([3.5, 1, 3.5, 2]);
   });
 });
+
+describe('what the review found', () => {
+  it('a uniform range on a whole-number field is refused (both ends pass, the draws would not)', () => {
+    expect(firstIssue({ ...issueExample, parameters: { 'model.layers[1].units': { uniform: [4, 8] } } })).toMatch(/for a whole-number field use int_uniform/);
+  });
+
+  it('a misspelled field is an unknown field, not a missing section', () => {
+    expect(firstIssue({ ...issueExample, parameters: { 'training.optimiser.learningRate': { values: [0.1] } } })).toMatch(/no such field in the run spec/);
+  });
+
+  it('a huge grid is refused without trials, and never built: the first combinations are computed one by one', () => {
+    const many = { a: { values: Array.from({ length: 1000 }, (_, i) => i) }, b: { values: Array.from({ length: 100 }, (_, i) => i) } };
+    expect(firstIssue({ ...issueExample, method: 'grid', trials: undefined, asha: undefined, parameters: { 'model.layers[1].units': many.a.values.length ? { values: many.a.values.map((v) => v + 1) } : many.a, seed: { values: many.b.values } } })).toMatch(/the grid has 100,000 combinations/);
+    const first = sampleConfigs({ method: 'grid', seed: 1, trials: 3, parameters: many });
+    expect(first).toEqual([{ a: 0, b: 0 }, { a: 0, b: 1 }, { a: 0, b: 2 }]);
+    const drawn = sampleConfigs({ method: 'random', seed: 1, trials: 5, parameters: { ...many, c: { values: Array.from({ length: 1000 }, (_, i) => i) } } });
+    expect(drawn).toHaveLength(5);
+  });
+});

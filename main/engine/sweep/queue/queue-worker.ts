@@ -76,7 +76,9 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<Runnin
     try {
       const end = await trainer.run({ runId: d.data.trial });
       if (shuttingDown && end.status === 'stopped') {
-        // stopped because this worker is going away, not because the sweep asked: another worker takes it
+        // stopped because this worker is going away, not because the sweep asked: another worker
+        // takes it, and this attempt's run-end must not reach the coordinator as the trial's end
+        batch = batch.filter((e) => e.type !== 'run-end');
         await flush();
         throw new Error(`${me} shut down mid-trial`);
       }
