@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { validateSweep, type SweepSpec } from '../shared/sweep/validate.ts';
 import { AshaScheduler } from '../shared/sweep/asha.ts';
-import { mulberry32 } from '../shared/sweep/random.ts';
+import { mulberry32 } from '../shared/random.ts';
 import type { RunEvent } from '../shared/events.ts';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);

@@ -1,17 +1,10 @@
 // Seeded randomness. Everything random that the engine decides (splits, shuffling, synthetic
 // data, augmentation) draws from these generators, so a seed repeats a run.
 
-/** mulberry32: small, fast, good enough for shuffling and noise. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../shared/random.ts';
+
+/** mulberry32 (shared/random.ts). */
+export const rng = mulberry32;
 
 /** Standard normal deviates by Box-Muller. */
 export function normal(rand: () => number): () => number {

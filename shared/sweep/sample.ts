@@ -3,7 +3,7 @@
 // generator; when every parameter is a list and the trials fit in the grid, they draw without
 // replacement (a shuffled grid), so no configuration is trained twice.
 import type { SweepParameter, SweepSpec } from './sweep-spec.ts';
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../random.ts';
 
 export type Config = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AshaScheduler, ashaKeep, ashaRungs, type AshaBudget } from '../../../shared/sweep/asha.ts';
-import { mulberry32 } from '../../../shared/sweep/random.ts';
+import { mulberry32 } from '../../../shared/random.ts';
 
 const budget: AshaBudget = { minEpochs: 1, maxEpochs: 9, reductionFactor: 3 };
 

@@ -8,7 +8,7 @@ import { applyConfig, validateSweep } from '../../../shared/sweep/validate.ts';
 import { gridSize, sampleConfigs, valueLabel } from '../../../shared/sweep/sample.ts';
 import { intactLength, parseSweepLog, resumeState } from '../../../shared/sweep/log.ts';
 import { parameterImportance, ranks } from '../../../shared/sweep/importance.ts';
-import { mulberry32 } from '../../../shared/sweep/random.ts';
+import { mulberry32 } from '../../../shared/random.ts';
 import { sweepJsonSchema } from '../../../shared/sweep/sweep-spec.ts';
 
 const digits = JSON.parse(readFileSync(join(__dirname, '../../../assets/specs/digits-mlp.json'), 'utf8'));

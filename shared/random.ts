@@ -1,5 +1,5 @@
-// mulberry32, as the engine's seed.ts: small, fast, repeatable. shared/ cannot import the
-// engine, and a sweep's draws must be the same wherever they are made (CLI, app).
+// mulberry32: small, fast, good enough for shuffling and noise. Here in shared/ so the engine's
+// seeded randomness and a sweep's draws (made in the CLI or the app) are one generator.
 export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
