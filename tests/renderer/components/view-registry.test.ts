@@ -13,7 +13,7 @@ describe('view registry', () => {
 
   it('tabs: core views, then the instruments\' own views in registry order, then the model; ids unique', () => {
     const own = INSTRUMENT_VIEWS.flatMap((v) => v.views ?? []).map((v) => v.id);
-    expect(TABS.map((t) => t.id)).toEqual(['library', 'compare', 'new', 'overview', 'layers', ...own, 'model']);
+    expect(TABS.map((t) => t.id)).toEqual(['library', 'compare', 'new', 'sweeps', 'overview', 'layers', ...own, 'model']);
     expect(new Set(TABS.map((t) => t.id)).size).toBe(TABS.length);
   });
 
