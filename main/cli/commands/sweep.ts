@@ -1,13 +1,12 @@
 // `trainscope sweep <sweep.json>`: trains a sweep's trials on a pool of local engine processes,
 // shows them as a live table, and prints the best trial and the sweep's folder (or, with --json,
 // one object). The folder is <out>/<sweep name>: started again, an unfinished sweep resumes there.
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendChoice } from '../../engine/backends/select.ts';
 import { InputError } from '../../engine/errors.ts';
 import { loadSweepFile, presetSweep } from '../../engine/sweep/sweep-file.ts';
 import { runSweep, TRIALS_DIR, type SweepResult } from '../../engine/sweep/run-sweep.ts';
-import { TrialPool } from '../../engine/sweep/trial-pool.ts';
+import { defaultWorkers, TrialPool } from '../../engine/sweep/trial-pool.ts';
 import type { TrialRunner } from '../../engine/sweep/trial-runner.ts';
 import { QueueRunner } from '../../engine/sweep/queue/queue-runner.ts';
 import { checkQueueUrl } from './worker.ts';
@@ -15,9 +14,6 @@ import { forkEngine } from '../../server/fork-engine.ts';
 import { sweepFolder } from '../../engine/sweep/sweep-folder.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { SweepTable } from './sweep-table.ts';
-
-/** One engine per core but one (the coordinator and the statistics workers need some CPU), at least one. */
-export const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
 
 export async function sweepCommand(path: string, opts: { out: string; backend: BackendChoice; workers?: number; queue?: string; preset?: string; json: boolean }): Promise<number> {
   // with --preset the file is a run spec, and the sweep one of the course's comparisons of it

@@ -3,7 +3,6 @@
 // renderer as it changes, and each trial's events sent as an ordinary run's, so every trial is a
 // run in the library. The sweep folder is <runs>/<sweep name>, as with the CLI; starting the same
 // sweep again resumes it there.
-import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import type { HostMessage, SweepCommand } from '../../../shared/host.ts';
 import type { RunEvent } from '../../../shared/events.ts';
@@ -13,7 +12,7 @@ import type { BackendChoice } from '../backends/select.ts';
 import type { EngineProcess } from '../process/supervisor.ts';
 import { runSweep, TRIALS_DIR, type TrialRow } from './run-sweep.ts';
 import { sweepFolder } from './sweep-folder.ts';
-import { TrialPool } from './trial-pool.ts';
+import { defaultWorkers, TrialPool } from './trial-pool.ts';
 
 const SEND_EVERY_MS = 200;
 
@@ -86,7 +85,7 @@ export class SweepService {
   private async run(sweep: SweepSpec, base: unknown, dir: string) {
     const abort = new AbortController();
     this.abort = abort;
-    const workers = this.opts.workers ?? Math.max(1, availableParallelism() - 1);
+    const workers = this.opts.workers ?? defaultWorkers();
     const pool = new TrialPool({ workers, spawn: this.opts.spawn, runsDir: join(dir, TRIALS_DIR), baseDir: this.opts.baseDir, backend: this.opts.backend, dataDirs: this.opts.dataDirs, hangAfterMs: this.opts.hangAfterMs });
     const view: SweepView = {
       id: basename(dir), name: sweep.name, method: sweep.method, metric: sweep.metric, goal: sweep.goal, parameters: sweep.parameters,

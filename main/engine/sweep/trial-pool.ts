@@ -3,6 +3,7 @@
 // hangs still ends with a run-end in its folder, and the slot starts a fresh engine for the next
 // trial. Engines stay up between trials: the backend and the data load once a process, not once
 // a trial. The host says how a process is spawned (a Node fork for the CLI).
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../../shared/events.ts';
 import type { HostMessage } from '../../../shared/host.ts';
@@ -22,6 +23,9 @@ export interface TrialPoolOptions {
   /** an engine silent this long is declared hung (the supervisor's default is a minute) */
   hangAfterMs?: number;
 }
+
+/** One engine per core but one (the coordinator and the statistics workers need some CPU), at least one. */
+export const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
 
 interface Slot { supervisor: EngineSupervisor; busy: boolean }
 
