@@ -15,6 +15,12 @@ import { toolCommand, toolFlags } from './commands/tool.ts';
 import { ENGINE_TOOLS, engineTool } from '../engine/tools/registry.ts';
 import { specJsonSchema } from '../../shared/spec.ts';
 
+// A reader that stops early (`trainscope sweep-inspect dir | head`) closes the pipe: that ends
+// the output, and is not an error to print a stack for.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
+}
+
 const BACKENDS = 'auto|node-gpu|node|wasm|cpu';
 const toolUsage = ENGINE_TOOLS.map((t) => {
   const flags = toolFlags(t).map((f) => ` [--${f} N]`).join('');

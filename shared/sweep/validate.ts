@@ -80,6 +80,13 @@ function valueProblem(base: RunSpec, segments: PathSegment[], value: unknown): s
   return `${show(value)} does not give a valid run spec (${i.path}: ${i.message})`;
 }
 
+/** What a run spec lacks to report the sweep's metric, or null. */
+function metricProblem(metric: string, spec: RunSpec): 'validation' | 'accuracy' | null {
+  if (metric.startsWith('val_') && spec.data.validation === 0) return 'validation';
+  if (metric.endsWith('accuracy') && !spec.training.metrics.includes('accuracy')) return 'accuracy';
+  return null;
+}
+
 export function validateSweep(raw: unknown, base: unknown): SweepCheck {
   const r = sweepSpecSchema.safeParse(raw);
   if (!r.success) return { ok: false, issues: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
@@ -89,8 +96,9 @@ export function validateSweep(raw: unknown, base: unknown): SweepCheck {
   if (!b.ok) return { ok: false, issues: b.issues.map((i) => ({ path: `base: ${i.path}`, message: i.message })) };
   const goal = s.goal ?? (s.metric.endsWith('loss') ? 'minimize' : 'maximize');
   if (!Object.keys(s.parameters).length) issues.push({ path: 'parameters', message: 'name at least one parameter to vary' });
-  if (s.metric.startsWith('val_') && b.spec.data.validation === 0) issues.push({ path: 'metric', message: `${s.metric} needs a validation split, and the base spec has none (data.validation is 0): use a train_ metric or hold out a fraction` });
-  if (s.metric.endsWith('accuracy') && !b.spec.training.metrics.includes('accuracy')) issues.push({ path: 'metric', message: `${s.metric}: the base spec does not measure accuracy (training.metrics)` });
+  const baseProblem = metricProblem(s.metric, b.spec);
+  if (baseProblem === 'validation') issues.push({ path: 'metric', message: `${s.metric} needs a validation split, and the base spec has none (data.validation is 0): use a train_ metric or hold out a fraction` });
+  if (baseProblem === 'accuracy') issues.push({ path: 'metric', message: `${s.metric}: the base spec does not measure accuracy (training.metrics)` });
 
   for (const [path, p] of Object.entries(s.parameters)) {
     const at = `parameters.${path}`;
@@ -110,6 +118,14 @@ export function validateSweep(raw: unknown, base: unknown): SweepCheck {
     for (const value of extremes(p)) {
       const problem = valueProblem(b.spec, segments, value);
       if (problem) { issues.push({ path: at, message: problem }); bad = true; break; }
+      // a value that takes away what the metric is measured on (data.validation 0 under val_loss)
+      const lost = !baseProblem && metricProblem(s.metric, setAtPath(b.spec, segments, value));
+      if (lost) {
+        const what = lost === 'validation' ? 'leaves no validation split (data.validation 0)' : 'stops measuring accuracy (training.metrics)';
+        issues.push({ path: at, message: `${show(value)} ${what}, and the sweep's metric is ${s.metric}` });
+        bad = true;
+        break;
+      }
     }
     // a continuous range draws fractions: on a whole-number field both ends pass, the draws would not
     if (!bad && ('uniform' in p || 'log_uniform' in p)) {

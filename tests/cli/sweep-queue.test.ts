@@ -67,14 +67,18 @@ describe.skipIf(skip)('trainscope sweep --queue', () => {
     }));
     // a short lock: a dead worker's trial goes back to the queue after ~3 s, not 30
     const env = { ...process.env, TRAINSCOPE_QUEUE_LOCK_MS: '3000' };
-    const a = startWorker(env);
-    const b = startWorker(env);
     const out = tmp();
     const sweep = spawn(process.execPath, [BIN, 'sweep', join(d, 'specs', 'sweep.json'), '--out', out, '--queue', url, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env });
     children.push(sweep);
     let stdout = '', stderr = '';
     sweep.stdout!.on('data', (x) => { stdout += x; });
     sweep.stderr!.on('data', (x) => { stderr += x; });
+    // no worker yet: the trials wait in the queue, and say so (not "running")
+    await expect.poll(() => /queued/.test(stderr), { timeout: 60_000, interval: 200 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(stderr).not.toMatch(/running/);
+    const a = startWorker(env);
+    const b = startWorker(env);
     // kill worker a once it trains a trial and that trial has streamed a few epochs
     await expect.poll(() => /training on/.test(a.log()) && /running/.test(stderr), { timeout: 60_000, interval: 200 }).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));

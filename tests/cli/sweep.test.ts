@@ -136,4 +136,16 @@ describe('trainscope sweep', () => {
     expect(r.err).toMatch(field);
     expect(existsSync(join(out, 'bad'))).toBe(false);
   }, 60_000);
+
+  it('refuses data that does not load in one line before any trial starts, not once per trial', () => {
+    const file = sweepFiles({ name: 'nodata', method: 'grid', parameters: { seed: { values: [1, 2] } } });
+    writeFileSync(join(file, '..', 'base.json'), JSON.stringify({ ...base, data: { train: { type: 'csv', path: 'rows.csv', label: 'y' }, validation: 0.2 } }));
+    writeFileSync(join(file, '..', 'rows.csv'), 'a,b,y\n1,2,0\n1,x\n');
+    const out = tmp();
+    const r = cli('sweep', file, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/rows\.csv: line 3: 2 columns, header has 3/);
+    expect(existsSync(join(out, 'nodata'))).toBe(false);
+  }, 60_000);
 });

@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import type { BackendChoice } from '../../engine/backends/select.ts';
 import { InputError } from '../../engine/errors.ts';
-import { loadSweepFile, presetSweep } from '../../engine/sweep/sweep-file.ts';
+import { loadSweepFile, preflightData, presetSweep } from '../../engine/sweep/sweep-file.ts';
 import { runSweep, TRIALS_DIR, type SweepResult } from '../../engine/sweep/run-sweep.ts';
 import { defaultWorkers, TrialPool } from '../../engine/sweep/trial-pool.ts';
 import type { TrialRunner } from '../../engine/sweep/trial-runner.ts';
@@ -31,6 +31,7 @@ export async function sweepCommand(path: string, opts: { out: string; backend: B
       throw new InputError('--queue', `cannot reach ${url} (${(e as Error).message})`);
     }
   } else {
+    preflightData(loaded, path);
     pool = new TrialPool({ workers, spawn: forkEngine, runsDir, baseDir: loaded.baseDir, backend: opts.backend });
   }
   process.stderr.write(`${resuming ? 'resuming' : 'sweep'} ${sweep.name}: ${sweep.method}, ${sweep.trials} trials, ${sweep.metric} (${sweep.goal}), ${opts.queue !== undefined ? `up to ${sweep.concurrency ?? sweep.trials} at once through ${opts.queue}` : `${Math.min(workers, sweep.concurrency ?? workers)} trial(s) at once on ${workers} engine(s)`}, in ${dir}\n`);

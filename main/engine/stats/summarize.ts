@@ -7,10 +7,33 @@ export interface Moments { n: number; nan: number; inf: number; zeros: number; s
 
 /** One pass: count, NaN/Inf, zeros, sum, sum of squares, range of the finite values. */
 export function moments(a: ArrayLike<number>, start: number, end: number): Moments {
+  const m = finiteMoments(a, start, end);
+  // a NaN or an infinity anywhere makes the sums non-finite (finite float32 values cannot
+  // overflow a double's sum of squares): only then count them, and leave them out, in a second pass
+  return Number.isFinite(m.sum) && Number.isFinite(m.sumSq) ? m : momentsSkippingNonFinite(a, start, end);
+}
+
+// Hot loop (up to millions of values per collection), kept branch-light and in its own small
+// function: V8 optimised it 2x worse when it shared a body with the histogram, and 3x worse with
+// the non-finite test inside (5.0 against 1.5 ms for 235k values, measured).
+function finiteMoments(a: ArrayLike<number>, start: number, end: number): Moments {
+  let zeros = 0, sum = 0, sumSq = 0, min = Infinity, max = -Infinity;
+  for (let i = start; i < end; i++) {
+    const v = a[i];
+    sum += v;
+    sumSq += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v === 0) zeros++;
+  }
+  const n = end - start;
+  return n ? { n, nan: 0, inf: 0, zeros, sum, sumSq, min, max } : { n, nan: 0, inf: 0, zeros, sum, sumSq, min: 0, max: 0 };
+}
+
+/** The same moments with NaN and +-Infinity counted and left out of the sums and the range. */
+function momentsSkippingNonFinite(a: ArrayLike<number>, start: number, end: number): Moments {
   let nonFinite = 0, nan = 0, zeros = 0;
   let sum = 0, sumSq = 0, min = Infinity, max = -Infinity;
-  // Hot loop (up to millions of values per collection): branch-light on purpose. Kept in its
-  // own small function: V8 optimised it 2x worse when it shared a body with the histogram.
   for (let i = start; i < end; i++) {
     const v = a[i];
     if (v - v !== 0) { // NaN or +-Infinity
@@ -55,18 +78,29 @@ export function histogram(a: ArrayLike<number>, start: number, end: number, lo: 
 }
 
 // The binning loop lives alone in a small function: V8 optimised it several times worse when it
-// shared a body with another loop (measured: 2.9 ms vs 0.5 ms for 235k values).
+// shared a body with another loop (measured: 2.9 ms vs 0.5 ms for 235k values). Four interleaved
+// count tables, one per lane of four consecutive values: neighbours that fall in the same bin do
+// not wait on each other's increment (2-2.5x faster than one table: 0.6 against 1.45 ms for 235k
+// values, measured). The slot past the last bin holds the values equal to hi.
 function binValues(a: ArrayLike<number>, start: number, end: number, lo: number, hi: number, bins: number): Float64Array {
-  const counts = new Float64Array(bins);
+  const stride = bins + 1;
+  const c = new Int32Array(stride * 4);
   const scale = bins / (hi - lo);
-  const last = bins - 1;
-  for (let i = start; i < end; i++) {
-    const f = (a[i] - lo) * scale;
-    if (f >= 0 && f <= bins) { // false for NaN and Inf
-      const b = f | 0;
-      counts[b > last ? last : b]++;
-    }
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    // false for NaN and Inf, which are counted apart
+    const f0 = (a[i] - lo) * scale, f1 = (a[i + 1] - lo) * scale, f2 = (a[i + 2] - lo) * scale, f3 = (a[i + 3] - lo) * scale;
+    if (f0 >= 0 && f0 <= bins) c[f0 | 0]++;
+    if (f1 >= 0 && f1 <= bins) c[stride + (f1 | 0)]++;
+    if (f2 >= 0 && f2 <= bins) c[2 * stride + (f2 | 0)]++;
+    if (f3 >= 0 && f3 <= bins) c[3 * stride + (f3 | 0)]++;
   }
+  for (; i < end; i++) {
+    const f = (a[i] - lo) * scale;
+    if (f >= 0 && f <= bins) c[f | 0]++;
+  }
+  const counts = new Float64Array(bins);
+  for (let b = 0; b <= bins; b++) counts[b < bins ? b : bins - 1] += c[b] + c[stride + b] + c[2 * stride + b] + c[3 * stride + b];
   return counts;
 }
 

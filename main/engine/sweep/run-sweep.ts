@@ -141,15 +141,17 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     if (asha) spec.training = { ...spec.training, epochs: sweep.asha!.maxEpochs };
     const attempt = (attempts.get(row.trial) ?? 0) + 1;
     attempts.set(row.trial, attempt);
-    row.status = 'running';
-    update();
+    // (it stays queued until an engine or a worker starts it: through a queue with no worker
+    // connected, that can be never)
     let stoppedByAsha = false;
     let haltedBecause = '';
     const handle: TrialHandle = pool.run(spec, (e, runDir) => {
       opts.onTrialEvent?.(basename(runDir), e);
       if (e.type === 'run-start') {
         row.runDir = runDir;
+        row.status = 'running';
         append({ type: 'trial-started', trial: row.trial, params: row.params, runDir: relative(dir, runDir), attempt });
+        update();
       } else if (e.type === 'epoch') {
         row.epochs = e.epoch + 1;
         const m = metricOf(e, sweep.metric);

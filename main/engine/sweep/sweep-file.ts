@@ -70,3 +70,20 @@ export function loadSweepFile(path: string): LoadedSweep {
   }
   return { sweep: v.sweep, file, base, baseDir };
 }
+
+/**
+ * Loads the base spec's data once, on this machine, before any trial starts: a missing or corrupt
+ * dataset is then one line, not the same failure in every trial. (Not for a queue, whose workers
+ * may find their data elsewhere.)
+ */
+export function preflightData(loaded: LoadedSweep, shownAs: string): void {
+  const v = validateSpec(loaded.base);
+  if (!v.ok) return; // validateSweep has refused it already
+  try {
+    prepareData(v.spec, loaded.baseDir);
+  } catch (e) {
+    if (e instanceof InputError) throw e; // names the data file and the field already
+    throw new InputError(`${shownAs}: base: data`, (e as Error).message);
+  }
+}
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize, sampleUnits, l2norm, l2diff } from '../../../main/engine/stats/summarize.ts';
+import { moments, summarize, sampleUnits, l2norm, l2diff } from '../../../main/engine/stats/summarize.ts';
 import { rng, normal } from '../../../main/engine/seed.ts';
 
 function brute(a: number[]) {
@@ -29,6 +29,19 @@ describe('summarize', () => {
     const counts = new Array(20).fill(0);
     for (const v of Float32Array.from(a)) if (Number.isFinite(v)) counts[Math.min(19, Math.floor((v - s.hist.lo) / w))]++;
     expect(s.hist.counts).toEqual(counts);
+  });
+
+  it('gives the same moments on the all-finite fast pass as on the pass that skips non-finite values', () => {
+    const g = normal(rng(5));
+    const a = Float32Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? 0 : g() * 2 - 0.5));
+    const fast = moments(a, 0, a.length);
+    const withNaN = Float32Array.from([...a, NaN]);
+    const skipped = moments(withNaN, 0, withNaN.length); // the NaN sends it down the careful pass
+    expect({ ...fast }).toEqual({ ...skipped, nan: 0 });
+    expect(fast.zeros).toBe(31);
+    // a lone infinity, or only non-finite values: counted, left out of the range and the sums
+    expect(moments([1, Infinity, 3], 0, 3)).toMatchObject({ n: 2, inf: 1, nan: 0, min: 1, max: 3, sum: 4 });
+    expect(moments([NaN, -Infinity], 0, 2)).toMatchObject({ n: 0, inf: 1, nan: 1, min: 0, max: 0, sum: 0 });
   });
 
   it('works on a sub-range and on constant data', () => {

@@ -80,6 +80,16 @@ describe('the sweep spec', () => {
     expect(firstIssue({ ...issueExample, metric: 'train_accuracy' }, { ...digits, training: { ...digits.training, metrics: ['mae'], checkpoint: undefined } })).toMatch(/metric: train_accuracy: the base spec does not measure accuracy/);
   });
 
+  it('refuses a parameter value that takes away what the metric is measured on', () => {
+    const plain = { ...digits, training: { ...digits.training, earlyStopping: undefined, checkpoint: undefined } };
+    const grid = { ...issueExample, method: 'grid', trials: undefined, asha: undefined };
+    expect(firstIssue({ ...grid, parameters: { 'data.validation': { values: [0.2, 0] } } }, plain))
+      .toMatch(/parameters\.data\.validation: 0 leaves no validation split \(data\.validation 0\), and the sweep's metric is val_loss/);
+    expect(firstIssue({ ...grid, metric: 'val_accuracy', parameters: { 'training.metrics': { values: [['accuracy'], ['mae']] } } }, plain))
+      .toMatch(/parameters\.training\.metrics: \["mae"\] stops measuring accuracy/);
+    expect(firstIssue({ ...grid, parameters: { 'data.validation': { values: [0.1, 0.2] } } }, plain)).toBeNull();
+  });
+
   it('applies a configuration to the base: values set, defaults filled in, the trial\'s own name', () => {
     const s = applyConfig(digits, { 'training.optimizer': { type: 'sgd' }, 'model.layers[1].units': 32 }, 'sw-t001');
     expect(s.name).toBe('sw-t001');
