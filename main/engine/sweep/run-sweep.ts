@@ -14,6 +14,7 @@ import { stringifyJson } from '../../../shared/json-number.ts';
 import { makeDirs } from '../run/run-folder.ts';
 import { OutputError } from '../errors.ts';
 import type { TrialHandle, TrialRunner } from './trial-runner.ts';
+import { lockSweepFolder } from './sweep-lock.ts';
 
 export const SWEEP_LOG = 'sweep.jsonl';
 /** where the trials' run folders go inside the sweep's folder */
@@ -71,12 +72,22 @@ export function trialId(index: number, count: number): string {
 }
 
 export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
-  const { dir, sweep, pool } = opts;
+  const { dir } = opts;
   try {
     makeDirs(join(dir, TRIALS_DIR));
   } catch (e) {
     throw new OutputError(dir, e);
   }
+  const unlock = lockSweepFolder(dir);
+  try {
+    return await runLocked(opts);
+  } finally {
+    unlock();
+  }
+}
+
+async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
+  const { dir, sweep, pool } = opts;
   const logFile = join(dir, SWEEP_LOG);
   const append = (r: SweepRecordBody) => {
     try {
