@@ -194,7 +194,7 @@ export function exactDuplicates(splits: SplitData[], opts: ExactDuplicateOptions
 // ---------------------------------------------------------------------------------------------
 
 export interface LeakingFeatureOptions {
-  /** held-out accuracy from one feature alone at or above which it is reported (default 0.98) */
+  /** left-one-out accuracy from one feature alone at or above which it is reported (default 0.98) */
   minAccuracy?: number;
   /** a feature with at most this many distinct values is binned by value, else by quantiles (default 32) */
   maxUnique?: number;
@@ -204,7 +204,7 @@ export interface LeakingFeatureOptions {
 
 export interface LeakingFeature {
   feature: number;
-  /** held-out accuracy of predicting the majority label of the feature's value bin */
+  /** left-one-out accuracy of predicting the majority label of the feature's value bin */
   accuracy: number;
   /** accuracy of always predicting the most common class */
   baseRate: number;
@@ -247,9 +247,9 @@ function binFeature(d: SplitData, feature: number, maxUnique: number, bins: numb
  * follows the class, a column computed from the target). Per feature, the accuracy of predicting
  * the majority label of the sample's value bin, against the majority-class base rate.
  *
- * The accuracy is held out (two folds, even and odd rows: each fold's bins are labelled by the
- * other fold), so a feature with many small bins does not fit the labels by chance; a bin the
- * other fold never saw predicts the majority class. A feature is reported when that accuracy is
+ * The accuracy is left-one-out (each sample is predicted by its bin's majority among the other
+ * samples), so a feature with many small bins does not fit the labels by chance: a sample alone
+ * in its bin is predicted as the majority class. A feature is reported when that accuracy is
  * at least `minAccuracy` and it removes at least half the base rate's errors (on a 99%-majority
  * split, every feature reaches 98%). Sorted by accuracy, best first. Regression data (no labels)
  * yields none.
@@ -272,21 +272,29 @@ export function leakingFeatures(d: SplitData, classes: number, opts: LeakingFeat
   const found: LeakingFeature[] = [];
   for (let f = 0; f < d.size; f++) {
     const { bin, count } = binFeature(d, f, maxUnique, bins);
-    // label counts per (fold, bin, class)
-    const tally = new Uint32Array(2 * count * classes);
-    for (let i = 0; i < d.n; i++) if (y[i] >= 0) tally[((i & 1) * count + bin[i]) * classes + y[i]]++;
-    // each fold's majority label per bin, from the other fold's counts
-    const predict = new Int32Array(2 * count);
-    for (let fold = 0; fold < 2; fold++) {
-      for (let b = 0; b < count; b++) {
-        const at = ((1 - fold) * count + b) * classes;
-        let best = -1, bestCount = 0;
-        for (let c = 0; c < classes; c++) if (tally[at + c] > bestCount) { bestCount = tally[at + c]; best = c; }
-        predict[fold * count + b] = best === -1 ? majority : best;
+    const tally = new Uint32Array(count * classes); // label counts per (bin, class)
+    for (let i = 0; i < d.n; i++) if (y[i] >= 0) tally[bin[i] * classes + y[i]]++;
+    // per bin: the majority class c1 (lowest index on ties) with its count m1, and the best count m2
+    // among the other classes, at c2
+    const c1 = new Int32Array(count), m1 = new Uint32Array(count), c2 = new Int32Array(count).fill(classes), m2 = new Uint32Array(count);
+    for (let b = 0; b < count; b++) {
+      const at = b * classes;
+      for (let c = 0; c < classes; c++) {
+        const t = tally[at + c];
+        if (t > m1[b] || c === 0) { if (c > 0) { m2[b] = m1[b]; c2[b] = c1[b]; } m1[b] = t; c1[b] = c; }
+        else if (t > m2[b] || c2[b] === classes) { m2[b] = t; c2[b] = c; }
       }
     }
+    // leave-one-out: sample i is predicted by its bin's majority without itself (an empty bin
+    // predicts the majority class); only the bin's majority class can still be predicted right
     let right = 0;
-    for (let i = 0; i < d.n; i++) if (predict[(i & 1) * count + bin[i]] === y[i]) right++;
+    for (let i = 0; i < d.n; i++) {
+      const b = bin[i], c = y[i];
+      if (c !== c1[b]) continue;
+      const own = m1[b] - 1;
+      if (own === 0 && m2[b] === 0) { if (c === majority) right++; }
+      else if (own > m2[b] || (own === m2[b] && c < c2[b])) right++;
+    }
     const accuracy = right / d.n;
     if (accuracy >= minAccuracy && 1 - accuracy <= (1 - baseRate) / 2) found.push({ feature: f, accuracy, baseRate });
   }
