@@ -41,9 +41,9 @@ export interface ExactDuplicates {
 // derived from one another. Words are canonicalised first (-0 -> +0, every NaN -> one NaN), so
 // samples that are equal value by value hash alike; `sameWords` compares the same canonical words.
 //
-// Measured (Node 22, one core of the shared 2-core machine, after 13:20): 70,000 x 784 random
-// float32 samples (Fashion-MNIST's size, 219 MB) hash in ~0.45 s, and exactDuplicates on them as
-// a 60,000 + 10,000 train/test split with 700 planted copies takes ~0.55 s in all.
+// Measured once (bench/data-audit.ts, Node 20, one core of a shared 2-core machine): 60,000 +
+// 10,000 samples x 784 random float32 values (Fashion-MNIST's size, 219 MB) with 700 planted
+// copies: exactDuplicates takes 0.37 s in all, nearly all of it hashing.
 // ---------------------------------------------------------------------------------------------
 
 const NAN_WORD = 0x7fc00000;
