@@ -170,6 +170,18 @@ describe('leakingFeatures', () => {
     expect(found).toContain(1); // the recoded label still is one
   });
 
+  it('reports a column whose missing values give the class away', () => {
+    const n = 400, g = gaussian(13);
+    const labels = Float32Array.from({ length: n }, (_, i) => (i * 7) % 2);
+    // column 0: measured only for class 0 (NaN for class 1); column 1: NaN at random, whatever the class
+    const x = Float32Array.from({ length: n * 2 }, (_, k) => {
+      const i = k >> 1;
+      if (k % 2 === 0) return labels[i] === 1 ? NaN : g();
+      return g() > 1 ? NaN : g();
+    });
+    expect(leakingFeatures({ name: 'train', x, n, size: 2, labels }, 2)).toEqual([{ feature: 0, accuracy: 1, baseRate: 0.5 }]);
+  });
+
   it('finds nothing without labels', () => {
     expect(leakingFeatures({ ...table(() => 0), labels: null }, 3)).toEqual([]);
   });
