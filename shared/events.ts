@@ -52,6 +52,23 @@ export interface DataInfo {
   inputStats: { mean: number; std: number; min: number; max: number };
   /** training samples per class (classification) */
   classCounts: number[] | null;
+  /** the data checks made before training (main/engine/data/audit-splits.ts); absent in older runs */
+  audit?: DataAudit;
+}
+
+/** What the data checks found in the splits, before any training. */
+export interface DataAudit {
+  /** samples of each held-out split identical to some training sample */
+  validationInTrain: number;
+  testInTrain: number;
+  /** training samples that repeat an earlier one */
+  duplicateTrain: number;
+  /** groups of identical inputs that carry different labels */
+  conflictingLabels: number;
+  /** tabular data: single features whose value alone predicts the label (leave-one-out accuracy against the majority-class base rate) */
+  leaks: { feature: number; accuracy: number; baseRate: number }[];
+  /** time the checks took */
+  ms: number;
 }
 
 export type Metrics = Record<string, number>;

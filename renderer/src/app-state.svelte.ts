@@ -11,7 +11,7 @@ import type { SweepView } from '../../shared/sweep/view.ts';
 import type { SweepDraft } from './views/sweeps/sweep-definition.ts';
 import type { RunSpec } from '../../shared/spec.ts';
 import { adoptedSpec } from './diagnosis/verdict.ts';
-import { RunData } from './lib/run-data.ts';
+import { RunData, type BrowsableSplit } from './lib/run-data.ts';
 import { RunLibrary } from './store/library.ts';
 import type { NewRunDraft, RunRecord, VariantOf } from './store/db.ts';
 import { isTab } from './views/tabs.ts';
@@ -245,6 +245,14 @@ export class AppState implements ViewApp {
     } catch (e) {
       this.error = `${name}: ${(e as Error).message}`;
     }
+  }
+
+  /** A tool's per-sample predictions (the data audit's training samples) into the open run, shown in the Misclassified view. */
+  browse(b: BrowsableSplit) {
+    if (!this.current) return;
+    this.current.addBrowsable(b);
+    this.bump();
+    this.tab = 'predictions';
   }
 
   private bump() {

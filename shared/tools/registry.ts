@@ -6,8 +6,9 @@ import { overfitTool } from './overfit/definition.ts';
 import { gradcheckTool } from './gradcheck/definition.ts';
 import { initExplorerTool } from './init-explorer/definition.ts';
 import { lrFindTool } from './lr-find/definition.ts';
+import { auditTool } from './audit/definition.ts';
 
-export const TOOLS = [overfitTool, gradcheckTool, initExplorerTool, lrFindTool] as const;
+export const TOOLS = [overfitTool, gradcheckTool, initExplorerTool, lrFindTool, auditTool] as const;
 
 export type ToolId = (typeof TOOLS)[number]['id'];
 export const TOOL_IDS = TOOLS.map((t) => t.id) as [ToolId, ...ToolId[]];

@@ -15,6 +15,8 @@ export interface Dataset {
   range: [number, number] | null;
   /** a short description for the run record, e.g. the file name */
   source: string;
+  /** each sample's row in its source (0-based: a CSV's data rows, an IDX file's records), where it was drawn from one: the data audit names samples by it */
+  rows?: Int32Array;
 }
 
 export function sampleSize(shape: number[]): number {
@@ -36,7 +38,7 @@ export function subset(d: Dataset, rows: ArrayLike<number>): Dataset {
     x.set(d.x.subarray(r * size, (r + 1) * size), i * size);
     y[i] = d.y[r];
   }
-  return { ...d, x, y, n: rows.length };
+  return { ...d, x, y, n: rows.length, rows: Int32Array.from(rows, (r) => d.rows?.[r] ?? r) };
 }
 
 /** Copies rows idx[from..from+count) of d into out (inputs) and labels. */
@@ -47,4 +49,15 @@ export function gatherRows(d: Dataset, idx: ArrayLike<number>, from: number, cou
     out.set(d.x.subarray(r * size, (r + 1) * size), i * size);
     labels[i] = d.y[r];
   }
+}
+
+/** The split's inputs for display: bytes over their range for images, floats for tabular data. */
+export function samplesPayload(d: Dataset): { encoding: 'u8' | 'f32'; lo: number; hi: number; bytes: Uint8Array } {
+  if (!isImageShape(d.shape)) return { encoding: 'f32', lo: 0, hi: 0, bytes: new Uint8Array(d.x.buffer.slice(d.x.byteOffset, d.x.byteOffset + d.x.byteLength)) };
+  let lo = Infinity, hi = -Infinity;
+  for (const v of d.x) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  const bytes = new Uint8Array(d.x.length);
+  for (let i = 0; i < d.x.length; i++) bytes[i] = Math.round((d.x[i] - lo) * scale);
+  return { encoding: 'u8', lo, hi, bytes };
 }

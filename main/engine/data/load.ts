@@ -122,6 +122,7 @@ export function prepareData(spec: RunSpec, baseDir: string, search?: DataSearchO
   const total = picked?.total ?? all.n;
   if (total < 2) throw new InputError('data.train', `holds ${total} sample(s)`);
   let pool = pick(total);
+  if (picked) all.rows = Int32Array.from(picked.rows);
   if (picked) {
     const at = new Map(picked.rows.map((r, k) => [r, k]));
     pool = pool.map((r) => at.get(r)!);

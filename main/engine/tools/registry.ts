@@ -6,8 +6,9 @@ import { overfitEngineTool } from './overfit/tool.ts';
 import { gradcheckEngineTool } from './gradcheck/tool.ts';
 import { initExplorerEngineTool } from './init-explorer/tool.ts';
 import { lrFindEngineTool } from './lr-find/tool.ts';
+import { auditEngineTool } from './audit/tool.ts';
 
-export const ENGINE_TOOLS = [overfitEngineTool, gradcheckEngineTool, initExplorerEngineTool, lrFindEngineTool] as unknown as readonly EngineTool[];
+export const ENGINE_TOOLS = [overfitEngineTool, gradcheckEngineTool, initExplorerEngineTool, lrFindEngineTool, auditEngineTool] as unknown as readonly EngineTool[];
 
 export function engineTool(id: string): EngineTool | undefined {
   return ENGINE_TOOLS.find((t) => t.definition.id === id);

@@ -9,6 +9,7 @@ import type { BackendInfo, Metrics, RunEndEvent, RunEvent, RunEventBody } from '
 import type { StartPhase } from '../../../shared/host.ts';
 import { type BackendChoice, selectBackend } from '../backends/select.ts';
 import { prepareData, type Splits } from '../data/load.ts';
+import { auditSplits } from '../data/audit-splits.ts';
 import { isAugmenting } from '../data/augment.ts';
 import { trainingBatch } from '../data/batches.ts';
 import { buildModel, type BuiltModel } from '../model/build.ts';
@@ -41,6 +42,8 @@ export interface TrainerOptions {
   offThread?: boolean;
   /** awaited before each step: the host's channel catching up (a large message still leaving the process) */
   beforeStep?: () => Promise<void>;
+  /** splits already loaded (the data audit trains on folds of one loaded training split): used instead of loading the spec's data */
+  data?: Splits;
   /** awaited as each step of getting ready begins (the app shows them between Start and the first event) */
   onPhase?: (phase: StartPhase) => Promise<void> | void;
 }
@@ -109,7 +112,8 @@ export class Trainer {
     await this.opts.onPhase?.('backend');
     this.backend = await selectBackend(this.opts.backend ?? 'auto');
     await this.opts.onPhase?.('data');
-    this.data = prepareData(this.spec, this.opts.baseDir, { hostDirs: this.opts.dataDirs });
+    this.data = this.opts.data ?? prepareData(this.spec, this.opts.baseDir, { hostDirs: this.opts.dataDirs });
+    this.data.info.audit ??= auditSplits(this.data);
     await this.opts.onPhase?.('model');
     this.built = buildModel(this.spec, this.data.info);
   }

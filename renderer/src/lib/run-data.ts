@@ -7,7 +7,7 @@ import type { EpochEvent, RunEndEvent, RunEvent, RunStartEvent, RunStatus } from
 import type { LayerInfo } from '../../../shared/layers.ts';
 import { base64ToBytes, base64ToF32 } from '../../../shared/base64.ts';
 import { unpackPredictions, type Predictions } from '../../../shared/instruments/predictions/packing.ts';
-import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
+import type { PredictionSplit, PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
 import { readPayload } from '../../../shared/instruments/framework/define.ts';
 import type { Finding } from '../../../shared/diagnosis/finding.ts';
 import type { Diagnosis } from '../../../shared/diagnosis/diagnosis.ts';
@@ -17,14 +17,25 @@ import { packCollection, rendererInstrument, unpackCollection, whyUnreadable, ty
 import { insertAt, insertIndex } from '../instruments/framework/f32.ts';
 import { RATE_WINDOW, samplesPerSecond, type StepTime } from './throughput.ts';
 
-export interface SplitSamples { n: number; shape: number[]; encoding: 'u8' | 'f32'; lo: number; hi: number; labels: ArrayLike<number>; data: Uint8Array }
+export interface SplitSamples {
+  n: number; shape: number[]; encoding: 'u8' | 'f32'; lo: number; hi: number; labels: ArrayLike<number>; data: Uint8Array;
+  /** when these are a subset of their split (the data audit's training samples): each one's row in the data source, which names it in marks and exports */
+  indices?: ArrayLike<number>;
+}
 export interface EpochPredictions { header: PredictionsHeader; p: Predictions }
-export type Split = 'validation' | 'test';
+
+/** A split a tool hands over: what renderer/src/tools/framework/tool.ts calls BrowsableSamples. */
+export interface BrowsableSplit {
+  split: 'train'; n: number; classes: number; accuracy: number; confusion: number[][];
+  labelIssues: NonNullable<PredictionsHeader['labelIssues']>;
+  indices: number[]; labels: number[]; shape: number[]; encoding: 'u8' | 'f32'; lo: number; hi: number; data: string; predictions: string; k: number;
+}
+export type Split = PredictionSplit;
 
 export class RunData {
   samples: Partial<Record<Split, SplitSamples>> = {};
   /** per split, per epoch */
-  predictions: Record<Split, Map<number, EpochPredictions>> = { validation: new Map(), test: new Map() };
+  predictions: Record<Split, Map<number, EpochPredictions>> = { validation: new Map(), test: new Map(), train: new Map() };
 
   runId: string;
   start: RunStartEvent | null = null;
@@ -164,6 +175,25 @@ export class RunData {
 
   addPredictions(header: PredictionsHeader, f: Float32Array) {
     this.predictions[header.split].set(header.epoch, { header, p: unpackPredictions(f, header.n, header.k) });
+  }
+
+  /**
+   * Samples and predictions a tool found (the data audit's training samples, cross-validated), as
+   * the `train` split: a subset of it, each sample keeping its own index. They replace any earlier
+   * ones, and stay in memory only (running the tool again brings them back).
+   */
+  addBrowsable(b: BrowsableSplit) {
+    const m = b.indices.length;
+    this.samples[b.split] = { n: m, shape: b.shape, encoding: b.encoding, lo: b.lo, hi: b.hi, labels: b.labels, data: base64ToBytes(b.data), indices: b.indices };
+    const perClass = b.confusion.map((row, c) => {
+      const tp = row[c], support = row.reduce((a, v) => a + v, 0), predicted = b.confusion.reduce((a, r) => a + r[c], 0);
+      return { precision: predicted ? tp / predicted : 0, recall: support ? tp / support : 0, accuracy: NaN, support };
+    });
+    const header: PredictionsHeader = {
+      epoch: 0, split: b.split, n: m, total: b.n, classes: b.classes, k: b.k, task: 'multiclass', loss: NaN, accuracy: b.accuracy,
+      confusion: b.confusion, perClass, labelIssues: b.labelIssues,
+    };
+    this.predictions[b.split] = new Map([[0, { header, p: unpackPredictions(base64ToF32(b.predictions), m, b.k) }]]);
   }
 
   /** The latest epoch's metrics, or the run's final ones. */

@@ -3,7 +3,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { FixId } from '../../../shared/diagnosis/finding.ts';
 import { upgradeEvent, type RunEndEvent, type RunEvent, type RunStartEvent, type SamplesEvent } from '../../../shared/events.ts';
-import type { PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
+import type { PredictionSplit, PredictionsHeader } from '../../../shared/instruments/predictions/definition.ts';
 import { packCollection, type PackedCollection } from '../instruments/framework/payloads.ts';
 import { layoutOf } from '../instruments/framework/layout.ts';
 import { isV2, payloadsFromV2 } from './legacy/collections-v2.ts';
@@ -51,7 +51,7 @@ export interface EventRecord {
 /** Per-sample predictions of one split at one epoch (see shared/instruments/predictions.ts). */
 export interface PredictionRecord {
   runId: string;
-  split: 'validation' | 'test';
+  split: PredictionSplit;
   epoch: number;
   header: PredictionsHeader;
   f: Float32Array;
@@ -69,7 +69,8 @@ export type MarkKind = 'label-wrong' | 'ambiguous';
 /** A user's verdict on one sample: the label looks wrong, or the sample is ambiguous. */
 export interface MarkRecord {
   runId: string;
-  split: 'validation' | 'test';
+  /** 'train': a training sample the data audit showed, named by its row in the data source */
+  split: PredictionSplit;
   index: number;
   mark: MarkKind;
   label: number;

@@ -5,5 +5,6 @@ import { overfitView } from './overfit/tool.ts';
 import { gradcheckView } from './gradcheck/tool.ts';
 import { initExplorerView } from './init-explorer/tool.ts';
 import { lrFindView } from './lr-find/tool.ts';
+import { auditView } from './audit/tool.ts';
 
-export const RENDERER_TOOLS = [overfitView, gradcheckView, initExplorerView, lrFindView] as unknown as readonly RendererTool[];
+export const RENDERER_TOOLS = [overfitView, gradcheckView, initExplorerView, lrFindView, auditView] as unknown as readonly RendererTool[];

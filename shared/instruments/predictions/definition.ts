@@ -19,10 +19,15 @@ export const predictions = defineInstrument({
 
 export interface ClassMetrics { precision: number; recall: number; accuracy: number; support: number }
 
+/** Which samples were predicted: a held-out split, or the training split cross-validated (each sample predicted by a model trained without it: the data audit). */
+export type PredictionSplit = 'validation' | 'test' | 'train';
+
 export interface PredictionsHeader {
   epoch: number;
-  split: 'validation' | 'test';
+  split: PredictionSplit;
   n: number;
+  /** samples in the whole split, when these n are a subset of it (the data audit sends its most suspicious training samples) */
+  total?: number;
   /** classes, or 0 for regression */
   classes: number;
   k: number;
@@ -32,6 +37,20 @@ export interface PredictionsHeader {
   /** confusion[true][predicted] (classification) */
   confusion: number[][] | null;
   perClass: ClassMetrics[] | null;
+  /** confident learning over this split's predictions (classification; absent in older runs) */
+  labelIssues?: LabelIssueSummary | null;
+}
+
+/** What confident learning (Northcutt et al. 2021) makes of a split's out-of-sample predictions. */
+export interface LabelIssueSummary {
+  /** its estimate of how many given labels are wrong; the model's own errors inflate it */
+  estimated: number;
+  /** samples flagged as likely label issues (pruned by the estimated noise rates) */
+  flagged: number;
+  /** noiseMatrix[given][true]: P(given label = i | true label = j), each column summing to 1 */
+  noiseMatrix: number[][];
+  /** per class: the mean probability the model gives it over the samples labelled with it */
+  thresholds: number[];
 }
 
 /** Confident learning's self-confidence score: the lower the probability of the given label, the likelier a label issue. */

@@ -22,7 +22,7 @@ const named = () => spec({
   training: { epochs: 1, batchSize: 16 },
 });
 
-const OPTIONS: Record<string, unknown> = { overfit: { steps: 3 }, gradcheck: {}, 'init-explorer': { draws: 1 }, 'lr-find': { steps: 10 } };
+const OPTIONS: Record<string, unknown> = { overfit: { steps: 3 }, gradcheck: {}, 'init-explorer': { draws: 1 }, 'lr-find': { steps: 10 }, audit: { folds: 2 } };
 
 describe('dataDirs: a host\'s data folder', () => {
   it('the trainer finds a named dataset there', async () => {

@@ -8,4 +8,4 @@ export { moments, summarize, summarizeWithNorm, relativeChange } from '../../sta
 export { layerActivationStats } from '../../stats/unit-stats.ts';
 export { readFlat, readScalars } from '../../train/readback.ts';
 export { perSampleLoss } from '../../train/loss.ts';
-export { isImageShape, sampleSize, type Dataset } from '../../data/dataset.ts';
+export { isImageShape, sampleSize, samplesPayload, type Dataset } from '../../data/dataset.ts';

@@ -3,9 +3,11 @@
 // One inference pass in batches, one read-back per batch, the rest in JS.
 import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../../../shared/spec.ts';
-import type { ClassMetrics, PredictionsHeader } from '../../../../shared/instruments/predictions/definition.ts';
+import type { ClassMetrics, LabelIssueSummary, PredictionSplit, PredictionsHeader } from '../../../../shared/instruments/predictions/definition.ts';
+import { findLabelIssues } from '../../../../shared/instruments/predictions/confident-learning.ts';
 import { type Predictions, packPredictions } from '../../../../shared/instruments/predictions/packing.ts';
-import { type Dataset, isImageShape, perSampleLoss, readFlat, sampleSize } from '../framework/index.ts';
+import { type Dataset, perSampleLoss, readFlat, sampleSize } from '../framework/index.ts';
+export { samplesPayload } from '../framework/index.ts';
 
 const BATCH = 512;
 
@@ -31,19 +33,23 @@ export function confusionAndMetrics(labels: ArrayLike<number>, predicted: ArrayL
 }
 
 export async function predictSplit(
-  model: tf.LayersModel, d: Dataset, spec: RunSpec, split: 'validation' | 'test', epoch: number,
-): Promise<{ header: PredictionsHeader; packed: Float32Array; metrics: Record<string, number> }> {
+  model: tf.LayersModel, d: Dataset, spec: RunSpec, split: PredictionSplit, epoch: number,
+): Promise<{ header: PredictionsHeader; packed: Float32Array; metrics: Record<string, number>; p: Predictions; probs: Float32Array | null }> {
   const outUnits = model.outputs[0].shape[1] as number;
   const task = taskOf(d, outUnits);
   const classes = task === 'regression' ? 0 : d.classes!;
   const k = task === 'regression' ? 0 : Math.min(spec.instruments.predictions.topK, classes);
   const n = d.n, size = sampleSize(d.shape);
   const th = spec.instruments.predictions.threshold;
+  // every class's probability (two for one sigmoid unit): confident learning needs them all
+  const K = task === 'regression' ? 0 : task === 'binary' ? 2 : classes;
+  const allProbs = new Float32Array(n * K);
   const p: Predictions = {
     predicted: new Float32Array(n), loss: new Float32Array(n), margin: new Float32Array(n), pGiven: new Float32Array(n), correct: new Float32Array(n),
     topIndex: Array.from({ length: k }, () => new Float32Array(n)), topProb: Array.from({ length: k }, () => new Float32Array(n)),
+    maxOther: K ? new Float32Array(n) : null, labelIssue: K ? new Float32Array(n) : null,
   };
-  const cols = 4 + 2 * k; // predicted, loss, margin, pGiven, top indices, top probabilities
+  const cols = 4 + 2 * k + K; // predicted, loss, margin, pGiven, top indices, top probabilities, all probabilities
   for (let from = 0; from < n; from += BATCH) {
     const count = Math.min(BATCH, n - from);
     const t = tf.tidy(() => {
@@ -61,13 +67,20 @@ export async function predictSplit(
       const top2 = values.slice([0, 1], [-1, 1]).reshape([-1]);
       const predicted = task === 'binary' ? tf.greater(out.reshape([-1]), th).toFloat() : indices.slice([0, 0], [-1, 1]).reshape([-1]).toFloat();
       const pGiven = tf.sum(tf.mul(probs, tf.oneHot(y.toInt(), task === 'binary' ? 2 : classes)), 1);
-      return tf.concat([tf.stack([predicted, loss, tf.sub(top1, top2), pGiven], 1), indices.slice([0, 0], [-1, k]).toFloat(), values.slice([0, 0], [-1, k])], 1);
+      return tf.concat([tf.stack([predicted, loss, tf.sub(top1, top2), pGiven], 1), indices.slice([0, 0], [-1, k]).toFloat(), values.slice([0, 0], [-1, k]), probs], 1);
     });
     const v = await readFlat(t);
     for (let i = 0; i < count; i++) {
       const o = i * cols, s = from + i;
       p.predicted[s] = v[o]; p.loss[s] = v[o + 1]; p.margin[s] = v[o + 2]; p.pGiven[s] = v[o + 3];
       for (let j = 0; j < k; j++) { p.topIndex[j][s] = v[o + 4 + j]; p.topProb[j][s] = v[o + 4 + k + j]; }
+      if (K) {
+        const row = v.subarray(o + 4 + 2 * k, o + cols), given = d.y[s];
+        allProbs.set(row, s * K);
+        let other = 0;
+        for (let c = 0; c < K; c++) if (c !== given && row[c] > other) other = row[c];
+        p.maxOther![s] = other;
+      }
     }
   }
   let lossSum = 0, correct = 0;
@@ -84,9 +97,16 @@ export async function predictSplit(
     correct += p.correct[i];
   }
   const cm = task === 'regression' ? null : confusionAndMetrics(d.y, p.predicted, classes);
+  let labelIssues: LabelIssueSummary | null = null;
+  if (K) {
+    // the split was held out of training: its predictions are the out-of-sample ones confident learning assumes
+    const cl = findLabelIssues({ labels: d.y, probs: allProbs, classes: K });
+    p.labelIssue!.set(cl.flagged);
+    labelIssues = { estimated: cl.estimated, flagged: cl.flaggedCount, noiseMatrix: cl.noiseMatrix, thresholds: cl.thresholds };
+  }
   const header: PredictionsHeader = {
     epoch, split, n, classes, k, task, loss: n ? lossSum / n : 0, accuracy: task === 'regression' ? null : n ? correct / n : 0,
-    confusion: cm?.confusion ?? null, perClass: cm?.perClass ?? null,
+    confusion: cm?.confusion ?? null, perClass: cm?.perClass ?? null, labelIssues,
   };
   const metrics: Record<string, number> = { loss: header.loss };
   if (header.accuracy !== null && spec.training.metrics.includes('accuracy')) metrics.accuracy = header.accuracy;
@@ -96,16 +116,5 @@ export async function predictSplit(
     if (spec.training.metrics.includes('mse')) metrics.mse = se / n;
     if (spec.training.metrics.includes('mae')) metrics.mae = ae / n;
   }
-  return { header, packed: packPredictions(p, n, k), metrics };
-}
-
-/** The split's inputs for display: bytes over their range for images, floats for tabular data. */
-export function samplesPayload(d: Dataset): { encoding: 'u8' | 'f32'; lo: number; hi: number; bytes: Uint8Array } {
-  if (!isImageShape(d.shape)) return { encoding: 'f32', lo: 0, hi: 0, bytes: new Uint8Array(d.x.buffer.slice(d.x.byteOffset, d.x.byteOffset + d.x.byteLength)) };
-  let lo = Infinity, hi = -Infinity;
-  for (const v of d.x) { if (v < lo) lo = v; if (v > hi) hi = v; }
-  const scale = hi > lo ? 255 / (hi - lo) : 0;
-  const bytes = new Uint8Array(d.x.length);
-  for (let i = 0; i < d.x.length; i++) bytes[i] = Math.round((d.x[i] - lo) * scale);
-  return { encoding: 'u8', lo, hi, bytes };
+  return { header, packed: packPredictions(p, n, k), metrics, p, probs: K ? allProbs : null };
 }

@@ -3,8 +3,28 @@
 import { labelIssueScore } from '../../../../shared/instruments/predictions/definition.ts';
 import type { EpochPredictions, RunData, Split } from '../framework/index.ts';
 
-export type Only = 'all' | 'wrong' | 'right' | 'always-wrong' | 'flipped' | 'newly-wrong';
-export type SortKey = 'loss' | 'confidence' | 'margin' | 'label-issue' | 'index';
+export type Only = 'all' | 'wrong' | 'right' | 'always-wrong' | 'changed' | 'newly-wrong' | 'label-issue';
+export type SortKey = 'loss' | 'confidence' | 'margin' | 'given-vs-other' | 'label-issue' | 'index';
+
+/** What each filter and ordering is called in the view: the words say what is measured. */
+export const ONLY_LABELS: Record<Only, string> = {
+  all: 'all', wrong: 'wrong', right: 'right', 'always-wrong': 'always wrong',
+  changed: 'changed correctness between epochs', 'newly-wrong': 'newly wrong since...',
+  'label-issue': 'likely label issue (confident learning)',
+};
+export const SORT_LABELS: Record<SortKey, string> = {
+  loss: 'loss (highest first)', confidence: 'confidence (highest first)',
+  margin: 'closest call (top-1 − top-2, smallest first)',
+  'given-vs-other': 'p(given) − max other (most against the label first)',
+  'label-issue': 'self-confidence: p(given) (lowest first)', index: 'index',
+};
+
+/** p(given label) minus the highest probability of any other class, per sample: negative where the model prefers another class. Older runs without maxOther take it from the top-k. */
+export function givenVsOther(p: EpochPredictions['p'], labels: ArrayLike<number>, i: number): number {
+  if (p.maxOther) return p.pGiven[i] - p.maxOther[i];
+  const top = p.topIndex[0]?.[i] === labels[i] ? p.topProb[1]?.[i] ?? 0 : p.topProb[0]?.[i] ?? 0;
+  return p.pGiven[i] - top;
+}
 
 export interface Query {
   epoch: number;
@@ -20,7 +40,7 @@ export function epochsOf(run: RunData, split: Split): number[] {
   return [...run.predictions[split].keys()].sort((a, b) => a - b);
 }
 
-/** Per sample: how often its correctness flipped across the recorded epochs, and whether it was never right. */
+/** Per sample: how often its correctness changed across the recorded epochs, and whether it was never right. */
 export function histories(run: RunData, split: Split): { flips: Uint16Array; alwaysWrong: Uint8Array; epochs: number[] } {
   const epochs = epochsOf(run, split);
   const first = run.predictions[split].get(epochs[0]);
@@ -58,7 +78,8 @@ export function select(run: RunData, split: Split, q: Query, labels: ArrayLike<n
     if (q.only === 'wrong' && right) continue;
     if (q.only === 'right' && !right) continue;
     if (q.only === 'always-wrong' && !h.alwaysWrong[i]) continue;
-    if (q.only === 'flipped' && !h.flips[i]) continue;
+    if (q.only === 'changed' && !h.flips[i]) continue;
+    if (q.only === 'label-issue' && !p.labelIssue?.[i]) continue;
     if (q.only === 'newly-wrong' && (right || !since || since.correct[i] !== 1)) continue;
     out.push(i);
   }
@@ -66,6 +87,7 @@ export function select(run: RunData, split: Split, q: Query, labels: ArrayLike<n
     loss: (i) => -p.loss[i],                       // highest loss first
     confidence: (i) => -(p.topProb[0]?.[i] ?? 0),  // most confident first
     margin: (i) => p.margin[i],                    // closest calls first
+    'given-vs-other': (i) => givenVsOther(p, labels, i), // most against the given label first
     'label-issue': (i) => -labelIssueScore(p.pGiven[i]), // likeliest label issues first
     index: (i) => i,
   };

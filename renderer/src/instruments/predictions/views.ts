@@ -6,7 +6,7 @@ import MisclassifiedView from './MisclassifiedView.svelte';
 export const predictionsViews = defineInstrumentViews(predictions, {
   views: [{
     id: 'predictions', title: 'Misclassified', component: MisclassifiedView,
-    available: (run) => run.predictions.validation.size + run.predictions.test.size > 0,
+    available: (run) => run.predictions.validation.size + run.predictions.test.size + run.predictions.train.size > 0,
   }],
   evidenceView: () => 'predictions',
 });

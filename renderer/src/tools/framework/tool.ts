@@ -22,6 +22,33 @@ export interface RendererTool<T extends ToolDefinition = ToolDefinition> {
   readonly onRun?: boolean;
   /** the result in one line, shown at the top of its panel */
   readonly verdict: (result: ToolResult<T>) => Verdict;
+  /** per-sample predictions in the result, for the Misclassified view ("Open in Misclassified") */
+  readonly browse?: (result: ToolResult<T>) => BrowsableSamples;
+}
+
+/**
+ * Samples and their predictions a tool hands to the misclassification browser, as one more split
+ * of the open run. `predictions` is packed as the predictions event packs it; `indices` name the
+ * samples for marks and export (the data audit: each one's row in the data source).
+ */
+export interface BrowsableSamples {
+  split: 'train';
+  /** samples in the whole split (the browser gets a subset: `indices`) */
+  n: number;
+  classes: number;
+  classNames: string[] | null;
+  accuracy: number;
+  confusion: number[][];
+  labelIssues: { estimated: number; flagged: number; noiseMatrix: number[][]; thresholds: number[] };
+  indices: number[];
+  labels: number[];
+  shape: number[];
+  encoding: 'u8' | 'f32';
+  lo: number;
+  hi: number;
+  data: string;
+  predictions: string;
+  k: number;
 }
 
 /** A tool's result in one line. `ok`: good news (true), bad news (false), or advice (null). */

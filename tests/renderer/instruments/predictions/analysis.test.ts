@@ -6,11 +6,12 @@ import { packPredictions } from '../../../../shared/instruments/predictions/pack
 import type { PredictionsHeader } from '../../../../shared/instruments/predictions/definition.ts';
 
 const labels = [0, 1, 2, 0];
-function add(run: RunData, epoch: number, predicted: number[], loss: number[], pGiven: number[], margin: number[]) {
+function add(run: RunData, epoch: number, predicted: number[], loss: number[], pGiven: number[], margin: number[], extra?: { maxOther: number[]; labelIssue: number[] }) {
   const n = 4, k = 1;
   const f = packPredictions({
     predicted: Float32Array.from(predicted), loss: Float32Array.from(loss), margin: Float32Array.from(margin), pGiven: Float32Array.from(pGiven),
     correct: Float32Array.from(predicted.map((p, i) => (p === labels[i] ? 1 : 0))), topIndex: [Float32Array.from(predicted)], topProb: [Float32Array.from(pGiven.map((p) => 1 - p / 2))],
+    maxOther: extra?.maxOther ? Float32Array.from(extra.maxOther) : null, labelIssue: extra?.labelIssue ? Float32Array.from(extra.labelIssue) : null,
   }, n, k);
   const header: PredictionsHeader = { epoch, split: 'validation', n, classes: 3, k, task: 'multiclass', loss: 0, accuracy: 0, confusion: null, perClass: null };
   run.addPredictions(header, f);
@@ -21,7 +22,7 @@ function fixture() {
   // sample 0: right, right, right; 1: wrong, right, wrong (flips twice); 2: wrong always; 3: right, right, wrong (newly wrong)
   add(run, 0, [0, 0, 1, 0], [0.1, 2, 3, 0.2], [0.9, 0.1, 0.05, 0.8], [0.8, 0.5, 0.2, 0.7]);
   add(run, 1, [0, 1, 0, 0], [0.1, 0.3, 3, 0.2], [0.9, 0.7, 0.05, 0.8], [0.8, 0.4, 0.3, 0.6]);
-  add(run, 2, [0, 2, 1, 1], [0.05, 1.5, 4, 2.5], [0.95, 0.2, 0.01, 0.3], [0.9, 0.1, 0.6, 0.05]);
+  add(run, 2, [0, 2, 1, 1], [0.05, 1.5, 4, 2.5], [0.95, 0.2, 0.01, 0.3], [0.9, 0.1, 0.6, 0.05], { maxOther: [0.03, 0.7, 0.6, 0.35], labelIssue: [0, 1, 1, 0] });
   return run;
 }
 const q = (over: Partial<Query>): Query => ({ epoch: 2, trueClass: null, predClass: null, only: 'all', since: null, sort: 'index', ...over });
@@ -34,13 +35,15 @@ describe('misclassification analysis', () => {
     expect(sampleHistory(fixture(), 'validation', 1).map((e) => [e.epoch, e.predicted, e.correct])).toEqual([[0, 0, false], [1, 1, true], [2, 2, false]]);
   });
 
-  it('filters: wrong, always wrong, flipped, newly wrong since an epoch, true and predicted class', () => {
+  it('filters: wrong, always wrong, changed correctness, newly wrong since an epoch, likely label issue, true and predicted class', () => {
     const run = fixture();
     const sel = (o: Partial<Query>) => Array.from(select(run, 'validation', q(o), labels));
     expect(sel({ only: 'wrong' })).toEqual([1, 2, 3]);
     expect(sel({ only: 'right' })).toEqual([0]);
     expect(sel({ only: 'always-wrong' })).toEqual([2]);
-    expect(sel({ only: 'flipped' })).toEqual([1, 3]);
+    expect(sel({ only: 'changed' })).toEqual([1, 3]);
+    expect(sel({ only: 'label-issue' })).toEqual([1, 2]);
+    expect(sel({ only: 'label-issue', epoch: 1 })).toEqual([]); // (an epoch without confident learning flags nothing)
     expect(sel({ only: 'newly-wrong', since: 1 })).toEqual([1, 3]);
     expect(sel({ only: 'newly-wrong', since: 0 })).toEqual([3]);
     expect(sel({ trueClass: 0 })).toEqual([0, 3]);
@@ -54,5 +57,9 @@ describe('misclassification analysis', () => {
     expect(sel({ sort: 'margin' })).toEqual([3, 1, 2, 0]);
     expect(sel({ sort: 'label-issue' })).toEqual([2, 1, 3, 0]); // lowest p(given label) first
     expect(sel({ sort: 'confidence' })).toEqual([2, 1, 3, 0]);
+    // p(given) - max other: 0.92, -0.5, -0.59, -0.05
+    expect(sel({ sort: 'given-vs-other' })).toEqual([2, 1, 3, 0]);
+    // without maxOther (older runs) it comes from the top-k: here k = 1, so only where top-1 is not the given label
+    expect(sel({ sort: 'given-vs-other', epoch: 1 })).toEqual([2, 1, 3, 0]); // 0.9, 0.7, -0.925, 0.8
   });
 });

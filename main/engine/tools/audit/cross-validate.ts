@@ -1,0 +1,187 @@
+// The cross-validated audit of the training labels. The training split is cut into K folds,
+// stratified by label (each fold holds every class in proportion, as cleanlab's own
+// cross-validation does); K models, each trained on the other folds with the spec's own
+// settings, predict the fold they never saw. Every training sample so gets an out-of-sample
+// prediction, which is what confident learning needs: a model's predictions on the samples it
+// trained on would agree with their labels, wrong or not. Confident learning then runs once over
+// the whole split (its per-class thresholds are the split's, not a fold's).
+import * as tf from '@tensorflow/tfjs';
+import type { RunSpec } from '../../../../shared/spec.ts';
+import type { ToolProgress } from '../../../../shared/host.ts';
+import type { AuditResult } from '../../../../shared/tools/audit/definition.ts';
+import { findLabelIssues } from '../../../../shared/instruments/predictions/confident-learning.ts';
+import { packPredictions, type Predictions } from '../../../../shared/instruments/predictions/packing.ts';
+import { f32ToBase64, bytesToBase64 } from '../../../../shared/base64.ts';
+import { mulberry32 } from '../../../../shared/random.ts';
+import type { BackendChoice } from '../../backends/select.ts';
+import { prepareData, type Splits } from '../../data/load.ts';
+import { type Dataset, sampleSize, samplesPayload, subset } from '../../data/dataset.ts';
+import { Trainer } from '../../train/trainer.ts';
+import { perSampleLoss } from '../../train/loss.ts';
+import { readFlat } from '../../train/readback.ts';
+import { InputError } from '../../errors.ts';
+import { stopped } from '../framework/tool.ts';
+
+export interface AuditOptions {
+  backend?: BackendChoice;
+  dataDirs?: readonly string[];
+  folds?: number;
+  show?: number;
+  onProgress?: (p: ToolProgress) => void;
+  signal?: AbortSignal;
+  /** splits already loaded, instead of the spec's data (the benchmark plants wrong labels in them) */
+  data?: Splits;
+}
+
+const BATCH = 512;
+
+/** Fold of each sample: per class, its samples shuffled (seeded) and dealt out in turn. */
+export function stratifiedFolds(labels: ArrayLike<number>, classes: number, folds: number, seed: number): Uint8Array {
+  const next = mulberry32(seed);
+  const fold = new Uint8Array(labels.length);
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < labels.length; i++) byClass[labels[i]].push(i);
+  let offset = 0; // (classes continue the deal where the last left off: the folds' sizes differ by one at most)
+  for (const members of byClass) {
+    for (let i = members.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [members[i], members[j]] = [members[j], members[i]];
+    }
+    members.forEach((m, i) => { fold[m] = (offset + i) % folds; });
+    offset = (offset + members.length) % folds;
+  }
+  return fold;
+}
+
+/** Every class's probability and the loss of each sample of `d` (two columns for one sigmoid unit). */
+async function predictProbabilities(model: tf.LayersModel, d: Dataset, spec: RunSpec, K: number): Promise<{ probs: Float32Array; loss: Float32Array }> {
+  const size = sampleSize(d.shape);
+  const probs = new Float32Array(d.n * K), loss = new Float32Array(d.n);
+  for (let from = 0; from < d.n; from += BATCH) {
+    const count = Math.min(BATCH, d.n - from);
+    const t = tf.tidy(() => {
+      const x = tf.tensor(d.x.subarray(from * size, (from + count) * size), [count, ...d.shape]);
+      const y = tf.tensor1d(d.y.subarray(from, from + count));
+      const out = model.apply(x, { training: false }) as tf.Tensor2D;
+      const p = out.shape[1] === 1 ? tf.concat([tf.sub(1, out), out], 1) : out;
+      return tf.concat([p, perSampleLoss(spec.training.loss, y, out, d.classes).reshape([-1, 1])], 1);
+    });
+    const v = await readFlat(t);
+    t.dispose();
+    for (let i = 0; i < count; i++) {
+      probs.set(v.subarray(i * (K + 1), i * (K + 1) + K), (from + i) * K);
+      loss[from + i] = v[i * (K + 1) + K];
+    }
+  }
+  return { probs, loss };
+}
+
+/** The per-sample numbers the misclassification browser shows, from every class's probability. */
+export function predictionsFromProbabilities(probs: Float32Array, loss: Float32Array, labels: ArrayLike<number>, K: number, k: number): Predictions {
+  const n = labels.length;
+  const p: Predictions = {
+    predicted: new Float32Array(n), loss: Float32Array.from(loss), margin: new Float32Array(n), pGiven: new Float32Array(n), correct: new Float32Array(n),
+    topIndex: Array.from({ length: k }, () => new Float32Array(n)), topProb: Array.from({ length: k }, () => new Float32Array(n)),
+    maxOther: new Float32Array(n), labelIssue: new Float32Array(n),
+  };
+  const order = Array.from({ length: K }, (_, c) => c);
+  for (let i = 0; i < n; i++) {
+    const row = probs.subarray(i * K, (i + 1) * K), given = labels[i];
+    order.sort((a, b) => row[b] - row[a] || a - b); // (ties to the lower class, as argmax)
+    p.predicted[i] = order[0];
+    p.margin[i] = row[order[0]] - (K > 1 ? row[order[1]] : 0);
+    p.pGiven[i] = row[given];
+    p.correct[i] = order[0] === given ? 1 : 0;
+    p.maxOther![i] = order[0] === given ? (K > 1 ? row[order[1]] : 0) : row[order[0]];
+    for (let j = 0; j < k; j++) { p.topIndex[j][i] = order[j]; p.topProb[j][i] = row[order[j]]; }
+  }
+  return p;
+}
+
+function pick(p: Predictions, rows: number[]): Predictions {
+  const g = (a: Float32Array) => Float32Array.from(rows, (r) => a[r]);
+  return {
+    predicted: g(p.predicted), loss: g(p.loss), margin: g(p.margin), pGiven: g(p.pGiven), correct: g(p.correct),
+    topIndex: p.topIndex.map(g), topProb: p.topProb.map(g), maxOther: g(p.maxOther!), labelIssue: g(p.labelIssue!),
+  };
+}
+
+export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: AuditOptions = {}): Promise<AuditResult> {
+  const started = performance.now();
+  const folds = opts.folds ?? 5, show = opts.show ?? 2000;
+  const splits = opts.data ?? prepareData(spec, baseDir, { hostDirs: opts.dataDirs });
+  const train = splits.train;
+  if (train.classes === null) throw new InputError('data.train', 'the data audit needs classes: this is a regression task, and label issues are about class labels');
+  if (train.n < folds * 2) throw new InputError('data.train', `${train.n} training samples are too few for ${folds} folds`);
+  const K = train.classes;
+  const k = Math.min(spec.instruments.predictions.topK, K);
+  const foldOf = stratifiedFolds(train.y, K, folds, spec.seed);
+  const probs = new Float32Array(train.n * K), loss = new Float32Array(train.n);
+  const foldAccuracy: number[] = [];
+  // (checkpoints need a run folder, and the audit writes none; the spec's early stopping stays, on its own validation split)
+  const foldSpec = (f: number): RunSpec => ({ ...spec, name: `${spec.name}-audit-fold${f + 1}`, training: { ...spec.training, checkpoint: undefined } });
+  const totalSteps = folds * spec.training.epochs;
+  let backend = '';
+  for (let f = 0; f < folds; f++) {
+    if (opts.signal?.aborted) throw stopped();
+    const inFold: number[] = [], rest: number[] = [];
+    for (let i = 0; i < train.n; i++) (foldOf[i] === f ? inFold : rest).push(i);
+    const trainer = new Trainer({
+      spec: foldSpec(f), baseDir, backend: opts.backend ?? 'auto', instruments: false,
+      data: { ...splits, train: subset(train, rest) },
+    });
+    const onAbort = () => trainer.stop();
+    opts.signal?.addEventListener('abort', onAbort);
+    trainer.on((e) => {
+      if (e.type !== 'epoch') return;
+      const done = f * spec.training.epochs + e.epoch + 1;
+      const elapsed = performance.now() - started;
+      const eta = Math.round((elapsed / done) * (totalSteps - done) / 1000);
+      opts.onProgress?.({ done, total: totalSteps, note: `fold ${f + 1}/${folds}, epoch ${e.epoch + 1}/${spec.training.epochs}, about ${eta} s left` });
+    });
+    try {
+      await trainer.run({});
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+    if (opts.signal?.aborted) { trainer.built.model.dispose(); throw stopped(); }
+    backend = trainer.backend.name;
+    const held = subset(train, inFold);
+    const out = await predictProbabilities(trainer.built.model, held, spec, K);
+    trainer.built.model.dispose();
+    let right = 0;
+    inFold.forEach((row, i) => {
+      probs.set(out.probs.subarray(i * K, (i + 1) * K), row * K);
+      loss[row] = out.loss[i];
+      let best = 0;
+      for (let c = 1; c < K; c++) if (out.probs[i * K + c] > out.probs[i * K + best]) best = c;
+      if (best === train.y[row]) right++;
+    });
+    foldAccuracy.push(inFold.length ? right / inFold.length : NaN);
+    // (a fold that stopped early still counts: its epochs are skipped in the progress)
+    opts.onProgress?.({ done: (f + 1) * spec.training.epochs, total: totalSteps, note: `fold ${f + 1}/${folds}: ${(foldAccuracy[f] * 100).toFixed(1)}% on its held-out fold` });
+  }
+
+  const p = predictionsFromProbabilities(probs, loss, train.y, K, k);
+  const cl = findLabelIssues({ labels: train.y, probs, classes: K });
+  p.labelIssue!.set(cl.flagged);
+  const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  let correct = 0;
+  for (let i = 0; i < train.n; i++) { confusion[train.y[i]][p.predicted[i]]++; correct += p.correct[i]; }
+
+  // what the browser gets: the flagged samples, then the least self-confident, by self-confidence
+  const bySelfConfidence = Array.from({ length: train.n }, (_, i) => i).sort((a, b) => p.pGiven[a] - p.pGiven[b] || a - b);
+  const rows = [...bySelfConfidence.filter((i) => cl.flagged[i]), ...bySelfConfidence.filter((i) => !cl.flagged[i])].slice(0, show);
+  const shown = subset(train, rows);
+  const payload = samplesPayload(shown);
+  return {
+    folds, n: train.n, classes: K, classNames: train.classNames,
+    foldAccuracy, accuracy: correct / train.n, confusion,
+    labelIssues: { estimated: cl.estimated, flagged: cl.flaggedCount, noiseMatrix: cl.noiseMatrix, thresholds: cl.thresholds },
+    samples: {
+      indices: rows.map((i) => train.rows?.[i] ?? i), labels: Array.from(shown.y), shape: train.shape, encoding: payload.encoding, lo: payload.lo, hi: payload.hi,
+      data: bytesToBase64(payload.bytes), predictions: f32ToBase64(packPredictions(pick(p, rows), rows.length, k)), k,
+    },
+    backend, durationMs: performance.now() - started,
+  };
+}

@@ -1,0 +1,60 @@
+// The data audit of the training labels: K models, each trained on K-1 folds of the training
+// split, predict the fold they did not see, so every training sample gets an out-of-sample
+// prediction; confident learning then flags the labels that look wrong. The result carries the
+// whole split's summary and, for the browser, the flagged samples and the least self-confident
+// ones (the training split itself is too large to send whole).
+import { z } from 'zod';
+import { defineTool } from '../framework/define.ts';
+import { num } from '../../json-number.ts';
+
+const labelIssues = z.object({
+  estimated: num,
+  flagged: z.number().int(),
+  noiseMatrix: z.array(z.array(num)),
+  thresholds: z.array(num),
+});
+
+const result = z.object({
+  folds: z.number().int(),
+  /** training samples audited */
+  n: z.number().int(),
+  classes: z.number().int(),
+  classNames: z.array(z.string()).nullable(),
+  /** out-of-sample accuracy of the fold models, each on the fold it did not see */
+  foldAccuracy: z.array(num),
+  accuracy: num,
+  /** confusion[given][predicted] over every training sample, out of sample */
+  confusion: z.array(z.array(z.number().int())),
+  labelIssues,
+  /** the samples carried for the browser: every flagged one first (up to the limit), then the least self-confident, by self-confidence */
+  samples: z.object({
+    /** each one's row in the data source (0-based: a CSV's data rows after the header, an IDX file's records), as a person finds it in their files */
+    indices: z.array(z.number().int()),
+    labels: z.array(z.number().int()),
+    shape: z.array(z.number().int()),
+    encoding: z.enum(['u8', 'f32']),
+    lo: num,
+    hi: num,
+    /** the inputs, base64 (see the samples event) */
+    data: z.string(),
+    /** their predictions packed as the predictions event packs them (shared/instruments/predictions/packing.ts), base64 */
+    predictions: z.string(),
+    k: z.number().int(),
+  }),
+  backend: z.string(),
+  durationMs: num,
+});
+
+export const auditTool = defineTool({
+  id: 'audit',
+  title: 'Audit data',
+  summary: 'cross-validated audit of the training labels: which look wrong (confident learning), how many, and between which classes',
+  version: 1,
+  options: {
+    folds: z.number().int().min(2).max(20).optional().describe('models trained, each without one fold of the training split (default 5)'),
+    show: z.number().int().min(1).max(20000).optional().describe('samples carried to the browser: the flagged ones, then the least self-confident (default 2000)'),
+  },
+  result,
+});
+
+export type AuditResult = z.output<typeof result>;

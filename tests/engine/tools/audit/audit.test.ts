@@ -1,0 +1,96 @@
+// The cross-validated audit of the training labels on a small CSV with planted wrong labels:
+// three blobs, a few labels swapped on purpose. Every sample is predicted by a model that never
+// saw it, so the planted ones must come out on top of the ranking and be flagged.
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crossValidatedAudit, stratifiedFolds } from '../../../../main/engine/tools/audit/cross-validate.ts';
+import { auditEngineTool } from '../../../../main/engine/tools/audit/tool.ts';
+import { auditTool } from '../../../../shared/tools/audit/definition.ts';
+import { unpackPredictions } from '../../../../shared/instruments/predictions/packing.ts';
+import { base64ToF32 } from '../../../../shared/base64.ts';
+import { mulberry32 } from '../../../../shared/random.ts';
+import { spec, tmp } from '../../../helpers.ts';
+
+/** 3 well-separated blobs in 4 features; `planted` rows get the next class's label. */
+function plantedCsv(dir: string, n: number, planted: Set<number>): string {
+  const next = mulberry32(5);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  const rows = ['a,b,c,d,label'];
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    const x = [0, 1, 2, 3].map((f) => (f === c ? 4 : f === 3 ? 2 * c : 0) + gauss() * 0.7);
+    rows.push(`${x.map((v) => v.toFixed(4)).join(',')},${planted.has(i) ? (c + 1) % 3 : c}`);
+  }
+  const file = join(dir, 'blobs.csv');
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  return file;
+}
+
+const auditSpec = (file: string) => spec({
+  name: 'blobs', seed: 3,
+  data: { train: { type: 'csv', path: file, label: 'label' }, validation: 0, test: 0 },
+  model: { layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
+  training: { epochs: 12, batchSize: 32, optimizer: { type: 'adam', learningRate: 0.02 } },
+});
+
+describe('the data audit', () => {
+  it('puts planted wrong labels at the top of the ranking and flags them, every sample predicted out of sample', async () => {
+    const dir = tmp();
+    const planted = new Set(Array.from({ length: 15 }, (_, j) => 7 + j * 37)); // 15 of 600
+    const file = plantedCsv(dir, 600, planted);
+    const progress: string[] = [];
+    const r = await crossValidatedAudit(auditSpec(file), dir, { backend: 'cpu', folds: 3, show: 100, onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.note}`) });
+    expect(auditTool.result.safeParse(r).success).toBe(true);
+    expect(r).toMatchObject({ folds: 3, n: 600, classes: 3 });
+    expect(r.foldAccuracy).toHaveLength(3);
+    // out of sample, a planted label is a wrong prediction: accuracy near 1 - 15/600
+    expect(r.accuracy).toBeGreaterThan(0.9);
+    expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBe(600);
+    expect(progress.at(-1)).toMatch(/^36\/36 fold 3\/3/);
+    expect(progress.some((p) => /about \d+ s left/.test(p))).toBe(true);
+
+    const s = r.samples;
+    expect(s.indices).toHaveLength(100);
+    const p = unpackPredictions(base64ToF32(s.predictions), s.indices.length, s.k);
+    // the ranking by self-confidence: the 15 lowest p(given) are (nearly) the planted ones
+    const byP = s.indices.map((index, j) => ({ index, p: p.pGiven[j] })).sort((a, b) => a.p - b.p);
+    const top = byP.slice(0, 15).filter((e) => planted.has(e.index)).length;
+    expect(top).toBeGreaterThanOrEqual(14);
+    // confident learning flags them: flagged samples come first in what the browser gets
+    const flagged = s.indices.filter((_, j) => p.labelIssue![j]);
+    expect(flagged.length).toBe(Math.min(r.labelIssues.flagged, 100));
+    expect(flagged.filter((i) => planted.has(i)).length).toBeGreaterThanOrEqual(14);
+    expect(flagged.length).toBeLessThanOrEqual(20);
+    expect(s.indices.slice(0, flagged.length).every((i) => flagged.includes(i))).toBe(true);
+    // each carried sample's label is its label in the file (planted ones the swapped label)
+    s.indices.forEach((index, j) => expect(s.labels[j]).toBe(planted.has(index) ? (index % 3 + 1) % 3 : index % 3));
+    // and the report says it in words
+    const report = auditEngineTool.report(r);
+    expect(report).toMatch(/^3-fold cross-validated audit of 600 training samples/);
+    expect(report).toMatch(/\d+ likely label issues \(confident learning\)/);
+  }, 120_000);
+
+  it('folds are stratified: every class split evenly, every sample in exactly one fold', () => {
+    const labels = Array.from({ length: 103 }, (_, i) => (i < 60 ? 0 : i < 90 ? 1 : 2));
+    const fold = stratifiedFolds(labels, 3, 5, 1);
+    for (let c = 0; c < 3; c++) {
+      const sizes = [0, 0, 0, 0, 0];
+      labels.forEach((l, i) => { if (l === c) sizes[fold[i]]++; });
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    }
+    const total = [0, 0, 0, 0, 0];
+    for (const f of fold) total[f]++;
+    expect(Math.max(...total) - Math.min(...total)).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses a regression task in one line naming the field', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'r.csv'), `x,y\n${Array.from({ length: 40 }, (_, i) => `${i},${i * 2}`).join('\n')}\n`);
+    const s = spec({
+      name: 'reg', data: { train: { type: 'csv', path: 'r.csv', label: 'y', task: 'regression' }, validation: 0 },
+      model: { layers: [{ type: 'dense', units: 1 }] }, training: { epochs: 1, loss: 'mse', metrics: ['mae'] },
+    });
+    await expect(crossValidatedAudit(s, dir, { backend: 'cpu', folds: 2 })).rejects.toThrow(/^data\.train: the data audit needs classes/);
+  });
+});
