@@ -211,7 +211,7 @@ export interface LeakingFeature {
 }
 
 /** The bin of each sample's value of `feature`: by value when few distinct values, else by quantiles; NaN is a bin of its own. */
-function binFeature(d: SplitData, feature: number, maxUnique: number, bins: number): { bin: Uint32Array; count: number } {
+function binFeature(d: SplitData, feature: number, maxUnique: number, bins: number): { bin: Uint32Array; count: number; byValue: boolean } {
   const n = d.n, size = d.size;
   const v = new Float32Array(n);
   for (let i = 0; i < n; i++) v[i] = d.x[i * size + feature];
@@ -239,7 +239,31 @@ function binFeature(d: SplitData, feature: number, maxUnique: number, bins: numb
     while (lo < hi) { const mid = (lo + hi) >> 1; if (edges[mid] <= x) lo = mid + 1; else hi = mid; }
     bin[i] = lo;
   }
-  return { bin, count: nanBin + 1 };
+  return { bin, count: nanBin + 1, byValue: distinct <= maxUnique };
+}
+
+/**
+ * Leave-one-out 1-nearest-neighbour on one feature: how many samples carry the label of the
+ * sample nearest to them in that feature's value (the lower index on a tie of distance; NaN
+ * values are never anyone's neighbour and never right).
+ */
+function nearestValueRight(d: SplitData, feature: number, y: Int32Array): number {
+  const order: number[] = [];
+  for (let i = 0; i < d.n; i++) if (!Number.isNaN(d.x[i * d.size + feature])) order.push(i);
+  const v = (i: number) => d.x[i * d.size + feature];
+  order.sort((a, b) => v(a) - v(b) || a - b);
+  let right = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    const left = k > 0 ? order[k - 1] : -1, next = k + 1 < order.length ? order[k + 1] : -1;
+    let nn = left;
+    if (next >= 0) {
+      const dl = left >= 0 ? v(i) - v(left) : Infinity, dr = v(next) - v(i);
+      if (dr < dl || (dr === dl && next < left)) nn = next;
+    }
+    if (nn >= 0 && y[i] >= 0 && y[nn] === y[i]) right++;
+  }
+  return right;
 }
 
 /**
@@ -271,7 +295,7 @@ export function leakingFeatures(d: SplitData, classes: number, opts: LeakingFeat
 
   const found: LeakingFeature[] = [];
   for (let f = 0; f < d.size; f++) {
-    const { bin, count } = binFeature(d, f, maxUnique, bins);
+    const { bin, count, byValue } = binFeature(d, f, maxUnique, bins);
     const tally = new Uint32Array(count * classes); // label counts per (bin, class)
     for (let i = 0; i < d.n; i++) if (y[i] >= 0) tally[bin[i] * classes + y[i]]++;
     // per bin: the majority class c1 (lowest index on ties) with its count m1, and the best count m2
@@ -295,7 +319,10 @@ export function leakingFeatures(d: SplitData, classes: number, opts: LeakingFeat
       if (own === 0 && m2[b] === 0) { if (c === majority) right++; }
       else if (own > m2[b] || (own === m2[b] && c < c2[b])) right++;
     }
-    const accuracy = right / d.n;
+    // a continuous feature whose classes sit in separate ranges (a label times 10 plus noise) can
+    // straddle quantile bins at the class borders: its nearest neighbour in value says it instead
+    // (not for a feature of few values: among equal values the nearest is arbitrary)
+    const accuracy = Math.max(right, byValue ? 0 : nearestValueRight(d, f, y)) / d.n;
     if (accuracy >= minAccuracy && 1 - accuracy <= (1 - baseRate) / 2) found.push({ feature: f, accuracy, baseRate });
   }
   return found.sort((a, b) => b.accuracy - a.accuracy || a.feature - b.feature);

@@ -12,7 +12,9 @@ export type FindingKind =
   | 'non_finite' | 'exploding_gradients' | 'vanishing_gradients' | 'saturated_units' | 'dead_units'
   | 'init_activation_scale' | 'init_loss_mismatch' | 'init_mismatched_initializer'
   | 'lr_too_high' | 'lr_too_low' | 'plateau' | 'overfitting' | 'underfitting'
-  | 'inputs_not_scaled' | 'output_loss_mismatch' | 'class_imbalance';
+  | 'inputs_not_scaled' | 'output_loss_mismatch' | 'class_imbalance'
+  // the data checks before training (DataInfo.audit)
+  | 'data_overlap' | 'conflicting_labels' | 'label_leak';
 
 export type Severity = 'info' | 'warning' | 'error';
 
@@ -37,7 +39,7 @@ export type EvidenceSource = InstrumentId | 'run' | 'setup';
  */
 export type MetricId =
   | 'saturated_fraction' | 'dead_fraction' | 'grad_rms_ratio' | 'update_ratio' | 'activation_std'
-  | 'grad_norm' | 'loss' | 'loss_gap' | 'train_accuracy' | 'input_scale' | 'initial_loss';
+  | 'grad_norm' | 'loss' | 'loss_gap' | 'train_accuracy' | 'input_scale' | 'initial_loss' | 'held_out_in_train';
 
 export interface Metric {
   id: MetricId;

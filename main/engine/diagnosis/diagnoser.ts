@@ -119,6 +119,41 @@ export class Diagnoser {
   private byId(id: string) { return this.findings.find((f) => f.id === id); }
 
   /** Reports a run- or model-level finding once per kind (`key` keeps non_finite per tensor). */
+  /** The data checks made before training: held-out samples that repeat training ones, identical inputs with different labels, a feature that gives the label away. */
+  private dataAudit(d: RunStartEvent['data']) {
+    const a = d.audit!;
+    const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
+    const held = ([['validation', a.validationInTrain, d.validation], ['test', a.testInTrain, d.test]] as const).filter(([, k, n]) => k > 0 && n > 0);
+    if (held.length) {
+      const [split, k, n] = held.reduce((w, h) => (h[1] / h[2] > w[1] / w[2] ? h : w));
+      this.report('data_overlap', 'data', {
+        // (a few repeats in a large split change its scores by less than their noise: information then)
+        severity: k / n >= 0.01 ? 'warning' : 'info', title: `${pct(k / n)} of the ${split} set (${k.toLocaleString('en')} of ${n.toLocaleString('en')}) repeats training samples`, layers: [], step: -1,
+        metric: metric('held_out_in_train', 'share of a held-out split identical to training samples', 'pct', 'low', 0.01), value: k / n,
+        evidence: held.map(([s, kk, nn]) => `${kk.toLocaleString('en')} of the ${nn.toLocaleString('en')} ${s} samples are identical to a training sample`),
+        explanation: 'A held-out sample identical to a training sample tests memory, not generalisation: held-out scores overstate how the model does on new data, and a suspiciously high accuracy is often the sign.',
+        remedies: [{ text: 'Remove the held-out samples that repeat training ones, or remove duplicates before splitting the data.' }], source: 'setup',
+      });
+    }
+    if (a.conflictingLabels > 0) {
+      this.report('conflicting_labels', 'data', {
+        severity: 'warning', title: `${a.conflictingLabels.toLocaleString('en')} group(s) of identical inputs carry different labels`, layers: [], step: -1,
+        evidence: [`${a.conflictingLabels.toLocaleString('en')} group(s) of identical inputs with more than one label across the splits${a.duplicateTrain ? `; ${a.duplicateTrain.toLocaleString('en')} training sample(s) repeat an earlier one` : ''}`],
+        explanation: 'One input cannot have two right answers: in each group at least one label is wrong, or the inputs lack what decides the class. No model fits both, so their loss never reaches zero.',
+        remedies: [{ text: 'Look at them with Audit data (likely label issues) and fix or drop the wrong labels.' }], source: 'setup',
+      });
+    }
+    if (a.leaks.length) {
+      const top = a.leaks[0];
+      this.report('label_leak', 'data', {
+        severity: 'warning', title: `Feature ${top.feature} alone predicts the label (${pct(top.accuracy)} against ${pct(top.baseRate)} by guessing the largest class)`, layers: [], step: -1,
+        evidence: a.leaks.slice(0, 5).map((l) => `feature ${l.feature}: its value alone gives the label for ${pct(l.accuracy)} of the training samples (leave-one-out), the largest class ${pct(l.baseRate)}`),
+        explanation: 'Real data rarely has one feature this decisive. A column derived from the label (an id sorted by class, a recoded label, a value filled in after the outcome) lets the model score without learning the task, and it will fail where that column is not there.',
+        remedies: [{ text: 'Check how the feature is made; drop it if it is known only together with the label.' }], source: 'setup',
+      });
+    }
+  }
+
   private report(kind: FindingKind, key: string, f: Omit<Finding, 'id' | 'kind' | 'step' | 'epoch'> & { step?: number; epoch?: number }) {
     const id = kind === 'non_finite' ? `${kind}:${key}` : kind;
     if (kind === 'non_finite' ? this.findings.some((x) => x.kind === 'non_finite') : this.byId(id)) return;
@@ -354,6 +389,7 @@ export class Diagnoser {
         });
       }
     }
+    if (d.audit) this.dataAudit(d);
     // Initialiser matched to the activation (Glorot & Bengio 2010; He et al. 2015; Klambauer et al. 2017),
     // judged by the weight scale it gives against the one the activation wants: one finding for all
     // such layers. The output layer is left to the initial-loss check, which measures what matters there.
