@@ -80,10 +80,14 @@ export async function benchAuditTrain() {
   const res = await crossValidatedAudit(spec, root, { backend: 'wasm', folds: 5, show: splits.train.n, data: { ...splits, train: { ...splits.train, y: f.y } } });
   const s = res.samples;
   const p = unpackPredictions(base64ToF32(s.predictions), s.indices.length, s.k);
+  // (the result names samples by their row in the source; the flips were made by position in the split)
+  const rows = splits.train.rows!;
+  const position = new Map(Array.from(rows, (r, i) => [r, i]));
+  const flippedRow = (row: number) => f.flipped[position.get(row)!] === 1;
   const order = s.indices.map((index, j) => ({ index, j })).sort((a, b) => p.pGiven[a.j] - p.pGiven[b.j] || a.index - b.index);
-  const atK = order.slice(0, f.count).filter((e) => f.flipped[e.index]).length / f.count;
+  const atK = order.slice(0, f.count).filter((e) => flippedRow(e.index)).length / f.count;
   let hit = 0;
-  s.indices.forEach((index, j) => { if (p.labelIssue![j] && f.flipped[index]) hit++; });
+  s.indices.forEach((index, j) => { if (p.labelIssue![j] && flippedRow(index)) hit++; });
   log(`data audit: ${((performance.now() - t0) / 1000).toFixed(0)} s; out-of-sample accuracy ${res.accuracy.toFixed(3)}; precision@k ${atK.toFixed(3)}; flagged ${res.labelIssues.flagged} (recall ${(hit / f.count).toFixed(3)}, precision ${(hit / Math.max(1, res.labelIssues.flagged)).toFixed(3)}); estimated ${res.labelIssues.estimated.toFixed(0)}`);
   return { audit_train_precision_at_k: atK, audit_train_recall_flagged: hit / f.count, audit_train_precision_flagged: hit / Math.max(1, res.labelIssues.flagged) };
 }
