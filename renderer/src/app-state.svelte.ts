@@ -40,7 +40,7 @@ export class AppState implements ViewApp {
   /** between Start and 'started': since when, the run's name, and the step the engine reported last */
   starting = $state.raw<{ since: number; name: string; phase?: StartPhase } | null>(null);
   /** each tool: running (with its progress), and its latest result */
-  tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, requestId: null, progress: null, result: null }])) as Record<ToolId, ToolState>);
+  tools = $state<Record<ToolId, ToolState>>(Object.fromEntries(TOOL_IDS.map((id) => [id, { running: false, requestId: null, progress: null, result: null, forRun: null }])) as Record<ToolId, ToolState>);
   /** a fix being tried: the variant's run, compared with the run it came from */
   trial = $state.raw<{ base: RunData; finding: Finding; fix: FixId; runId: string | null } | null>(null);
   /** a variant adopted with "Use this spec": the next run started from New run is recorded as its variant */
@@ -316,11 +316,11 @@ export class AppState implements ViewApp {
   /** Any tool running: the engine runs one thing at a time. */
   get toolRunning(): boolean { return TOOL_IDS.some((id) => this.tools[id].running); }
 
-  /** A debugging tool on a spec (the spec in New run, or a run's own). */
-  runTool(id: ToolId, spec: unknown, options?: Record<string, unknown>) {
+  /** A debugging tool on a spec (the spec in New run, or a run's own: `forRun` names that run). */
+  runTool(id: ToolId, spec: unknown, options?: Record<string, unknown>, forRun: string | null = null) {
     this.error = null;
     const requestId = `${id}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.setTool(id, { running: true, requestId, progress: null, result: null });
+    this.setTool(id, { running: true, requestId, progress: null, result: null, forRun });
     this.host.send({ type: 'tool', tool: id, spec, requestId, ...(options ? { options } : {}) });
   }
   /** A sweep (a sweep spec whose base is the run spec itself) on the host's trial engines. */

@@ -118,7 +118,6 @@ export class Diagnoser {
 
   private byId(id: string) { return this.findings.find((f) => f.id === id); }
 
-  /** Reports a run- or model-level finding once per kind (`key` keeps non_finite per tensor). */
   /** The data checks made before training: held-out samples that repeat training ones, identical inputs with different labels, a feature that gives the label away. */
   private dataAudit(d: RunStartEvent['data']) {
     const a = d.audit!;
@@ -140,7 +139,7 @@ export class Diagnoser {
         severity: 'warning', title: `${a.conflictingLabels.toLocaleString('en')} group(s) of identical inputs carry different labels`, layers: [], step: -1,
         evidence: [`${a.conflictingLabels.toLocaleString('en')} group(s) of identical inputs with more than one label across the splits${a.duplicateTrain ? `; ${a.duplicateTrain.toLocaleString('en')} training sample(s) repeat an earlier one` : ''}`],
         explanation: 'One input cannot have two right answers: in each group at least one label is wrong, or the inputs lack what decides the class. No model fits both, so their loss never reaches zero.',
-        remedies: [{ text: 'Look at them with Audit data (likely label issues) and fix or drop the wrong labels.' }], source: 'setup',
+        remedies: [{ text: 'Find the repeated inputs in the data and fix or drop the wrong labels; Audit data ranks the training labels that look wrong.' }], source: 'setup',
       });
     }
     if (a.leaks.length) {
@@ -154,6 +153,7 @@ export class Diagnoser {
     }
   }
 
+  /** Reports a run- or model-level finding once per kind (`key` keeps non_finite per tensor). */
   private report(kind: FindingKind, key: string, f: Omit<Finding, 'id' | 'kind' | 'step' | 'epoch'> & { step?: number; epoch?: number }) {
     const id = kind === 'non_finite' ? `${kind}:${key}` : kind;
     if (kind === 'non_finite' ? this.findings.some((x) => x.kind === 'non_finite') : this.byId(id)) return;

@@ -26,6 +26,10 @@ const result = z.object({
   /** confusion[given][predicted] over every training sample, out of sample */
   confusion: z.array(z.array(z.number().int())),
   labelIssues,
+  /** 'binary': one sigmoid unit, its class decided at the spec's predictions.threshold */
+  task: z.enum(['multiclass', 'binary']),
+  /** the most samples the result could carry (their inputs are capped at 64 MB) */
+  shownCap: z.number().int(),
   /** the samples carried for the browser: every flagged one first (up to the limit), then the least self-confident, by self-confidence */
   samples: z.object({
     /** each one's row in the data source (0-based: a CSV's data rows after the header, an IDX file's records), as a person finds it in their files */

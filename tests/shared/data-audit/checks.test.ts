@@ -182,6 +182,19 @@ describe('leakingFeatures', () => {
     expect(leakingFeatures({ name: 'train', x, n, size: 2, labels }, 2)).toEqual([{ feature: 0, accuracy: 1, baseRate: 0.5 }]);
   });
 
+  it('does not take a repeated row for a perfect neighbour: oversampled data has no leak for it', () => {
+    const once = table((i) => Math.floor(i / 200));
+    const twice = { ...once, n: once.n * 2, x: new Float32Array([...once.x, ...once.x]), labels: new Float32Array([...once.labels, ...once.labels]) };
+    expect(leakingFeatures(twice, 3).map((f) => f.feature).sort()).toEqual([1, 3, 7]);
+  });
+
+  it('looks at evenly spaced rows of a large table (2,000 of 20,000 here), and still finds the leak', () => {
+    const n = 20_000, size = 400, g = gaussian(21);
+    const labels = Float32Array.from({ length: n }, (_, i) => i % 4);
+    const x = Float32Array.from({ length: n * size }, (_, k) => (k % size === 123 ? labels[Math.floor(k / size)] * 3 + 0.1 * g() : g()));
+    expect(leakingFeatures({ name: 'train', x, n, size, labels }, 4).map((f) => f.feature)).toEqual([123]);
+  });
+
   it('finds nothing without labels', () => {
     expect(leakingFeatures({ ...table(() => 0), labels: null }, 3)).toEqual([]);
   });

@@ -101,8 +101,11 @@ export async function predictSplit(
   if (K) {
     // the split was held out of training: its predictions are the out-of-sample ones confident learning assumes
     const cl = findLabelIssues({ labels: d.y, probs: allProbs, classes: K });
-    p.labelIssue!.set(cl.flagged);
-    labelIssues = { estimated: cl.estimated, flagged: cl.flaggedCount, noiseMatrix: cl.noiseMatrix, thresholds: cl.thresholds };
+    // (confident learning never flags a sample its argmax agrees with; one sigmoid unit predicts at
+    // predictions.threshold, which can disagree: a sample predicted as labelled is never an issue)
+    let flagged = 0;
+    for (let i = 0; i < n; i++) flagged += p.labelIssue![i] = cl.flagged[i] && !p.correct[i] ? 1 : 0;
+    labelIssues = { estimated: cl.estimated, flagged, noiseMatrix: cl.noiseMatrix, thresholds: cl.thresholds };
   }
   const header: PredictionsHeader = {
     epoch, split, n, classes, k, task, loss: n ? lossSum / n : 0, accuracy: task === 'regression' ? null : n ? correct / n : 0,

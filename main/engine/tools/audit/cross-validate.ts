@@ -34,6 +34,16 @@ export interface AuditOptions {
 }
 
 const BATCH = 512;
+/** The inputs the result carries for the browser at most: 64 MB (about 85,000 28x28 images). */
+const MAX_SHOWN_BYTES = 64 * 2 ** 20;
+
+/** The class a row of probabilities predicts: the argmax, or for one sigmoid unit (two columns) class 1 above the threshold. */
+function predictedClass(row: ArrayLike<number>, threshold: number | null): number {
+  if (threshold !== null) return row[1] > threshold ? 1 : 0;
+  let best = 0;
+  for (let c = 1; c < row.length; c++) if (row[c] > row[best]) best = c;
+  return best;
+}
 
 /** Fold of each sample: per class, its samples shuffled (seeded) and dealt out in turn. */
 export function stratifiedFolds(labels: ArrayLike<number>, classes: number, folds: number, seed: number): Uint8Array {
@@ -77,7 +87,7 @@ async function predictProbabilities(model: tf.LayersModel, d: Dataset, spec: Run
 }
 
 /** The per-sample numbers the misclassification browser shows, from every class's probability. */
-export function predictionsFromProbabilities(probs: Float32Array, loss: Float32Array, labels: ArrayLike<number>, K: number, k: number): Predictions {
+export function predictionsFromProbabilities(probs: Float32Array, loss: Float32Array, labels: ArrayLike<number>, K: number, k: number, threshold: number | null = null): Predictions {
   const n = labels.length;
   const p: Predictions = {
     predicted: new Float32Array(n), loss: Float32Array.from(loss), margin: new Float32Array(n), pGiven: new Float32Array(n), correct: new Float32Array(n),
@@ -88,10 +98,10 @@ export function predictionsFromProbabilities(probs: Float32Array, loss: Float32A
   for (let i = 0; i < n; i++) {
     const row = probs.subarray(i * K, (i + 1) * K), given = labels[i];
     order.sort((a, b) => row[b] - row[a] || a - b); // (ties to the lower class, as argmax)
-    p.predicted[i] = order[0];
+    p.predicted[i] = predictedClass(row, threshold);
     p.margin[i] = row[order[0]] - (K > 1 ? row[order[1]] : 0);
     p.pGiven[i] = row[given];
-    p.correct[i] = order[0] === given ? 1 : 0;
+    p.correct[i] = p.predicted[i] === given ? 1 : 0;
     p.maxOther![i] = order[0] === given ? (K > 1 ? row[order[1]] : 0) : row[order[0]];
     for (let j = 0; j < k; j++) { p.topIndex[j][i] = order[j]; p.topProb[j][i] = row[order[j]]; }
   }
@@ -122,6 +132,8 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
   const foldSpec = (f: number): RunSpec => ({ ...spec, name: `${spec.name}-audit-fold${f + 1}`, training: { ...spec.training, checkpoint: undefined } });
   const totalSteps = folds * spec.training.epochs;
   let backend = '';
+  let sigmoid = false; // one sigmoid unit: the class is decided at the spec's threshold
+  const threshold = () => (sigmoid ? spec.instruments.predictions.threshold : null);
   for (let f = 0; f < folds; f++) {
     if (opts.signal?.aborted) throw stopped();
     const inFold: number[] = [], rest: number[] = [];
@@ -139,45 +151,59 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
       const eta = Math.round((elapsed / done) * (totalSteps - done) / 1000);
       opts.onProgress?.({ done, total: totalSteps, note: `fold ${f + 1}/${folds}, epoch ${e.epoch + 1}/${spec.training.epochs}, about ${eta} s left` });
     });
+    let end;
     try {
-      await trainer.run({});
+      end = await trainer.run({});
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
     }
     if (opts.signal?.aborted) { trainer.built.model.dispose(); throw stopped(); }
+    // a fold that did not train says nothing about the labels: its "issues" would be the model's
+    if (end.status === 'diverged' || end.status === 'failed') {
+      trainer.built.model.dispose();
+      throw new Error(`fold ${f + 1} of ${folds} ${end.status}${end.reason ? ` (${end.reason})` : ''}: the spec does not train as it is, so its predictions cannot audit the labels; fix the training first (trainscope train, the diagnosis)`);
+    }
     backend = trainer.backend.name;
     const held = subset(train, inFold);
+    sigmoid = trainer.built.model.outputs[0].shape[1] === 1;
     const out = await predictProbabilities(trainer.built.model, held, spec, K);
     trainer.built.model.dispose();
+    const bad = out.probs.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`fold ${f + 1} of ${folds}: the model's output is not a finite number (sample ${held.rows?.[Math.floor(bad / K)] ?? Math.floor(bad / K)} of the source), so its predictions cannot audit the labels; fix the training first`);
     let right = 0;
     inFold.forEach((row, i) => {
       probs.set(out.probs.subarray(i * K, (i + 1) * K), row * K);
       loss[row] = out.loss[i];
-      let best = 0;
-      for (let c = 1; c < K; c++) if (out.probs[i * K + c] > out.probs[i * K + best]) best = c;
-      if (best === train.y[row]) right++;
+      if (predictedClass(out.probs.subarray(i * K, (i + 1) * K), threshold()) === train.y[row]) right++;
     });
     foldAccuracy.push(inFold.length ? right / inFold.length : NaN);
     // (a fold that stopped early still counts: its epochs are skipped in the progress)
     opts.onProgress?.({ done: (f + 1) * spec.training.epochs, total: totalSteps, note: `fold ${f + 1}/${folds}: ${(foldAccuracy[f] * 100).toFixed(1)}% on its held-out fold` });
   }
 
-  const p = predictionsFromProbabilities(probs, loss, train.y, K, k);
+  const p = predictionsFromProbabilities(probs, loss, train.y, K, k, threshold());
   const cl = findLabelIssues({ labels: train.y, probs, classes: K });
-  p.labelIssue!.set(cl.flagged);
+  // (confident learning never flags a sample whose label its argmax agrees with; with one sigmoid
+  // unit the prediction is made at the spec's threshold, which may disagree with the argmax)
+  for (let i = 0; i < train.n; i++) p.labelIssue![i] = cl.flagged[i] && !p.correct[i] ? 1 : 0;
+  const flaggedCount = p.labelIssue!.reduce((a, b) => a + b, 0);
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   let correct = 0;
   for (let i = 0; i < train.n; i++) { confusion[train.y[i]][p.predicted[i]]++; correct += p.correct[i]; }
 
   // what the browser gets: the flagged samples, then the least self-confident, by self-confidence
   const bySelfConfidence = Array.from({ length: train.n }, (_, i) => i).sort((a, b) => p.pGiven[a] - p.pGiven[b] || a - b);
-  const rows = [...bySelfConfidence.filter((i) => cl.flagged[i]), ...bySelfConfidence.filter((i) => !cl.flagged[i])].slice(0, show);
+  // (at most MAX_SHOWN_BYTES of inputs: the result travels as one message, base64 in a string)
+  const bytesPerSample = sampleSize(train.shape) * (train.shape.length === 3 ? 1 : 4);
+  const shownCap = Math.max(1, Math.floor(MAX_SHOWN_BYTES / bytesPerSample));
+  const rows = [...bySelfConfidence.filter((i) => p.labelIssue![i]), ...bySelfConfidence.filter((i) => !p.labelIssue![i])].slice(0, Math.min(show, shownCap));
   const shown = subset(train, rows);
   const payload = samplesPayload(shown);
   return {
     folds, n: train.n, classes: K, classNames: train.classNames,
     foldAccuracy, accuracy: correct / train.n, confusion,
-    labelIssues: { estimated: cl.estimated, flagged: cl.flaggedCount, noiseMatrix: cl.noiseMatrix, thresholds: cl.thresholds },
+    labelIssues: { estimated: cl.estimated, flagged: flaggedCount, noiseMatrix: cl.noiseMatrix, thresholds: cl.thresholds },
+    task: K === 2 && sigmoid ? 'binary' : 'multiclass', shownCap,
     samples: {
       indices: rows.map((i) => train.rows?.[i] ?? i), labels: Array.from(shown.y), shape: train.shape, encoding: payload.encoding, lo: payload.lo, hi: payload.hi,
       data: bytesToBase64(payload.bytes), predictions: f32ToBase64(packPredictions(pick(p, rows), rows.length, k)), k,

@@ -12,6 +12,8 @@ export interface ToolState<R = unknown> {
   requestId: string | null;
   progress: ToolProgress | null;
   result: R | null;
+  /** the run whose Overview started it, with that run's spec (null: New run's spec, or another window's request); only that run may take its samples */
+  forRun: string | null;
 }
 
 export interface RendererTool<T extends ToolDefinition = ToolDefinition> {

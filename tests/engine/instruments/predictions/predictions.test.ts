@@ -65,7 +65,11 @@ describe('predictions of a split', () => {
       expect(p.predicted[i]).toBe(out[i] > 0.7 ? 1 : 0);
       expect(p.margin[i]).toBeCloseTo(Math.abs(2 * out[i] - 1), 5);
       expect(p.pGiven[i]).toBeCloseTo(d.y[i] === 1 ? out[i] : 1 - out[i], 5);
+      // the label-issue blocks: the other class's probability, and never a flag on a sample predicted as labelled (at the threshold, not the argmax)
+      expect(p.maxOther![i]).toBeCloseTo(d.y[i] === 1 ? 1 - out[i] : out[i], 5);
+      if (p.correct[i]) expect(p.labelIssue![i]).toBe(0);
     }
+    expect(header.labelIssues!.flagged).toBe(p.labelIssue!.reduce((a, b) => a + b, 0));
     expect(header.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(d.n);
   });
 

@@ -84,6 +84,17 @@ describe('the data audit', () => {
     expect(Math.max(...total) - Math.min(...total)).toBeLessThanOrEqual(1);
   });
 
+  it('refuses to audit with folds that diverged: their "issues" would be the model\'s, not the labels\'', async () => {
+    const dir = tmp();
+    const file = plantedCsv(dir, 300, new Set());
+    const s = auditSpec(file);
+    const wild = { ...s, training: { ...s.training, optimizer: { ...s.training.optimizer, learningRate: 1e30 } } };
+    await expect(crossValidatedAudit(wild, dir, { backend: 'cpu', folds: 3 })).rejects.toThrow(/^fold 1 of 3 diverged.*cannot audit the labels/);
+    // with the run's own stops switched off, the folds "complete" on NaN weights: refused all the same
+    const unstopped = { ...wild, training: { ...wild.training, stopOnNonFinite: false, stopOnDivergence: false } };
+    await expect(crossValidatedAudit(unstopped, dir, { backend: 'cpu', folds: 3 })).rejects.toThrow(/^fold 1 of 3: the model's output is not a finite number/);
+  }, 60_000);
+
   it('refuses a regression task in one line naming the field', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'r.csv'), `x,y\n${Array.from({ length: 40 }, (_, i) => `${i},${i * 2}`).join('\n')}\n`);
