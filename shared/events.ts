@@ -66,7 +66,7 @@ export interface DataAudit {
   /** groups of identical inputs that carry different labels */
   conflictingLabels: number;
   /** tabular data: single features whose value alone predicts the label (leave-one-out accuracy against the majority-class base rate) */
-  leaks: { feature: number; accuracy: number; baseRate: number }[];
+  leaks: { feature: number; name?: string; accuracy: number; baseRate: number }[];
   /** time the checks took */
   ms: number;
 }

@@ -20,6 +20,6 @@ export function auditSplits(s: Splits): DataAudit {
   const leaks = classes !== null && s.train.shape.length === 1 ? leakingFeatures(parts[0], classes) : [];
   return {
     validationInTrain: dup.validationInTrain, testInTrain: dup.testInTrain, duplicateTrain: dup.withinTrain, conflictingLabels: dup.conflictingLabels,
-    leaks: leaks.map((l) => ({ feature: l.feature, accuracy: l.accuracy, baseRate: l.baseRate })), ms: performance.now() - t0,
+    leaks: leaks.map((l) => ({ feature: l.feature, ...(s.train.featureNames?.[l.feature] !== undefined ? { name: s.train.featureNames[l.feature] } : {}), accuracy: l.accuracy, baseRate: l.baseRate })), ms: performance.now() - t0,
   };
 }

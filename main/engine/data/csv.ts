@@ -92,7 +92,7 @@ export function loadCsv(file: string, opts: CsvOptions): Dataset {
   }
   return {
     x, y, n, shape: [features], classes: classNames ? classNames.length : null, classNames,
-    range: null, source: basename(file),
+    range: null, source: basename(file), featureNames: header.filter((_, c) => c !== labelCol),
   };
 }
 

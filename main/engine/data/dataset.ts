@@ -15,6 +15,8 @@ export interface Dataset {
   range: [number, number] | null;
   /** a short description for the run record, e.g. the file name */
   source: string;
+  /** the features' names (a CSV's header, without the label column), where the source has them */
+  featureNames?: string[];
   /** each sample's row in its source (0-based: a CSV's data rows, an IDX file's records), where it was drawn from one: the data audit names samples by it */
   rows?: Int32Array;
 }

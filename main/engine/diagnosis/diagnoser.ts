@@ -144,9 +144,10 @@ export class Diagnoser {
     }
     if (a.leaks.length) {
       const top = a.leaks[0];
+      const named = (l: typeof top) => (l.name !== undefined ? `column "${l.name}"` : `feature ${l.feature}`);
       this.report('label_leak', 'data', {
-        severity: 'warning', title: `Feature ${top.feature} alone predicts the label (${pct(top.accuracy)} against ${pct(top.baseRate)} by guessing the largest class)`, layers: [], step: -1,
-        evidence: a.leaks.slice(0, 5).map((l) => `feature ${l.feature}: its value alone gives the label for ${pct(l.accuracy)} of the training samples (leave-one-out), the largest class ${pct(l.baseRate)}`),
+        severity: 'warning', title: `${named(top).replace(/^./, (c) => c.toUpperCase())} alone predicts the label (${pct(top.accuracy)} against ${pct(top.baseRate)} by guessing the largest class)`, layers: [], step: -1,
+        evidence: a.leaks.slice(0, 5).map((l) => `${named(l)}: its value alone gives the label for ${pct(l.accuracy)} of the training samples (leave-one-out), the largest class ${pct(l.baseRate)}`),
         explanation: 'Real data rarely has one feature this decisive. A column derived from the label (an id sorted by class, a recoded label, a value filled in after the outcome) lets the model score without learning the task, and it will fail where that column is not there.',
         remedies: [{ text: 'Check how the feature is made; drop it if it is known only together with the label.' }], source: 'setup',
       });

@@ -47,7 +47,7 @@ export interface LabelIssueSummary {
   estimated: number;
   /** samples flagged as likely label issues (pruned by the estimated noise rates) */
   flagged: number;
-  /** noiseMatrix[given][true]: P(given label = i | true label = j), each column summing to 1 */
+  /** noiseMatrix[given][true]: P(given label = i | true label = j), each column summing to 1; empty above 100 classes (K x K numbers in every evaluation) */
   noiseMatrix: number[][];
   /** per class: the mean probability the model gives it over the samples labelled with it */
   thresholds: number[];

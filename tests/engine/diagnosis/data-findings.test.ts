@@ -63,7 +63,8 @@ describe('data findings before training', () => {
     expect(found.get('conflicting_labels')!.title).toMatch(/^1 group\(s\) of identical inputs carry different labels/);
     const leak = await findings(rows(400, 5, true), rows(100, 6, true), true);
     const f = leak.found.get('label_leak')!;
-    expect(f.title).toMatch(/^Feature 4 alone predicts the label \(100% against 3\d% by guessing the largest class\)/);
-    expect(leak.audit.leaks.map((l) => l.feature)).toEqual([4]);
+    expect(f.title).toMatch(/^Column "e" alone predicts the label \(100% against 3\d% by guessing the largest class\)/);
+    expect(leak.audit.leaks.map((l) => [l.feature, l.name])).toEqual([[4, 'e']]);
+    expect(f.evidence[0]).toMatch(/^column "e": its value alone gives the label for 100% of the training samples/);
   }, 60_000);
 });

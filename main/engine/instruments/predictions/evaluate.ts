@@ -10,6 +10,7 @@ import { type Dataset, perSampleLoss, readFlat, sampleSize } from '../framework/
 export { samplesPayload } from '../framework/index.ts';
 
 const BATCH = 512;
+const MAX_NOISE_MATRIX_CLASSES = 100;
 
 export type Task = PredictionsHeader['task'];
 
@@ -105,7 +106,8 @@ export async function predictSplit(
     // predictions.threshold, which can disagree: a sample predicted as labelled is never an issue)
     let flagged = 0;
     for (let i = 0; i < n; i++) flagged += p.labelIssue![i] = cl.flagged[i] && !p.correct[i] ? 1 : 0;
-    labelIssues = { estimated: cl.estimated, flagged, noiseMatrix: cl.noiseMatrix, thresholds: cl.thresholds };
+    // (K x K numbers in every evaluation's header: left out past 100 classes, 20 MB an event at 1,000)
+    labelIssues = { estimated: cl.estimated, flagged, noiseMatrix: K <= MAX_NOISE_MATRIX_CLASSES ? cl.noiseMatrix : [], thresholds: cl.thresholds };
   }
   const header: PredictionsHeader = {
     epoch, split, n, classes, k, task, loss: n ? lossSum / n : 0, accuracy: task === 'regression' ? null : n ? correct / n : 0,
