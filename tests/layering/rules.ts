@@ -80,7 +80,8 @@ export const RULES: readonly Rule[] = [
     dir: 'main/engine/tools/<slice>',
     mayImport: [
       'main/engine/tools/<slice>', 'main/engine/tools/framework', 'main/engine/*', 'main/engine/backends', 'main/engine/data', 'main/engine/model',
-      'main/engine/optim', 'main/engine/train', 'main/engine/stats', 'main/engine/diagnosis', 'main/engine/run', 'main/engine/instruments/framework', 'shared',
+      'main/engine/optim', 'main/engine/train', 'main/engine/stats', 'main/engine/diagnosis', 'main/engine/run', 'main/engine/instruments/framework',
+      'main/engine/data-audit', 'shared',
     ],
     bare: ['@tensorflow/*', 'node:*'],
     why: 'a tool trains with the engine as a run does, but never reaches into an instrument or another tool: removing either must not break it',

@@ -45,6 +45,18 @@ const result = z.object({
     predictions: z.string(),
     k: z.number().int(),
   }),
+  /**
+   * Held-out samples with a near twin in the training split: the cosine similarity of their inputs
+   * at or above `threshold` (exact copies included). `pairs` holds the closest ones (at most 48)
+   * with both inputs, encoded as the samples are.
+   */
+  nearTwins: z.object({
+    threshold: num,
+    counts: z.object({ validation: z.number().int(), test: z.number().int() }),
+    pairs: z.array(z.object({ split: z.enum(['validation', 'test']), row: z.number().int(), trainRow: z.number().int(), similarity: num })),
+    /** the pairs' inputs, base64: per pair the held-out sample, then its training twin */
+    data: z.string(),
+  }),
   backend: z.string(),
   durationMs: num,
 });

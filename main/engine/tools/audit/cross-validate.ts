@@ -21,6 +21,7 @@ import { perSampleLoss } from '../../train/loss.ts';
 import { readFlat } from '../../train/readback.ts';
 import { InputError } from '../../errors.ts';
 import { stopped } from '../framework/tool.ts';
+import { nearDuplicates } from '../../data-audit/near-duplicates.ts';
 
 export interface AuditOptions {
   backend?: BackendChoice;
@@ -199,6 +200,8 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
   const rows = [...bySelfConfidence.filter((i) => p.labelIssue![i]), ...bySelfConfidence.filter((i) => !p.labelIssue![i])].slice(0, Math.min(show, shownCap));
   const shown = subset(train, rows);
   const payload = samplesPayload(shown);
+  opts.onProgress?.({ done: totalSteps, total: totalSteps, note: 'near twins of the held-out samples in training...' });
+  const nearTwins = heldOutNearTwins(splits);
   return {
     folds, n: train.n, classes: K, classNames: train.classNames,
     foldAccuracy, accuracy: correct / train.n, confusion,
@@ -208,6 +211,40 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
       indices: rows.map((i) => train.rows?.[i] ?? i), labels: Array.from(shown.y), shape: train.shape, encoding: payload.encoding, lo: payload.lo, hi: payload.hi,
       data: bytesToBase64(payload.bytes), predictions: f32ToBase64(packPredictions(pick(p, rows), rows.length, k)), k,
     },
-    backend, durationMs: performance.now() - started,
+    nearTwins, backend, durationMs: performance.now() - started,
+  };
+}
+
+/** Cosine similarity of the inputs at or above which a held-out sample counts as a training sample's near twin. On raw pixels 0.98 is too low: 40 of the 10,000 MNIST digits have a different digit that close. */
+const TWIN_SIMILARITY = 0.99;
+const MAX_PAIRS = 48;
+
+/**
+ * Held-out samples whose inputs nearly repeat a training sample's: each one's most similar
+ * training sample by cosine similarity (inputs wider than 256 values are first projected to 128
+ * dimensions to find the candidate, which is then scored exactly). A held-out score over such
+ * samples measures memory as much as generalisation.
+ */
+function heldOutNearTwins(s: Splits): AuditResult['nearTwins'] {
+  const dim = sampleSize(s.train.shape);
+  const counts = { validation: 0, test: 0 };
+  const found: { split: 'validation' | 'test'; i: number; t: number; similarity: number }[] = [];
+  for (const split of ['validation', 'test'] as const) {
+    const d = s[split];
+    if (!d.n) continue;
+    const pairs = nearDuplicates({ x: d.x, n: d.n, dim }, { x: s.train.x, n: s.train.n, dim }, { threshold: TWIN_SIMILARITY, project: dim > 256 ? 128 : undefined });
+    counts[split] = pairs.length;
+    for (const p of pairs) found.push({ split, i: p.query, t: p.match, similarity: p.similarity });
+  }
+  const top = found.sort((a, b) => b.similarity - a.similarity || a.i - b.i).slice(0, MAX_PAIRS);
+  // both inputs of each pair, as the samples are encoded
+  const both = top.flatMap((p) => [[s[p.split], p.i] as const, [s.train, p.t] as const]);
+  const x = new Float32Array(both.length * dim);
+  both.forEach(([d, i], k) => x.set(d.x.subarray(i * dim, (i + 1) * dim), k * dim));
+  const payload = samplesPayload({ ...s.train, x, y: new Float32Array(both.length), n: both.length });
+  return {
+    threshold: TWIN_SIMILARITY, counts,
+    pairs: top.map((p) => ({ split: p.split, row: s[p.split].rows?.[p.i] ?? p.i, trainRow: s.train.rows?.[p.t] ?? p.t, similarity: p.similarity })),
+    data: bytesToBase64(payload.bytes),
   };
 }

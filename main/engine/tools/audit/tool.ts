@@ -21,6 +21,7 @@ export const auditEngineTool = defineEngineTool({
     return [
       `${r.folds}-fold cross-validated audit of ${r.n.toLocaleString('en')} training samples on ${r.backend}, ${(r.durationMs / 1000).toFixed(0)} s: out-of-sample accuracy ${pct(r.accuracy)} (folds ${r.foldAccuracy.map(pct).join(', ')})`,
       `${r.labelIssues.flagged.toLocaleString('en')} likely label issues (confident learning); about ${Math.round(r.labelIssues.estimated).toLocaleString('en')} wrong labels estimated (${pct(r.labelIssues.estimated / Math.max(1, r.n))}); the model's own errors inflate that estimate`,
+      `near twins in training (input cosine similarity ${r.nearTwins.threshold} or more): ${r.nearTwins.counts.test.toLocaleString('en')} test and ${r.nearTwins.counts.validation.toLocaleString('en')} validation samples${r.nearTwins.pairs.length ? `; closest: ${r.nearTwins.pairs.slice(0, 5).map((p) => `${p.split} row ${p.row} ~ train row ${p.trainRow} (${p.similarity.toFixed(4)})`).join(', ')}` : ''}`,
       ...(swaps.length ? [`most often mislabelled: ${swaps.map((c) => `${pct(c.v)} of ${name(c.truth)} labelled ${name(c.given)}`).join('; ')}`] : []),
       ...(flagged.length ? ['first flagged (row in the data source: given -> predicted, p(given)):', ...flagged.map(({ index, j }) => `  #${index}: ${name(s.labels[j])} -> ${name(p.predicted[j])}, ${p.pGiven[j].toFixed(3)}`)] : []),
     ].join('\n');
