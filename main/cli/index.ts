@@ -2,7 +2,7 @@
 // success, 1 the run failed or diverged (a tool: its check failed), 2 bad input (spec, data, arguments).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { InputError } from '../engine/errors.ts';
+import { InputError, ToolFailed } from '../engine/errors.ts';
 import type { BackendChoice } from '../engine/backends/select.ts';
 import { trainCommand } from './commands/train.ts';
 import { inspectCommand } from './commands/inspect.ts';
@@ -117,6 +117,9 @@ main(process.argv.slice(2)).then(
     if (e instanceof InputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`trainscope: ${(e as Error).message}\n`);
       process.exitCode = 2;
+    } else if (e instanceof ToolFailed) {
+      process.stderr.write(`trainscope: ${e.message}\n`);
+      process.exitCode = 1;
     } else {
       process.stderr.write(`trainscope: internal error: ${(e as Error).stack ?? e}\n`);
       process.exitCode = 1;

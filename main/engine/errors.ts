@@ -26,3 +26,14 @@ export class OutputError extends InputError {
     this.name = 'OutputError';
   }
 }
+
+/**
+ * A tool could not give its answer, for a reason the user can act on: the audit's folds did not
+ * train (diverged, or NaN outputs). One line, like a failed run: the CLI exits 1.
+ */
+export class ToolFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToolFailed';
+  }
+}

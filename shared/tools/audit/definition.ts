@@ -23,6 +23,8 @@ const result = z.object({
   /** out-of-sample accuracy of the fold models, each on the fold it did not see */
   foldAccuracy: z.array(num),
   accuracy: num,
+  /** the share of the largest class: what guessing it scores */
+  baseRate: num,
   /** confusion[given][predicted] over every training sample, out of sample */
   confusion: z.array(z.array(z.number().int())),
   labelIssues,
@@ -74,3 +76,16 @@ export const auditTool = defineTool({
 });
 
 export type AuditResult = z.output<typeof result>;
+
+/**
+ * The fold models learned too little for their predictions to judge labels: out of sample, they
+ * close less than half the gap between guessing the largest class and being always right. Then
+ * most flags are the models' own errors.
+ */
+export function auditModelsWeak(r: Pick<AuditResult, 'accuracy' | 'baseRate'>): boolean {
+  return r.accuracy < r.baseRate + 0.5 * (1 - r.baseRate);
+}
+
+export function weakModelsNote(r: Pick<AuditResult, 'accuracy' | 'baseRate'> & { labelIssues: { flagged: number } }): string {
+  return `the fold models are weak (out-of-sample accuracy ${(r.accuracy * 100).toFixed(1)}% against ${(r.baseRate * 100).toFixed(1)}% by guessing the largest class): most of the ${r.labelIssues.flagged.toLocaleString('en')} flags are likely their own errors, not wrong labels; train a better model first`;
+}

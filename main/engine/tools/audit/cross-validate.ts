@@ -19,7 +19,7 @@ import { type Dataset, sampleSize, samplesPayload, subset } from '../../data/dat
 import { Trainer } from '../../train/trainer.ts';
 import { perSampleLoss } from '../../train/loss.ts';
 import { readFlat } from '../../train/readback.ts';
-import { InputError } from '../../errors.ts';
+import { InputError, ToolFailed } from '../../errors.ts';
 import { stopped } from '../framework/tool.ts';
 import { nearDuplicates } from '../../data-audit/near-duplicates.ts';
 
@@ -162,7 +162,7 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
     // a fold that did not train says nothing about the labels: its "issues" would be the model's
     if (end.status === 'diverged' || end.status === 'failed') {
       trainer.built.model.dispose();
-      throw new Error(`fold ${f + 1} of ${folds} ${end.status}${end.reason ? ` (${end.reason})` : ''}: the spec does not train as it is, so its predictions cannot audit the labels; fix the training first (trainscope train, the diagnosis)`);
+      throw new ToolFailed(`fold ${f + 1} of ${folds} ${end.status}${end.reason ? ` (${end.reason})` : ''}: the spec does not train as it is, so its predictions cannot audit the labels; fix the training first (trainscope train, the diagnosis)`);
     }
     backend = trainer.backend.name;
     const held = subset(train, inFold);
@@ -170,7 +170,7 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
     const out = await predictProbabilities(trainer.built.model, held, spec, K);
     trainer.built.model.dispose();
     const bad = out.probs.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new Error(`fold ${f + 1} of ${folds}: the model's output is not a finite number (sample ${held.rows?.[Math.floor(bad / K)] ?? Math.floor(bad / K)} of the source), so its predictions cannot audit the labels; fix the training first`);
+    if (bad >= 0) throw new ToolFailed(`fold ${f + 1} of ${folds}: the model's output is not a finite number (sample ${held.rows?.[Math.floor(bad / K)] ?? Math.floor(bad / K)} of the source), so its predictions cannot audit the labels; fix the training first`);
     let right = 0;
     inFold.forEach((row, i) => {
       probs.set(out.probs.subarray(i * K, (i + 1) * K), row * K);
@@ -204,7 +204,7 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
   const nearTwins = heldOutNearTwins(splits);
   return {
     folds, n: train.n, classes: K, classNames: train.classNames,
-    foldAccuracy, accuracy: correct / train.n, confusion,
+    foldAccuracy, accuracy: correct / train.n, confusion, baseRate: Math.max(...confusion.map((row) => row.reduce((a, b) => a + b, 0))) / train.n,
     labelIssues: { estimated: cl.estimated, flagged: flaggedCount, noiseMatrix: cl.noiseMatrix, thresholds: cl.thresholds },
     task: K === 2 && sigmoid ? 'binary' : 'multiclass', shownCap,
     samples: {

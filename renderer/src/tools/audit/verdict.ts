@@ -1,9 +1,10 @@
 // The data audit's result in words: the one-line verdict, and the label swaps the noise matrix
 // estimates most often.
-import type { AuditResult } from '../../../../shared/tools/audit/definition.ts';
+import { auditModelsWeak, weakModelsNote, type AuditResult } from '../../../../shared/tools/audit/definition.ts';
 import type { Verdict } from '../framework/tool.ts';
 
 export function auditVerdict(r: AuditResult): Verdict {
+  if (auditModelsWeak(r)) return { ok: null, text: weakModelsNote(r) };
   const share = r.labelIssues.flagged / Math.max(1, r.n);
   const text = `${r.labelIssues.flagged.toLocaleString('en')} of ${r.n.toLocaleString('en')} training labels look wrong (${(share * 100).toFixed(1)}%)`;
   // (a percent or two of flags is what a clean split and an imperfect model give: news only above that)

@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crossValidatedAudit, stratifiedFolds } from '../../../../main/engine/tools/audit/cross-validate.ts';
 import { auditEngineTool } from '../../../../main/engine/tools/audit/tool.ts';
-import { auditTool } from '../../../../shared/tools/audit/definition.ts';
+import { auditModelsWeak, auditTool, weakModelsNote } from '../../../../shared/tools/audit/definition.ts';
+import { spawnSync } from 'node:child_process';
 import { unpackPredictions } from '../../../../shared/instruments/predictions/packing.ts';
 import { base64ToF32 } from '../../../../shared/base64.ts';
 import { mulberry32 } from '../../../../shared/random.ts';
@@ -111,6 +112,17 @@ describe('the data audit', () => {
     // with the run's own stops switched off, the folds "complete" on NaN weights: refused all the same
     const unstopped = { ...wild, training: { ...wild.training, stopOnNonFinite: false, stopOnDivergence: false } };
     await expect(crossValidatedAudit(unstopped, dir, { backend: 'cpu', folds: 3 })).rejects.toThrow(/^fold 1 of 3: the model's output is not a finite number/);
+    // the CLI: one line and exit 1, as a failed run
+    writeFileSync(join(dir, 'nan.json'), JSON.stringify(unstopped));
+    const cli = spawnSync(process.execPath, [join(__dirname, '../../../../bin/trainscope.mjs'), 'audit', join(dir, 'nan.json'), '--folds', '2', '--backend', 'cpu'], { encoding: 'utf8', timeout: 120_000 });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^trainscope: fold 1 of 2: the model's output is not a finite number/)]);
+  }, 120_000);
+
+  it('says when the fold models are too weak for their flags to mean wrong labels', () => {
+    expect(auditModelsWeak({ accuracy: 0.521, baseRate: 0.342 })).toBe(true);
+    expect(auditModelsWeak({ accuracy: 0.918, baseRate: 0.1 })).toBe(false);
+    expect(weakModelsNote({ accuracy: 0.521, baseRate: 0.342, labelIssues: { flagged: 114 } })).toMatch(/^the fold models are weak \(out-of-sample accuracy 52\.1% against 34\.2% by guessing the largest class\): most of the 114 flags/);
   }, 60_000);
 
   it('refuses a regression task in one line naming the field', async () => {
