@@ -32,7 +32,7 @@ function checkedSpec(raw: unknown): ReturnType<typeof validateSpec> & { message?
 }
 
 async function start(c: EngineCommandOf<'start'>) {
-  if (trainer || toolRunning) { send({ type: 'error', message: trainer ? 'a run is already in progress: stop it first' : `the engine is busy with ${toolRunning}` }); return; }
+  if (trainer || toolRunning) { send({ type: 'error', message: trainer ? 'a run is already in progress: stop it first' : `the engine is busy with ${toolRunning!.id}` }); return; }
   const v = checkedSpec(c.spec);
   if (!v.ok) { send({ type: 'error', message: v.message! }); return; }
   // (each step waits for the events sent before it to leave: the sample images at the start must not hold the losses back)
