@@ -101,13 +101,21 @@ export async function predictSplit(
   let labelIssues: LabelIssueSummary | null = null;
   if (K) {
     // the split was held out of training: its predictions are the out-of-sample ones confident learning assumes
-    const cl = findLabelIssues({ labels: d.y, probs: allProbs, classes: K });
-    // (confident learning never flags a sample its argmax agrees with; one sigmoid unit predicts at
-    // predictions.threshold, which can disagree: a sample predicted as labelled is never an issue)
-    let flagged = 0;
-    for (let i = 0; i < n; i++) flagged += p.labelIssue![i] = cl.flagged[i] && !p.correct[i] ? 1 : 0;
-    // (K x K numbers in every evaluation's header: left out past 100 classes, 20 MB an event at 1,000)
-    labelIssues = { estimated: cl.estimated, flagged, noiseMatrix: K <= MAX_NOISE_MATRIX_CLASSES ? cl.noiseMatrix : [], thresholds: cl.thresholds };
+    let cl: ReturnType<typeof findLabelIssues> | null = null;
+    try {
+      cl = findLabelIssues({ labels: d.y, probs: allProbs, classes: K });
+    } catch {
+      // (labels it cannot read: the predictions still go out, without the label-issue blocks, never as "none flagged")
+      p.labelIssue = p.maxOther = null;
+    }
+    if (cl) {
+      // (confident learning never flags a sample its argmax agrees with; one sigmoid unit predicts at
+      // predictions.threshold, which can disagree: a sample predicted as labelled is never an issue)
+      let flagged = 0;
+      for (let i = 0; i < n; i++) flagged += p.labelIssue![i] = cl.flagged[i] && !p.correct[i] ? 1 : 0;
+      // (K x K numbers in every evaluation's header: left out past 100 classes, 20 MB an event at 1,000)
+      labelIssues = { estimated: cl.estimated, flagged, noiseMatrix: K <= MAX_NOISE_MATRIX_CLASSES ? cl.noiseMatrix : [], thresholds: cl.thresholds };
+    }
   }
   const header: PredictionsHeader = {
     epoch, split, n, classes, k, task, loss: n ? lossSum / n : 0, accuracy: task === 'regression' ? null : n ? correct / n : 0,
