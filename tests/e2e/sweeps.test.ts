@@ -140,6 +140,16 @@ describe.skipIf(NO_BROWSER)('sweeps', () => {
     await waitFinished(page, 8, 400_000);
     expect(await texts(page.getByTestId('sweep-trials').locator('tbody td:nth-child(3)'))).toEqual(['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'nadam', 'adamax']);
     await page.screenshot({ path: '/tmp/sweeps-optimizers.png', fullPage: true });
+    // the comparison of all eight: one curve each, named by its optimiser
+    const picks = page.getByTestId('sweep-trials').getByTestId('sweep-pick');
+    for (let i = 0; i < 8; i++) await picks.nth(i).check();
+    await page.getByTestId('sweep-compare').click();
+    const entries = page.getByTestId('compare-legend').locator('.entry');
+    await expect.poll(() => entries.count(), { timeout: 20_000 }).toBe(8);
+    const optimisers = (await texts(entries)).join(' ');
+    for (const o of ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'nadam', 'adamax']) expect(optimisers).toContain(o);
+    await page.screenshot({ path: '/tmp/sweeps-optimizers-compare.png', fullPage: true });
+    await page.getByTestId('tab-sweeps').click();
 
     // Successive halving on a log range: the bracket has a column per rung
     await page.getByTestId('sweep-new').click();

@@ -233,6 +233,10 @@ describe('the comparison', () => {
     const same = [{ title: 'x' }, { title: 'x' }, { title: 'y' }];
     distinguishTitles(same, []);
     expect(same.map((r) => r.title)).toEqual(['x · #1', 'x · #2', 'y']);
+    // a sweep's trials differ by their number only: each keeps it, and gets its values
+    const trials = [{ title: 'opt-t001' }, { title: 'opt-t002' }, { title: 'other' }];
+    distinguishTitles(trials, [{ path: 'training.optimizer.type', values: ['sgd', 'adam', 'adam'] }]);
+    expect(trials.map((r) => r.title)).toEqual(['opt-t001 · type sgd', 'opt-t002 · type adam', 'other']);
     expect(shortPath('model.layers[1].units')).toBe('layers[1].units');
     expect(shortPath('seed')).toBe('seed');
   });

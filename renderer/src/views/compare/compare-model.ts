@@ -113,14 +113,16 @@ export function shortPath(path: string): string {
 }
 
 /**
- * Runs of the same title (a spec run again with one change) would share a legend entry's words:
- * each gets what sets it apart, from the first fields their specs differ in ("learningRate 0.03"),
- * else its place in the list.
+ * Runs of the same title (a spec run again with one change) would share a legend entry's words,
+ * and a sweep's trials (`<sweep>-t001`, `-t002`...) differ only by a number: each gets what sets
+ * it apart, from the first fields their specs differ in ("learningRate 0.03", "type sgd"), else
+ * its place in the list.
  */
 export function distinguishTitles(runs: { title: string }[], specDiff: readonly SpecDiffRow[]): void {
   const groups = new Map<string, number[]>();
-  runs.forEach((r, i) => groups.set(r.title, [...(groups.get(r.title) ?? []), i]));
-  for (const [title, at] of groups) {
+  const family = (title: string) => title.replace(/-t\d{3,}$/, '');
+  runs.forEach((r, i) => groups.set(family(r.title), [...(groups.get(family(r.title)) ?? []), i]));
+  for (const at of groups.values()) {
     if (at.length < 2) continue;
     // the fields in which the runs of this title differ among themselves (not from the others)
     const differ = specDiff.filter((row) => at.some((i) => row.values[i] !== row.values[at[0]]));
@@ -129,7 +131,8 @@ export function distinguishTitles(runs: { title: string }[], specDiff: readonly 
     const telling = (everyone.length ? everyone : differ).slice(0, 2);
     at.forEach((i, k) => {
       const parts = telling.filter((row) => row.values[i] !== NOT_SET).map((row) => `${shortPath(row.path)} ${row.values[i]}`);
-      runs[i].title = `${title} · ${parts.length ? parts.join(', ') : `#${k + 1}`}`;
+      // (a trial keeps its own name: only what tells it apart is added)
+      runs[i].title = `${runs[i].title} · ${parts.length ? parts.join(', ') : `#${k + 1}`}`;
     });
   }
 }
