@@ -54,6 +54,8 @@ export class AppState implements ViewApp {
   /** the Sweeps view's definition form, kept while another tab is on screen */
   sweepDraft = $state.raw<SweepDraft | null>(null);
   private frame = 0;
+  private listAsked = 0;
+  private listShown = 0;
   private draftTimer: ReturnType<typeof setTimeout> | null = null;
   /**
    * Runs being replayed (their events from the first one the library lacks), with the live events
@@ -261,8 +263,12 @@ export class AppState implements ViewApp {
   }
 
   async refreshRuns() {
+    // Reads overlap (every library write asks for one) and IndexedDB may answer them out of
+    // order: an older list landing last would show a stopped run as running until the next write.
+    const asked = ++this.listAsked;
     try {
-      this.runs = await this.library.list();
+      const runs = await this.library.list();
+      if (asked > this.listShown) { this.listShown = asked; this.runs = runs; }
     } catch (e) {
       this.error = `the run library cannot be read: ${(e as Error).message}`;
     }

@@ -20,9 +20,15 @@ function wsStatus(url: string, headers: Record<string, string>): Promise<string>
 
 /** Waits for the library's last batched write; a storage error the app shows fails at once, with its text. */
 async function libraryHasEnded(page: Page) {
-  await expect.poll(() => page.evaluate(() => {
+  // (when it does not get there, the failure shows where the run-end stopped: the list, the database)
+  await expect.poll(() => page.evaluate(async () => {
     const app = (window as any).__trainscope;
-    return app.error ?? app.runs.some((r: any) => r.id === app.current?.runId && r.end);
+    if (app.error) return app.error;
+    const id = app.current?.runId;
+    const listed = app.runs.find((r: any) => r.id === id);
+    if (listed?.end) return true;
+    const stored = await app.library.db.runs.get(id);
+    return `listed ${listed?.status ?? 'no'}; stored ${stored?.status ?? 'no'} end ${Boolean(stored?.end)} received ${stored?.received}`;
   }), { timeout: 30_000 }).toBe(true);
 }
 
