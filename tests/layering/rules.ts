@@ -30,7 +30,8 @@ export const RULES: readonly Rule[] = [
     mayImport: ['main/engine', 'shared'],
     // tsx/*: the statistics worker's boot file loads TypeScript sources when the engine runs from them (CLI from a clone, tests)
     // bullmq, ioredis: a sweep's trials on workers elsewhere, through Redis (main/engine/sweep/queue)
-    bare: ['node:*', '@tensorflow/*', 'zod', 'jpeg-js', 'pngjs', 'mnist', 'mnist/*', 'tsx/*', 'bullmq', 'ioredis'],
+    // h5wasm: Keras' HDF5 model files (main/engine/model-io), read and written without a native build
+    bare: ['node:*', '@tensorflow/*', 'zod', 'jpeg-js', 'pngjs', 'mnist', 'mnist/*', 'tsx/*', 'bullmq', 'ioredis', 'h5wasm', 'h5wasm/*'],
     why: 'the training engine runs in a plain Node process under every host, so it never knows which host started it',
   },
   {
