@@ -29,13 +29,18 @@ export interface BrowsableSplit {
   split: 'train'; n: number; classes: number; accuracy: number; confusion: number[][];
   labelIssues: NonNullable<PredictionsHeader['labelIssues']>;
   indices: number[]; labels: number[]; shape: number[]; encoding: 'u8' | 'f32'; lo: number; hi: number; data: string; predictions: string; k: number;
+  twins?: Record<'validation' | 'test', [number, number, number][]>;
 }
+/** A held-out sample's near twin in the training split (the data audit): its source row and the cosine similarity of their inputs. */
+export interface NearTwin { trainRow: number; similarity: number }
 export type Split = PredictionSplit;
 
 export class RunData {
   samples: Partial<Record<Split, SplitSamples>> = {};
   /** per split, per epoch */
   predictions: Record<Split, Map<number, EpochPredictions>> = { validation: new Map(), test: new Map(), train: new Map() };
+  /** held-out samples with a near twin in training, by position in their split, once the data audit has run */
+  nearTwins: Partial<Record<Split, Map<number, NearTwin>>> = {};
 
   runId: string;
   start: RunStartEvent | null = null;
@@ -194,6 +199,9 @@ export class RunData {
       confusion: b.confusion, perClass, labelIssues: b.labelIssues,
     };
     this.predictions[b.split] = new Map([[0, { header, p: unpackPredictions(base64ToF32(b.predictions), m, b.k) }]]);
+    for (const sp of ['validation', 'test'] as const) {
+      if (b.twins) this.nearTwins[sp] = new Map(b.twins[sp].map(([i, trainRow, similarity]) => [i, { trainRow, similarity }]));
+    }
   }
 
   /** The latest epoch's metrics, or the run's final ones. */

@@ -58,6 +58,15 @@ const result = z.object({
     pairs: z.array(z.object({ split: z.enum(['validation', 'test']), row: z.number().int(), trainRow: z.number().int(), similarity: num })),
     /** the pairs' inputs, base64: per pair the held-out sample, then its training twin */
     data: z.string(),
+    /**
+     * Every held-out sample with a twin (at most MAX_MARKED per split), as [its position in its
+     * split, the twin's training row, the similarity]: the Misclassified view marks them.
+     * Absent in results of older versions.
+     */
+    marked: z.object({
+      validation: z.array(z.tuple([z.number().int(), z.number().int(), num])),
+      test: z.array(z.tuple([z.number().int(), z.number().int(), num])),
+    }).optional(),
   }),
   backend: z.string(),
   durationMs: num,

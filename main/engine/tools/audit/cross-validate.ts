@@ -218,6 +218,8 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
 /** Cosine similarity of the inputs at or above which a held-out sample counts as a training sample's near twin. On raw pixels 0.98 is too low: 40 of the 10,000 MNIST digits have a different digit that close. */
 const TWIN_SIMILARITY = 0.99;
 const MAX_PAIRS = 48;
+/** Held-out samples marked per split at most: [position, row, similarity] triples, about 30 bytes each in the result. */
+const MAX_MARKED = 20_000;
 
 /**
  * Held-out samples whose inputs nearly repeat a training sample's: each one's most similar
@@ -229,12 +231,15 @@ function heldOutNearTwins(s: Splits): AuditResult['nearTwins'] {
   const dim = sampleSize(s.train.shape);
   const counts = { validation: 0, test: 0 };
   const found: { split: 'validation' | 'test'; i: number; t: number; similarity: number }[] = [];
+  const marked: Record<'validation' | 'test', [number, number, number][]> = { validation: [], test: [] };
   for (const split of ['validation', 'test'] as const) {
     const d = s[split];
     if (!d.n) continue;
     const pairs = nearDuplicates({ x: d.x, n: d.n, dim }, { x: s.train.x, n: s.train.n, dim }, { threshold: TWIN_SIMILARITY, project: dim > 256 ? 128 : undefined });
     counts[split] = pairs.length;
     for (const p of pairs) found.push({ split, i: p.query, t: p.match, similarity: p.similarity });
+    // (positions, as the held-out splits' predictions are indexed; the twin by its source row, as the audit's samples are)
+    marked[split] = pairs.slice(0, MAX_MARKED).map((p) => [p.query, s.train.rows?.[p.match] ?? p.match, p.similarity]);
   }
   const top = found.sort((a, b) => b.similarity - a.similarity || a.i - b.i).slice(0, MAX_PAIRS);
   // both inputs of each pair, as the samples are encoded
@@ -245,6 +250,6 @@ function heldOutNearTwins(s: Splits): AuditResult['nearTwins'] {
   return {
     threshold: TWIN_SIMILARITY, counts,
     pairs: top.map((p) => ({ split: p.split, row: s[p.split].rows?.[p.i] ?? p.i, trainRow: s.train.rows?.[p.t] ?? p.t, similarity: p.similarity })),
-    data: bytesToBase64(payload.bytes),
+    data: bytesToBase64(payload.bytes), marked,
   };
 }

@@ -3,7 +3,7 @@
 import { labelIssueScore } from '../../../../shared/instruments/predictions/definition.ts';
 import type { EpochPredictions, RunData, Split } from '../framework/index.ts';
 
-export type Only = 'all' | 'wrong' | 'right' | 'always-wrong' | 'changed' | 'newly-wrong' | 'label-issue';
+export type Only = 'all' | 'wrong' | 'right' | 'always-wrong' | 'changed' | 'newly-wrong' | 'label-issue' | 'near-twin';
 export type SortKey = 'loss' | 'confidence' | 'margin' | 'given-vs-other' | 'label-issue' | 'index';
 
 /** What each filter and ordering is called in the view: the words say what is measured. */
@@ -11,6 +11,7 @@ export const ONLY_LABELS: Record<Only, string> = {
   all: 'all', wrong: 'wrong', right: 'right', 'always-wrong': 'always wrong',
   changed: 'changed correctness between epochs', 'newly-wrong': 'newly wrong since...',
   'label-issue': 'likely label issue (confident learning)',
+  'near-twin': 'near twin in training (data audit)',
 };
 export const SORT_LABELS: Record<SortKey, string> = {
   loss: 'loss (highest first)', confidence: 'confidence (highest first)',
@@ -80,6 +81,7 @@ export function select(run: RunData, split: Split, q: Query, labels: ArrayLike<n
     if (q.only === 'always-wrong' && !h.alwaysWrong[i]) continue;
     if (q.only === 'changed' && !h.flips[i]) continue;
     if (q.only === 'label-issue' && !p.labelIssue?.[i]) continue;
+    if (q.only === 'near-twin' && !run.nearTwins[split]?.has(i)) continue;
     if (q.only === 'newly-wrong' && (right || !since || since.correct[i] !== 1)) continue;
     out.push(i);
   }

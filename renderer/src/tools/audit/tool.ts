@@ -9,6 +9,6 @@ export const auditView = defineRendererTool({
   definition: auditTool, panel: AuditPanel, verdict: auditVerdict, onRun: true,
   browse: (r: AuditResult) => ({
     split: 'train', n: r.n, classes: r.classes, classNames: r.classNames, accuracy: r.accuracy, confusion: r.confusion, labelIssues: r.labelIssues,
-    ...r.samples,
+    ...r.samples, ...(r.nearTwins.marked ? { twins: r.nearTwins.marked } : {}),
   }),
 });

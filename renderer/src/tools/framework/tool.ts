@@ -51,6 +51,11 @@ export interface BrowsableSamples {
   data: string;
   predictions: string;
   k: number;
+  /**
+   * Held-out samples (validation, test) with a near twin in training: [position in its split,
+   * the twin's training row, cosine similarity]. The browser marks them in those splits.
+   */
+  twins?: { validation: [number, number, number][]; test: [number, number, number][] };
 }
 
 /** A tool's result in one line. `ok`: good news (true), bad news (false), or advice (null). */

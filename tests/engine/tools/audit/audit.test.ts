@@ -87,6 +87,9 @@ describe('the data audit', () => {
     const planted = r.nearTwins.pairs.filter((p) => p.row >= 40).map((p) => [p.row, p.trainRow]).sort((a, b) => a[0] - b[0]);
     expect(planted).toEqual([[40, 10], [41, 20], [42, 30], [43, 40], [44, 50], [45, 60]]);
     expect(r.nearTwins.pairs.every((p) => p.similarity >= 0.99)).toBe(true);
+    // every twin is marked for the browser, by its position in the test split (the same rows here: a file of its own)
+    expect(r.nearTwins.marked!.test.length).toBe(r.nearTwins.counts.test);
+    expect(r.nearTwins.marked!.test.filter(([i]) => i >= 40).map(([i, t]) => [i, t]).sort((a, b) => a[0] - b[0])).toEqual(planted);
     expect(auditEngineTool.report(r)).toMatch(/near twins in training \(input cosine similarity 0\.99 or more\): \d+ test and 0 validation samples/);
   }, 120_000);
 

@@ -48,6 +48,20 @@ describe('misclassification analysis', () => {
     expect(sel({ only: 'newly-wrong', since: 0 })).toEqual([3]);
     expect(sel({ trueClass: 0 })).toEqual([0, 3]);
     expect(sel({ trueClass: 0, predClass: 1 })).toEqual([3]);
+    expect(sel({ only: 'near-twin' })).toEqual([]); // (before the data audit has looked: none)
+  });
+
+  it('near twins handed over by the data audit mark held-out samples by position, in their own split only', () => {
+    const run = fixture();
+    run.addBrowsable({
+      split: 'train', n: 2, classes: 3, accuracy: 1, confusion: [[1, 0, 0], [0, 1, 0], [0, 0, 0]], labelIssues: { estimated: 0, flagged: 0, noiseMatrix: [], thresholds: [] },
+      indices: [7, 9], labels: [0, 1], shape: [2], encoding: 'f32', lo: 0, hi: 1, data: '', predictions: '', k: 1,
+      twins: { validation: [[3, 9, 0.995], [1, 7, 1]], test: [] },
+    });
+    expect(Array.from(select(run, 'validation', q({ only: 'near-twin' }), labels))).toEqual([1, 3]);
+    expect(Array.from(select(run, 'validation', q({ only: 'near-twin', sort: 'loss' }), labels))).toEqual([3, 1]);
+    expect(run.nearTwins.validation!.get(3)).toEqual({ trainRow: 9, similarity: 0.995 });
+    expect(run.nearTwins.test!.size).toBe(0);
   });
 
   it('orders by loss, margin and label-issue score', () => {
