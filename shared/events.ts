@@ -67,6 +67,8 @@ export interface DataAudit {
   conflictingLabels: number;
   /** tabular data: single features whose value alone predicts the label (leave-one-out accuracy against the majority-class base rate) */
   leaks: { feature: number; name?: string; accuracy: number; baseRate: number }[];
+  /** classification: samples per class in each held-out split (training's are DataInfo.classCounts); absent in older runs */
+  heldOutClasses?: { validation: number[] | null; test: number[] | null };
   /** time the checks took */
   ms: number;
 }

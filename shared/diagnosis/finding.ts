@@ -14,7 +14,7 @@ export type FindingKind =
   | 'lr_too_high' | 'lr_too_low' | 'plateau' | 'overfitting' | 'underfitting'
   | 'inputs_not_scaled' | 'output_loss_mismatch' | 'class_imbalance'
   // the data checks before training (DataInfo.audit)
-  | 'data_overlap' | 'conflicting_labels' | 'label_leak';
+  | 'data_overlap' | 'conflicting_labels' | 'label_leak' | 'split_class_mix';
 
 export type Severity = 'info' | 'warning' | 'error';
 

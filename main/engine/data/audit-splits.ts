@@ -5,7 +5,7 @@
 // check looks at 2,000 evenly spaced training rows (about 1 s for 400 features). Their findings
 // come from the diagnosis (set-up).
 import type { DataAudit } from '../../../shared/events.ts';
-import { exactDuplicates, leakingFeatures, type SplitData } from '../../../shared/data-audit/checks.ts';
+import { classBalance, exactDuplicates, leakingFeatures, type SplitData } from '../../../shared/data-audit/checks.ts';
 import { sampleSize, type Dataset } from './dataset.ts';
 import type { Splits } from './load.ts';
 
@@ -18,7 +18,12 @@ export function auditSplits(s: Splits): DataAudit {
   const dup = exactDuplicates(parts);
   // (images have thousands of pixels, none of which decides a label alone: tabular data only)
   const leaks = classes !== null && s.train.shape.length === 1 ? leakingFeatures(parts[0], classes) : [];
+  const heldOut = (name: 'validation' | 'test') => {
+    const p = parts.find((q) => q.name === name);
+    return p && classes !== null ? classBalance(p, classes).counts : null;
+  };
   return {
+    heldOutClasses: { validation: heldOut('validation'), test: heldOut('test') },
     validationInTrain: dup.validationInTrain, testInTrain: dup.testInTrain, duplicateTrain: dup.withinTrain, conflictingLabels: dup.conflictingLabels,
     leaks: leaks.map((l) => ({ feature: l.feature, ...(s.train.featureNames?.[l.feature] !== undefined ? { name: s.train.featureNames[l.feature] } : {}), accuracy: l.accuracy, baseRate: l.baseRate })), ms: performance.now() - t0,
   };

@@ -154,6 +154,47 @@ export class Diagnoser {
     }
   }
 
+  /**
+   * A held-out split whose class mix is not training's: classes it lacks go unmeasured, classes
+   * training lacks can never be predicted, and a shifted mix makes its accuracy a different
+   * average than training's. The shift must stand clear of what sampling alone gives a split of
+   * its size (three times the expected total-variation distance, and at least 0.15).
+   */
+  private classMix(d: RunStartEvent['data']) {
+    const train = d.classCounts;
+    const held = d.audit?.heldOutClasses;
+    if (!train || !held) return;
+    const names = d.classNames ?? train.map((_, i) => String(i));
+    const nTrain = train.reduce((a, b) => a + b, 0);
+    const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
+    const evidence: string[] = [];
+    let unseen = false, worst = 0;
+    for (const split of ['validation', 'test'] as const) {
+      const counts = held[split];
+      const n = counts?.reduce((a, b) => a + b, 0) ?? 0;
+      if (!counts || n < 2 * counts.length || !nTrain) continue; // (too few samples to say anything about a mix)
+      const never = counts.flatMap((c, k) => (c > 0 && train[k] === 0 ? [names[k]] : []));
+      if (never.length) { unseen = true; evidence.push(`${split}: class${never.length > 1 ? 'es' : ''} ${never.join(', ')} never appear${never.length > 1 ? '' : 's'} in training`); }
+      const p = train.map((c) => c / nTrain), q = counts.map((c) => c / n);
+      const tv = 0.5 * p.reduce((a, pk, k) => a + Math.abs(pk - q[k]), 0);
+      const noise = 0.5 * p.reduce((a, pk) => a + Math.sqrt((2 * pk * (1 - pk)) / (Math.PI * n)), 0);
+      if (tv < Math.max(0.15, 3 * noise)) continue;
+      worst = Math.max(worst, tv);
+      const k = p.reduce((b, _, j) => (Math.abs(p[j] - q[j]) > Math.abs(p[b] - q[b]) ? j : b), 0);
+      const missing = counts.flatMap((c, j) => (c === 0 && train[j] > 0 ? [names[j]] : []));
+      evidence.push(`${split}: the class mix is ${pct(tv)} away from training's (total variation); class ${names[k]} is ${pct(q[k])} of it and ${pct(p[k])} of training${missing.length ? `; no samples of ${missing.join(', ')}` : ''}`);
+    }
+    if (!evidence.length) return;
+    this.report('split_class_mix', 'data', {
+      severity: unseen ? 'warning' : 'info', title: unseen ? 'Held-out samples belong to classes training never shows' : `A held-out split's class mix differs from training's (${pct(worst)} apart)`, layers: [], step: -1,
+      evidence,
+      explanation: unseen
+        ? 'A class the model never trained on cannot be predicted: every held-out sample of it counts as an error, whatever the model learns.'
+        : 'Held-out accuracy averages over the held-out class mix: when it differs from training\'s, the two accuracies are not comparable, and a gap between them can come from the mix, not from overfitting.',
+      remedies: [{ text: 'Split the data by class (stratified), or check that the held-out source is drawn like the training data; compare per-class recall in Misclassified rather than overall accuracy.' }], source: 'setup',
+    });
+  }
+
   /** Reports a run- or model-level finding once per kind (`key` keeps non_finite per tensor). */
   private report(kind: FindingKind, key: string, f: Omit<Finding, 'id' | 'kind' | 'step' | 'epoch'> & { step?: number; epoch?: number }) {
     const id = kind === 'non_finite' ? `${kind}:${key}` : kind;
@@ -390,7 +431,7 @@ export class Diagnoser {
         });
       }
     }
-    if (d.audit) this.dataAudit(d);
+    if (d.audit) { this.dataAudit(d); this.classMix(d); }
     // Initialiser matched to the activation (Glorot & Bengio 2010; He et al. 2015; Klambauer et al. 2017),
     // judged by the weight scale it gives against the one the activation wants: one finding for all
     // such layers. The output layer is left to the initial-loss check, which measures what matters there.

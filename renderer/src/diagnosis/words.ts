@@ -21,7 +21,7 @@ export const KIND_LABELS: Record<CauseKind | FindingKind, string> = {
   non_finite: 'NaN / Inf', exploding_gradients: 'exploding gradients', vanishing_gradients: 'vanishing gradients',
   saturated_units: 'saturated units', dead_units: 'dead units', init_activation_scale: 'activation scale at init',
   init_loss_mismatch: 'initial loss off', init_mismatched_initializer: 'initialiser mismatch', plateau: 'plateau', underfitting: 'underfitting',
-  data_overlap: 'held-out samples repeat training ones', conflicting_labels: 'identical inputs, different labels', label_leak: 'a feature gives the label away',
+  data_overlap: 'held-out samples repeat training ones', conflicting_labels: 'identical inputs, different labels', label_leak: 'a feature gives the label away', split_class_mix: 'held-out class mix differs from training',
 };
 
 export const kindLabel = (k: string): string => KIND_LABELS[k as FindingKind] ?? k.replace(/_/g, ' ');

@@ -38,7 +38,20 @@ describe('data findings before training', () => {
   it('clean data: none of the data findings', async () => {
     const { audit, found } = await findings(rows(400, 1), rows(100, 2));
     expect(audit).toMatchObject({ validationInTrain: 0, testInTrain: 0, conflictingLabels: 0, leaks: [] });
-    for (const k of ['data_overlap', 'conflicting_labels', 'label_leak']) expect(found.has(k as never), k).toBe(false);
+    for (const k of ['data_overlap', 'conflicting_labels', 'label_leak', 'split_class_mix']) expect(found.has(k as never), k).toBe(false);
+    expect(audit.heldOutClasses!.test!.reduce((a, b) => a + b, 0)).toBe(100);
+  }, 60_000);
+
+  it('a test set drawn mostly from one class: its class mix against training\'s, as information', async () => {
+    const pool = rows(600, 4);
+    const test = [...pool.filter((r) => r.endsWith(',0')).slice(0, 90), ...pool.filter((r) => r.endsWith(',1')).slice(0, 10)];
+    const { audit, found } = await findings(rows(400, 1), test);
+    expect(audit.heldOutClasses!.test).toEqual([90, 10, 0]);
+    const f = found.get('split_class_mix')!;
+    expect(f.severity).toBe('info');
+    expect(f.source).toBe('setup');
+    expect(f.evidence.some((e) => /^test: the class mix is \d+% away from training's \(total variation\); class 0 is 90% of it and \d+% of training; no samples of 2$/.test(e))).toBe(true);
+    expect(f.evidence.some((e) => e.startsWith('validation'))).toBe(false); // (the validation split is carved from training: the same mix)
   }, 60_000);
 
   it('test rows copied from training: the share of the test set, as a warning', async () => {
