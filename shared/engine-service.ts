@@ -4,6 +4,7 @@
 // `dispatch`, so adding a command means adding it here and implementing it where it is served.
 import { z } from 'zod';
 import { TOOL_IDS } from './tools/registry.ts';
+import { MODEL_FILE_COMMANDS } from './model-files.ts';
 
 export const ENGINE_COMMANDS = {
   /** train a run described by a spec */
@@ -20,6 +21,7 @@ export const ENGINE_COMMANDS = {
     /** chosen by the renderer that asks: the replies carry it, so a refusal reaches the one who asked */
     requestId: z.string().max(64).optional(),
   },
+  ...MODEL_FILE_COMMANDS,
 } satisfies Record<string, z.ZodRawShape>;
 
 type Commands = typeof ENGINE_COMMANDS;

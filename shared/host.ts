@@ -3,6 +3,7 @@
 // that enters a host from a renderer is validated here before anything acts on it.
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-limits.ts';
 import { z } from 'zod';
+import type { ModelFileMessage } from './model-files.ts';
 import type { RunEvent } from './events.ts';
 import { ENGINE_COMMANDS, issueText, type EngineCommand } from './engine-service.ts';
 import type { ToolId } from './tools/registry.ts';
@@ -61,7 +62,8 @@ export type HostMessage =
   /** a tool's result, checked against the tool's result schema by the host */
   | { type: 'tool-result'; tool: ToolId; result: unknown; requestId?: string }
   /** a file the user picked from the desktop app's menu: a spec to edit, a run log to import */
-  | { type: 'file'; kind: 'spec' | 'run-log'; name: string; text: string };
+  | { type: 'file'; kind: 'spec' | 'run-log'; name: string; text: string }
+  | ModelFileMessage;
 
 export function parseCommand(raw: unknown): { ok: true; command: HostCommand } | { ok: false; error: string } {
   if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) return { ok: false, error: `message: nested more than ${MAX_JSON_DEPTH} levels deep` };

@@ -128,6 +128,7 @@ const batchNormLayer = z.strictObject({
   type: z.literal('batchnorm'),
   momentum: z.number().min(0).max(1).default(0.99).describe('of the moving mean and variance'),
   epsilon: z.number().positive().default(1e-3),
+  trainable: z.boolean().default(true).describe('false: gamma and beta are frozen and the moving statistics stay as they are'),
   name: z.string().optional(),
 });
 const gaussianNoiseLayer = z.strictObject({ type: z.literal('gaussian_noise'), stddev: z.number().min(0).describe('noise added during training only'), name: z.string().optional() });
@@ -142,8 +143,22 @@ export const layerSchema = z.discriminatedUnion('type', [
 export type LayerSpec = z.infer<typeof layerSchema>;
 
 const modelSchema = z.strictObject({
-  layers: z.array(layerSchema).min(1).describe('layers in order; the input shape comes from the data'),
+  import: z.string().min(1).optional()
+    .describe('a Keras model (.keras, .h5) or a TensorFlow.js model.json to start from; relative paths resolve from the spec file. Without `layers`, its layers are the model'),
+  weights: z.enum(['pretrained', 'initial']).optional()
+    .describe('with import: pretrained (the default) loads the file\'s weights into the layers of the same name and shape; initial starts from the initialisers'),
+  freeze: z.array(z.string().min(1)).optional().describe('with import: layers (by name) whose weights are not trained'),
+  head: z.array(layerSchema).min(1).optional()
+    .describe('with import: these layers replace the file\'s output layer (its last dense or conv layer and what follows it)'),
+  layers: z.array(layerSchema).default([]).describe('layers in order; the input shape comes from the data'),
+}).superRefine((m, ctx) => {
+  if (!m.import && m.layers.length === 0) ctx.addIssue({ code: 'custom', path: ['layers'], message: 'give at least one layer, or a model file to import' });
+  for (const k of ['weights', 'freeze', 'head'] as const) {
+    if (!m.import && m[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'applies to an imported model only: give model.import' });
+  }
+  if (m.import && m.head && m.layers.length) ctx.addIssue({ code: 'custom', path: ['head'], message: 'give either layers (the whole architecture) or head (replacing the imported output layer), not both' });
 });
+export type ModelSpec = z.infer<typeof modelSchema>;
 
 // ---------------------------------------------------------------- training
 const lr = (d: number) => z.number().positive().default(d).describe('step size (the starting value when a schedule is set)');

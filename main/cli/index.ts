@@ -12,6 +12,7 @@ import { sweepCommand } from './commands/sweep.ts';
 import { sweepInspectCommand } from './commands/sweep-inspect.ts';
 import { workerCommand } from './commands/worker.ts';
 import { toolCommand, toolFlags } from './commands/tool.ts';
+import { exportCommand, importCommand } from './commands/model-files.ts';
 import { ENGINE_TOOLS, engineTool } from '../engine/tools/registry.ts';
 import { specJsonSchema } from '../../shared/spec.ts';
 
@@ -46,6 +47,13 @@ ${toolUsage}
                         trains sweep trials from the queue on this machine, until Ctrl-C
   sweep-inspect <sweepDir> [--json]
                         a sweep's trials, its best configuration and how much each parameter mattered
+  import <model.keras|model.h5|model.json> [--out spec.json] [--base spec.json]
+                        the run spec equivalent to a Keras or TensorFlow.js model (its layers,
+                        and model.import to load its weights); data and training from --base
+  export <runDir> --format keras|h5|tfjs|folded|spec|python [--out PATH] [--weights best|final]
+                        a run's model as Keras 3 (.keras), legacy Keras (.h5), TensorFlow.js, an
+                        inference model with batch normalisation folded in, its spec, or a Keras
+                        script that trains the same model (default: DIR/export/)
   doctor [--json]       which TensorFlow.js backends load here, and why the others do not;
                         where the named datasets (fashion-mnist, mnist) were found
   schema                the JSON Schema of the run spec
@@ -53,7 +61,7 @@ ${toolUsage}
                         browser mode: the app on http://127.0.0.1 with a per-session token URL
 `;
 
-const COMMON = { out: { type: 'string' }, workers: { type: 'string' }, queue: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const COMMON = { out: { type: 'string' }, format: { type: 'string' }, base: { type: 'string' }, weights: { type: 'string' }, workers: { type: 'string' }, queue: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, port: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 const TOOL_FLAGS = Object.fromEntries(ENGINE_TOOLS.flatMap(toolFlags).map((f) => [f, { type: 'string' as const }]));
 
 // The engine checks the name (selectBackend) before loading anything: one place says what is valid.
@@ -93,6 +101,12 @@ async function main(argv: string[]): Promise<number> {
     case 'sweep-inspect':
       if (positionals.length !== 1) throw new InputError('sweep-inspect', 'expects one sweep folder: trainscope sweep-inspect <sweepDir>');
       return sweepInspectCommand(positionals[0], Boolean(values.json));
+    case 'import':
+      if (positionals.length !== 1) throw new InputError('import', 'expects one model file: trainscope import <model.keras|model.h5|model.json>');
+      return importCommand(positionals[0], { out: values.out, base: values.base });
+    case 'export':
+      if (positionals.length !== 1) throw new InputError('export', 'expects one run folder: trainscope export <runDir> --format keras');
+      return exportCommand(positionals[0], { format: values.format, out: values.out, weights: values.weights });
     case 'doctor':
       return doctorCommand(Boolean(values.json));
     case 'serve': {
@@ -107,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command ? 0 : 2;
     default:
-      throw new InputError(command, `unknown command (commands: train, inspect, sweep, sweep-inspect, worker, ${ENGINE_TOOLS.map((t) => t.definition.id).join(', ')}, doctor, schema, serve)`);
+      throw new InputError(command, `unknown command (commands: train, inspect, sweep, sweep-inspect, worker, ${ENGINE_TOOLS.map((t) => t.definition.id).join(', ')}, import, export, doctor, schema, serve)`);
   }
 }
 

@@ -12,6 +12,7 @@ import type { SweepDraft } from './views/sweeps/sweep-definition.ts';
 import type { RunSpec } from '../../shared/spec.ts';
 import { adoptedSpec } from './diagnosis/verdict.ts';
 import { RunData, type BrowsableSplit } from './lib/run-data.ts';
+import { ModelFileState } from './lib/model-files.svelte.ts';
 import { RunLibrary } from './store/library.ts';
 import type { NewRunDraft, RunRecord, VariantOf } from './store/db.ts';
 import { isTab } from './views/tabs.ts';
@@ -63,7 +64,11 @@ export class AppState implements ViewApp {
    */
   private replaying = new Map<string, { held: RunEvent[]; quiet: boolean }>();
 
+  /** model files: an upload from New run, a run's model exported */
+  readonly models: ModelFileState;
+
   constructor(readonly host: Host, readonly library: RunLibrary) {
+    this.models = new ModelFileState((c) => host.send(c), (text) => { this.pendingSpec = text; this.adopted = null; this.tab = 'new'; }, () => this.draft?.text);
     library.onError = (m) => { this.error = m; };
     library.onChange = () => { void this.refreshRuns(); };
     library.onGap = (runId, from) => this.requestReplay(runId, from, false);
@@ -169,6 +174,7 @@ export class AppState implements ViewApp {
   }
 
   private onMessage(m: HostMessage) {
+    if (this.models.handle(m)) return;
     switch (m.type) {
       case 'started':
         if (this.trial && this.trial.runId === null) {

@@ -10,7 +10,7 @@ export async function trainCommand(specPath: string, opts: { out: string; backen
   const trainer = new Trainer({ spec, baseDir, backend: opts.backend });
   await aboutSpec(specPath, () => trainer.prepare()); // bad data or a model that does not fit: an InputError before any folder exists
   const runDir = createRunDir(opts.out, spec.name);
-  const writer = new RunWriter(runDir, spec);
+  const writer = new RunWriter(runDir, trainer.spec); // (the spec as it ran: an imported model's layers filled in)
   const progress = new ProgressLine();
   trainer.on((e) => writer.write(e)).on((e) => progress.handle(e));
 

@@ -387,12 +387,18 @@ export class Diagnoser {
     x.diverged = this.diverged;
     this.update();
   }
+  private pretrained = false;
   private emaMinSinceRatio = Infinity;
   private bigRatioStep = 0;
 
   private onStart(e: RunStartEvent) {
     this.start = e;
     this.t = e.spec.diagnosis;
+    // A model that starts from imported weights was not initialised here: its initial loss is
+    // already low, its weights' scale is what training made it, and units dead or saturated at
+    // the start are the imported model's state. The initialisation checks would blame the
+    // initialisers (and advise changing them) for what they did not do.
+    this.pretrained = Boolean(e.spec.model.import) && e.spec.model.weights !== 'initial';
     this.facts = {
       spec: e.spec, layers: e.model.layers, deadAtInit: new Map(), satAtInit: new Map(), initScaleOff: new Map(), maxRatio: null, tooHighStep: null,
       initialLoss: null, expectedLoss: null, diverged: null, lrAt: (step) => this.lrAt(step),
@@ -438,7 +444,7 @@ export class Diagnoser {
     const infoByName = new Map(e.model.layers.map((l) => [l.name, l]));
     const weightedIdx = e.spec.model.layers.map((l, i) => (l.type === 'dense' || l.type === 'conv2d' ? i : -1)).filter((i) => i >= 0);
     const mismatched: { name: string; init: string; act: string; want: string; broken: boolean; factor: number }[] = [];
-    for (const i of weightedIdx.slice(0, -1)) {
+    for (const i of this.pretrained ? [] : weightedIdx.slice(0, -1)) {
       const l = e.spec.model.layers[i] as Extract<(typeof e.spec.model.layers)[number], { type: 'dense' | 'conv2d' }>;
       const init = typeof l.kernelInitializer === 'string' ? l.kernelInitializer : l.kernelInitializer.type;
       const want = initializerFor(l.activation);
@@ -480,6 +486,11 @@ export class Diagnoser {
     x.initialLoss = Number.isFinite(e.loss) ? e.loss : null;
     x.expectedLoss = e.expectedLoss;
     this.vitals.model.initial_loss = e.loss;
+    if (this.pretrained) {
+      // (the imported model's state, not its initialisation: only the symptoms that persist count)
+      (payloadData(e.payloads, activations)?.layers ?? []).forEach((a, i) => { const info = this.start!.model.layers[i]; if (info) this.trackLayer(a, info, 0); });
+      return;
+    }
     if (e.expectedLoss !== null && !initialLossOk(e.loss, e.expectedLoss, t.initLossTolerance)) {
       const high = e.loss > e.expectedLoss;
       this.report('init_loss_mismatch', 'loss', {

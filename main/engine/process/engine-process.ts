@@ -13,6 +13,7 @@ import { parentChannel } from './channel.ts';
 import { parseEngineRequest, type EngineConfig, type EngineReply } from './protocol.ts';
 import { engineTool } from '../tools/registry.ts';
 import { useHostProbes } from '../backends/select.ts';
+import { ModelFiles } from '../model-io/model-files-service.ts';
 
 const FLUSH_MS = 50; // events reach the renderer within a frame or three, in batches
 /** A heartbeat the host watches: it stops when a synchronous kernel hangs the event loop. */
@@ -45,7 +46,7 @@ async function start(c: EngineCommandOf<'start'>) {
     await t.prepare();
     // (an unusable runs folder is an error for the client, with the path and the OS's reason; the engine stays up)
     runDir = createRunDir(config.runsDir, v.spec.name);
-    writer = new RunWriter(runDir, v.spec);
+    writer = new RunWriter(runDir, t.spec);
   } catch (e) {
     trainer = null;
     send({ type: 'error', message: (e as Error).message });
@@ -106,7 +107,11 @@ async function tool(c: EngineCommandOf<'tool'>) {
   }
 }
 
+const modelFiles = new ModelFiles(() => config.runsDir, send);
+
 const service: EngineService = {
+  'import-model': (c) => void modelFiles.importPart(c),
+  'export-model': (c) => void modelFiles.export(c),
   start: (c) => void start(c),
   tool: (c) => void tool(c),
   pause: () => trainer?.pause(),

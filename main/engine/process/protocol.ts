@@ -6,6 +6,7 @@ import type { RunEvent } from '../../../shared/events.ts';
 import { START_PHASES, type StartPhase, type ToolProgress } from '../../../shared/host.ts';
 import { engineCommandSchema, issueText, type EngineCommand } from '../../../shared/engine-service.ts';
 import { TOOL_IDS, type ToolId } from '../../../shared/tools/registry.ts';
+import type { ModelFileMessage } from '../../../shared/model-files.ts';
 
 const BACKENDS = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 
@@ -39,7 +40,8 @@ export type EngineReply =
   | { type: 'finished'; runId: string; status: string }
   | { type: 'tool-progress'; tool: ToolId; progress: ToolProgress; requestId?: string }
   | { type: 'tool-result'; tool: ToolId; result: unknown; requestId?: string }
-  | { type: 'error'; message: string; tool?: ToolId; requestId?: string };
+  | { type: 'error'; message: string; tool?: ToolId; requestId?: string }
+  | ModelFileMessage;
 
 // The envelope of every reply; tool results are checked against their tool's schema by the supervisor.
 const replySchema = z.discriminatedUnion('type', [
@@ -52,6 +54,11 @@ const replySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tool-progress'), tool: z.enum(TOOL_IDS), progress: z.object({ done: z.number(), total: z.number(), note: z.string().optional() }), requestId: z.string().optional() }),
   z.object({ type: z.literal('tool-result'), tool: z.enum(TOOL_IDS), result: z.unknown(), requestId: z.string().optional() }),
   z.object({ type: z.literal('error'), message: z.string(), tool: z.enum(TOOL_IDS).optional(), requestId: z.string().optional() }),
+  z.object({
+    type: z.literal('model-imported'), requestId: z.string(), name: z.string(), model: z.record(z.string(), z.unknown()), spec: z.record(z.string(), z.unknown()),
+    summary: z.string(), notes: z.array(z.string()),
+  }),
+  z.object({ type: z.literal('model-exported'), requestId: z.string(), name: z.string(), data: z.string(), notes: z.array(z.string()) }),
 ]);
 
 export function parseEngineReply(raw: unknown): { ok: true; reply: EngineReply } | { ok: false; error: string } {

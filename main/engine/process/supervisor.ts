@@ -149,13 +149,15 @@ export class EngineSupervisor implements EngineService {
         if (m.tool && this.running?.requestId === m.requestId) this.running = null;
         const error: HostMessage = { type: 'error', message: m.message, ...(m.tool ? { tool: m.tool } : {}), ...(m.requestId ? { requestId: m.requestId } : {}) };
         // a start the engine refused (a bad spec, data that does not load) is the asking renderer's error
-        const to = !m.tool && this.asker && this.engineState.state !== 'running' ? this.asker : null;
+        const to = !m.tool && !m.requestId && this.asker && this.engineState.state !== 'running' ? this.asker : null;
         this.asker = null;
         if (to) to(error); else this.emit(error);
         break;
       }
       case 'tool-progress':
       case 'preparing':
+      case 'model-imported':
+      case 'model-exported':
         this.emit(m);
         break;
       case 'tool-result': {
@@ -283,6 +285,15 @@ export class EngineSupervisor implements EngineService {
     this.running = { tool: c.tool, ...(c.requestId ? { requestId: c.requestId } : {}) };
     this.lastHeard = Date.now();
     if (!this.post(this.ensureProcess(), c, reply)) this.running = null;
+  }
+
+  /** A part of a model upload, or a run's model to export: the engine answers the renderer that asked (by requestId), between steps when a run trains. */
+  'import-model'(c: EngineCommandOf<'import-model'>, reply: (m: HostMessage) => void = (m) => this.emit(m)) {
+    this.post(this.ensureProcess(), c, reply);
+  }
+
+  'export-model'(c: EngineCommandOf<'export-model'>, reply: (m: HostMessage) => void = (m) => this.emit(m)) {
+    this.post(this.ensureProcess(), c, reply);
   }
 
   /**

@@ -10,6 +10,8 @@ import { InputError, OutputError } from '../errors.ts';
 export const EVENTS_FILE = 'events.jsonl';
 export const SPEC_FILE = 'spec.json';
 export const CHECKPOINT_DIR = 'checkpoints';
+/** checkpoints/final: the weights a run ended with (checkpoints/best and latest come from training.checkpoint) */
+export const FINAL_CHECKPOINT = 'final';
 
 function stamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');

@@ -4,6 +4,7 @@
 // the instruments' hooks, diagnosis, early stopping, checkpoints, the plateau scheduler) is a
 // training hook, called in that order (hooks.ts).
 import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
 import type { RunSpec } from '../../../shared/spec.ts';
 import type { BackendInfo, Metrics, RunEndEvent, RunEvent, RunEventBody } from '../../../shared/events.ts';
 import type { StartPhase } from '../../../shared/host.ts';
@@ -16,10 +17,13 @@ import { buildModel, type BuiltModel } from '../model/build.ts';
 import { disposeOptimizer, makeOptimizer, setLearningRate } from '../optim/optimizers.ts';
 import { createSchedule, type Schedule } from '../optim/schedules.ts';
 import { rng, seedMathRandom, shuffleInPlace } from '../seed.ts';
-import { stampEvent } from '../run/run-folder.ts';
+import { CHECKPOINT_DIR, FINAL_CHECKPOINT, stampEvent } from '../run/run-folder.ts';
 import { evaluate } from './evaluate.ts';
 import { earlyStoppingHook } from './early-stopping.ts';
 import { checkpointHook } from './checkpointer.ts';
+import { saveModel } from '../run/model-io.ts';
+import { resolveImport } from '../model-io/resolve-import.ts';
+import { loadedNote, loadWeights } from '../model-io/load-weights.ts';
 import { HookList, type HookContext, type TrainEnd, type TrainingHook } from './hooks.ts';
 import { applyUpdate, computeStep, disposeStep } from './step.ts';
 import { readScalars } from './readback.ts';
@@ -51,7 +55,8 @@ export interface TrainerOptions {
 type Listener = (e: RunEvent) => void;
 
 export class Trainer {
-  readonly spec: RunSpec;
+  /** the spec as given, until prepare() resolves an imported model into plain layers */
+  spec: RunSpec;
   backend!: BackendInfo;
   data!: Splits;
   built!: BuiltModel;
@@ -115,8 +120,15 @@ export class Trainer {
     this.data = this.opts.data ?? prepareData(this.spec, this.opts.baseDir, { hostDirs: this.opts.dataDirs });
     this.data.info.audit ??= auditSplits(this.data);
     await this.opts.onPhase?.('model');
+    // an imported model becomes plain layers here, before anything reads the spec's model
+    const imported = await resolveImport(this.spec, this.opts.baseDir, this.data.info.inputShape);
+    this.spec = imported.spec;
     this.built = buildModel(this.spec, this.data.info);
+    this.notes = imported.notes;
+    if (imported.weights) this.notes.push(loadedNote(this.spec.model.import!, loadWeights(this.built.model, imported.weights)));
   }
+  /** what the run tells its user about how it was set up (an imported model's weights), as warnings after its start */
+  private notes: string[] = [];
 
   /** Between steps: let the host's messages in, wait while paused. */
   private async control() {
@@ -184,6 +196,7 @@ export class Trainer {
       stepsPerEpoch, totalSteps: stepsPerEpoch * t.epochs,
     });
     this.emit({ type: 'status', status: 'running', step: 0 });
+    for (const message of this.notes) this.emit({ type: 'warning', step: 0, message });
 
     try {
       await hooks.call('onTrainBegin');
@@ -257,6 +270,13 @@ export class Trainer {
       const finalVal = end.restored ? await evaluate(model, validation, spec) : null;
       const testMetrics = status === 'diverged' ? null : await evaluate(model, test, spec);
       if (testMetrics) this.emit({ type: 'test', metrics: testMetrics });
+      // The weights the run ends with (after a best-weights restore), for `trainscope export`; a
+      // diverged model's are not worth keeping, and a full disk costs the export, not the run.
+      if (target.runDir && status !== 'diverged') {
+        await saveModel(model, join(target.runDir, CHECKPOINT_DIR, FINAL_CHECKPOINT)).catch((e) => {
+          this.emit({ type: 'warning', step: this.step, message: `the final weights could not be saved: ${(e as Error).message}` });
+        });
+      }
       const runEnd: Omit<RunEndEvent, 'v' | 't'> = {
         type: 'run-end', status, reason, steps: this.step, epochs: epochsDone, durationMs: Date.now() - started,
         final: { train: lastTrain, validation: finalVal ?? lastVal, test: testMetrics },

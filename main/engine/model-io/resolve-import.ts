@@ -1,0 +1,76 @@
+// A spec whose model is imported (`model.import`) becomes an ordinary spec before anything is
+// built: the file's layers (or the spec's own `layers`, when it gives them), the head in place of
+// the file's output layer, the frozen layers marked untrainable. Everything downstream (the
+// instruments, the diagnosis and its remedies, sweeps, the run library) then sees plain layers;
+// only the weights travel beside the spec, loaded by layer name once the model is built.
+import { isAbsolute, resolve } from 'node:path';
+import type { LayerSpec, RunSpec } from '../../../shared/spec.ts';
+import { layerName } from '../../../shared/layers.ts';
+import { InputError } from '../errors.ts';
+import { readModel } from './read-model.ts';
+import type { ModelWeights } from './types.ts';
+
+export interface ResolvedImport {
+  /** the spec with `layers` filled in, the import's path absolute and `head` applied (so a variant of it resolves the same) */
+  spec: RunSpec;
+  /** the weights to load by layer name; null with `weights: "initial"` or a file without weights */
+  weights: ModelWeights | null;
+  /** what the run should tell its user about the import (shown as warnings) */
+  notes: string[];
+}
+
+const hasWeights = (l: LayerSpec) => l.type === 'dense' || l.type === 'conv2d';
+
+/** Sizes equal once trailing 1s are dropped: [28, 28] takes [28, 28, 1]. */
+const sameShape = (a: number[], b: number[]) => {
+  const trim = (s: number[]) => { const t = [...s]; while (t.length > 1 && t[t.length - 1] === 1) t.pop(); return t; };
+  const [x, y] = [trim(a), trim(b)];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+};
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Resolves `model.import`; a spec without one is returned as it is. `inputShape`: what the data gives, without the batch axis. */
+export async function resolveImport(spec: RunSpec, baseDir: string, inputShape: number[]): Promise<ResolvedImport> {
+  const m = spec.model;
+  if (!m.import) return { spec, weights: null, notes: [] };
+  const file = isAbsolute(m.import) ? m.import : resolve(baseDir, m.import);
+  const imported = await readModel(file);
+  const notes: string[] = [];
+  let layers: LayerSpec[];
+  if (m.layers.length) {
+    layers = m.layers; // the user's (or a remedy's) edit of the architecture: weights go where names and shapes still match
+  } else {
+    layers = imported.layers.map((l) => ({ ...l }));
+    if (m.head) {
+      const last = layers.map(hasWeights).lastIndexOf(true);
+      if (last < 0) throw new InputError('model.head', `${file} has no dense or conv layer to replace`);
+      const dropped = layers.slice(last).map((l, i) => layerName(l, last + i));
+      layers = [...layers.slice(0, last), ...m.head];
+      notes.push(`the head replaces ${dropped.join(', ')} of the imported model`);
+    }
+    // The data's shape against the file's: a flat-input model takes images through a flatten in front.
+    if (!sameShape(imported.inputShape, inputShape)) {
+      const flatInput = imported.inputShape.length === 1 && layers[0]?.type !== 'flatten';
+      if (flatInput && size(imported.inputShape) === size(inputShape)) {
+        layers = [{ type: 'flatten', name: 'flatten_input' }, ...layers];
+        notes.push(`the imported model takes flat inputs of ${imported.inputShape[0]}: a flatten layer (flatten_input) turns the data's [${inputShape.join(', ')}] into that`);
+      } else {
+        throw new InputError('model.import', `${file} expects inputs of shape [${imported.inputShape.join(', ')}], but the data gives [${inputShape.join(', ')}]`);
+      }
+    }
+  }
+  const names = new Set(layers.map((l, i) => layerName(l, i)));
+  (m.freeze ?? []).forEach((name, k) => {
+    if (!names.has(name)) throw new InputError(`model.freeze[${k}]`, `no layer named "${name}" (the layers are ${[...names].join(', ')})`);
+  });
+  const frozen = new Set(m.freeze ?? []);
+  layers = layers.map((l, i) => {
+    if (!frozen.has(layerName(l, i))) return l;
+    if (l.type === 'dense' || l.type === 'conv2d' || l.type === 'batchnorm') return { ...l, trainable: false };
+    throw new InputError(`model.freeze`, `layer "${layerName(l, i)}" (${l.type}) has no weights to freeze`);
+  });
+  const weights = m.weights === 'initial' ? null : imported.weights;
+  if (m.weights !== 'initial' && !imported.weights) notes.push(`${file} holds an architecture without weights: the layers start from their initialisers`);
+  const { head: _head, ...model } = m;
+  return { spec: { ...spec, model: { ...model, import: file, layers } }, weights, notes };
+}
