@@ -110,7 +110,8 @@ export function buildModel(spec: RunSpec, data: DataInfo): BuiltModel {
       }
       // With a separate leaky_relu layer, the core layer's own output is linear.
       applied.push({ layer, activation: k === made.layers.length - 1 ? made.activation : 'linear', kernelInit: k === 0 ? made.kernelInit : null });
-      if (k === 0 && made.maxNorm) maxNorms.push({ layer, ...made.maxNorm });
+      // (a frozen layer's weights must stay as they are: its max-norm is not applied)
+      if (k === 0 && made.maxNorm && layer.trainable) maxNorms.push({ layer, ...made.maxNorm });
     });
   });
   const model = tf.model({ inputs: input, outputs: x, name: 'trainscope_model' });
