@@ -48,15 +48,17 @@ export async function resolveImport(spec: RunSpec, baseDir: string, inputShape: 
       layers = [...layers.slice(0, last), ...m.head];
       notes.push(`the head replaces ${dropped.join(', ')} of the imported model`);
     }
-    // The data's shape against the file's: a flat-input model takes images through a flatten in front.
-    if (!sameShape(imported.inputShape, inputShape)) {
-      const flatInput = imported.inputShape.length === 1 && layers[0]?.type !== 'flatten';
-      if (flatInput && size(imported.inputShape) === size(inputShape)) {
-        layers = [{ type: 'flatten', name: 'flatten_input' }, ...layers];
-        notes.push(`the imported model takes flat inputs of ${imported.inputShape[0]}: a flatten layer (flatten_input) turns the data's [${inputShape.join(', ')}] into that`);
-      } else {
-        throw new InputError('model.import', `${file} expects inputs of shape [${imported.inputShape.join(', ')}], but the data gives [${inputShape.join(', ')}]`);
-      }
+  }
+  // The data's shape against the file's: a flat-input model takes images through a flatten in
+  // front (its spec, written by `trainscope import`, lists the file's layers as they are). Layers
+  // the user wrote are theirs to fit: the model build names the one that does not.
+  if (!sameShape(imported.inputShape, inputShape)) {
+    const flatInput = imported.inputShape.length === 1 && layers[0]?.type !== 'flatten';
+    if (flatInput && size(imported.inputShape) === size(inputShape)) {
+      layers = [{ type: 'flatten', name: 'flatten_input' }, ...layers];
+      notes.push(`the imported model takes flat inputs of ${imported.inputShape[0]}: a flatten layer (flatten_input) turns the data's [${inputShape.join(', ')}] into that`);
+    } else if (!m.layers.length) {
+      throw new InputError('model.import', `${file} expects inputs of shape [${imported.inputShape.join(', ')}], but the data gives [${inputShape.join(', ')}]`);
     }
   }
   const names = new Set(layers.map((l, i) => layerName(l, i)));
