@@ -291,9 +291,10 @@ function chain(file: string, c: Json): KerasLayer[] {
     }
     return Array.isArray(node) ? node.map((t) => (t as unknown[])[0] as string) : [];
   };
-  const ins = (c.input_layers ?? []) as unknown[];
-  const outs = (c.output_layers ?? []) as unknown[];
-  // Keras 3 writes a single input/output as [name, 0, 0], Keras 2 as [[name, 0, 0]]
+  // Keras 3 writes a single input/output as [name, 0, 0] (or [[name, 0, 0]] when given as a list),
+  // Keras 2 as [[name, 0, 0]]; named inputs are a dict
+  const list = (v: unknown) => (isObj(v) ? Object.values(v) : Array.isArray(v) ? v : []) as unknown[];
+  const ins = list(c.input_layers), outs = list(c.output_layers);
   const count = (v: unknown[]) => (v.length && typeof v[0] === 'string' ? 1 : v.length);
   if (count(ins) !== 1) throw new InputError(file, `the model has ${count(ins)} inputs; only models with one input are supported`);
   if (count(outs) !== 1) throw new InputError(file, `the model has ${count(outs)} outputs; only models with one output are supported`);

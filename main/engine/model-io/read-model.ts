@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
-import { isHdf5, withH5Bytes, type H5Reader } from './hdf5.ts';
+import { hdf5Truncation, isHdf5, withH5Bytes, withH5File, type H5Reader } from './hdf5.ts';
 import { parseModelConfig, weightSpecs, type ParsedModel } from './keras-config.ts';
 import type { ImportedModel, ModelWeights, WeightArray } from './types.ts';
 import { isZip, readZip, ZipError } from './zip.ts';
@@ -17,6 +17,8 @@ export async function readModel(file: string): Promise<ImportedModel> {
   } catch (e) {
     throw new InputError(file, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  // an .h5 on disk is opened where it is (h5wasm reads files; bytes would go through a temporary copy)
+  if (isHdf5(bytes)) return readH5(file, bytes, file);
   return readModelBytes(file, bytes, async (path) => new Uint8Array(await readFile(resolve(dirname(file), path))));
 }
 
@@ -68,9 +70,11 @@ function collect(file: string, m: ParsedModel, get: (i: number) => { shape: numb
   return w;
 }
 
-async function h5(file: string, bytes: Uint8Array, fn: (r: H5Reader) => ImportedModel): Promise<ImportedModel> {
+async function h5(file: string, bytes: Uint8Array, fn: (r: H5Reader) => ImportedModel, path?: string): Promise<ImportedModel> {
   try {
-    return await withH5Bytes(bytes, fn);
+    const cut = hdf5Truncation(bytes);
+    if (cut) throw new Error(cut);
+    return await (path ? withH5File(path, fn) : withH5Bytes(bytes, fn));
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(file, `is not a readable HDF5 file: ${String((e as Error).message ?? e).split('\n')[0]}`);
@@ -144,7 +148,7 @@ function kerasVars(file: string, r: H5Reader, m: ParsedModel, i: number) {
 
 // ---------------------------------------------------------------- .h5 (legacy Keras)
 
-function readH5(file: string, bytes: Uint8Array): Promise<ImportedModel> {
+function readH5(file: string, bytes: Uint8Array, path?: string): Promise<ImportedModel> {
   return h5(file, bytes, (r) => {
     const config = r.stringAttr('/', 'model_config');
     if (config === null) {
@@ -168,7 +172,7 @@ function readH5(file: string, bytes: Uint8Array): Promise<ImportedModel> {
         });
       }),
     };
-  });
+  }, path);
 }
 
 // ---------------------------------------------------------------- model.json (tfjs layers)

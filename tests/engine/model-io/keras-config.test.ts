@@ -111,6 +111,14 @@ describe('reading Keras configs', () => {
     }
   });
 
+  it('reads the fields newer Keras 3 writes (3.15: optional inputs, quantization_config, initialiser axes, BN renorm)', () => {
+    const cfg = k3([4], [{ type: 'dense', units: 2, name: 'd' }, { type: 'batchnorm', name: 'bn' }]);
+    Object.assign(cfg.config.layers[0].config, { optional: false });
+    Object.assign(cfg.config.layers[1].config, { quantization_config: null, kernel_initializer: { module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null, input_axes: null, output_axes: null }, registered_name: null } });
+    Object.assign(cfg.config.layers[2].config, { renorm: false, renorm_clipping: null, renorm_momentum: 0.99 });
+    expect(parseModelConfig('m.keras', cfg).layers).toEqual([spec({ type: 'dense', units: 2, name: 'd' }), spec({ type: 'batchnorm', name: 'bn' })]);
+  });
+
   it('reads Keras 3 activation leaky_relu with its fixed slope 0.2, and the snake_case initialiser strings', () => {
     const m = parseModelConfig('m.keras', k3([3], [{ type: 'dense', units: 2, name: 'd' }], 0, (c) => { c.activation = 'leaky_relu'; c.kernel_initializer = 'he_uniform'; }));
     expect(m.layers[0]).toMatchObject({ activation: 'leaky_relu', alpha: 0.2, kernelInitializer: 'he_uniform' });

@@ -76,6 +76,37 @@ describe('other Keras layouts', () => {
     expect(Object.fromEntries(Object.entries(m.weights!).map(([k, v]) => [k, v.map((a) => [a.name, ...a.values])]))).toEqual({ d: [['kernel', 1, 2, 3, 4, 5, 6], ['bias', 7, 8]], e: [['kernel', 9, 10], ['bias', 11]] });
   });
 
+  it('reads a legacy .h5 as Keras 3 writes it (weight names under the model name, no ":0", top_level_model_weights)', async () => {
+    // the layout of real files saved by Keras 3.5-3.9 with model.save('m.h5')
+    const dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+    const dense = (name: string, units: number, activation: string) => ({
+      class_name: 'Dense', config: {
+        name, trainable: true, dtype, units, activation, use_bias: true, kernel_initializer: { module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null }, registered_name: null },
+        bias_initializer: { module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null }, kernel_regularizer: null, bias_regularizer: null, kernel_constraint: null, bias_constraint: null,
+      },
+    });
+    const config = { class_name: 'Sequential', config: { name: 'sequential_2', trainable: true, dtype, layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'input_layer_2' } }, dense('dense_6', 2, 'relu'), dense('dense_7', 1, 'sigmoid')] } };
+    const bytes = await writeH5Bytes((w) => {
+      w.attr('/', 'model_config', JSON.stringify(config));
+      w.attr('/', 'keras_version', '3.5.0');
+      w.attr('/', 'backend', 'tensorflow');
+      w.group('/model_weights');
+      w.attr('/model_weights', 'layer_names', ['dense_6', 'dense_7']);
+      for (const [name, shape] of [['dense_6', [3, 2]], ['dense_7', [2, 1]]] as const) {
+        w.group(`/model_weights/${name}`);
+        w.attr(`/model_weights/${name}`, 'weight_names', [`sequential_2/${name}/kernel`, `sequential_2/${name}/bias`]);
+        w.dataset(`/model_weights/${name}/sequential_2/${name}/kernel`, Float32Array.from({ length: shape[0] * shape[1] }, (_, i) => i), [...shape]);
+        w.dataset(`/model_weights/${name}/sequential_2/${name}/bias`, new Float32Array(shape[1]).fill(0.5), [shape[1]]);
+      }
+      w.group('/model_weights/top_level_model_weights');
+      w.attr('/model_weights/top_level_model_weights', 'weight_names', []);
+    });
+    const m = await readModelBytes('churn.h5', bytes);
+    expect([m.format, m.producer, m.inputShape]).toEqual(['h5', 'keras 3.5.0', [3]]);
+    expect(m.layers.map((l) => [l.name, l.type, (l as { activation: string }).activation])).toEqual([['dense_6', 'dense', 'relu'], ['dense_7', 'dense', 'sigmoid']]);
+    expect(m.weights!.dense_7.map((a) => [a.name, a.shape, ...a.values])).toEqual([['kernel', [2, 1], 0, 1], ['bias', [1], 0.5]]);
+  });
+
   it('reads an architecture-only model.to_json() file', async () => {
     const json = JSON.stringify(toKerasSequential([4], MLP.layers.slice(3)));
     const m = await readModelBytes('model.json', new TextEncoder().encode(json));
