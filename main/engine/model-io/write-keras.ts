@@ -60,8 +60,8 @@ function kerasWeights(w: H5Writer, keras: KerasLayer[], weights: Map<string, Wei
   w.attr('/vars', 'name', 'sequential');
 }
 
-/** Writes a Keras 3 `.keras` file (metadata.json, config.json, model.weights.h5). */
-export async function writeKeras(model: NeutralModel, file: string): Promise<void> {
+/** Writes a Keras 3 `.keras` file (metadata.json, config.json, model.weights.h5); `saved` is the date metadata.json gives (fixtures pin it). */
+export async function writeKeras(model: NeutralModel, file: string, saved = new Date()): Promise<void> {
   const layers = weightsOf(model, file);
   const config = toKerasSequential(model.inputShape, named(model.layers));
   const keras = (config.config as { layers: KerasLayer[] }).layers.slice(1);
@@ -70,15 +70,15 @@ export async function writeKeras(model: NeutralModel, file: string): Promise<voi
   // without weights, no model.weights.h5: our reader gives weights null (Keras itself needs the file)
   const h5 = model.weights ? [{ name: 'model.weights.h5', data: await writeH5Bytes((w) => kerasWeights(w, keras, byName)) }] : [];
   await save(file, writeZip([
-    { name: 'metadata.json', data: enc({ keras_version: KERAS3_VERSION, date_saved: dateSaved() }) },
+    { name: 'metadata.json', data: enc({ keras_version: KERAS3_VERSION, date_saved: dateSaved(saved) }) },
     { name: 'config.json', data: enc(config) },
     ...h5,
   ]));
 }
 
 /** Keras' own format: 2026-01-31@12:00:00 */
-function dateSaved() {
-  return new Date().toISOString().slice(0, 19).replace('T', '@');
+function dateSaved(d: Date) {
+  return d.toISOString().slice(0, 19).replace('T', '@');
 }
 
 // ---------------------------------------------------------------- Keras 2 / tfjs configs

@@ -10,7 +10,7 @@ import { validateSpec, layerSchema, type LayerSpec } from '../../../shared/spec.
 import { mulberry32 } from '../../../shared/random.ts';
 import type { DataInfo } from '../../../shared/events.ts';
 import { buildModel } from '../../../main/engine/model/build.ts';
-import { readModel } from '../../../main/engine/model-io/read-model.ts';
+import { readModel, readModelBytes } from '../../../main/engine/model-io/read-model.ts';
 import type { NeutralModel } from '../../../main/engine/model-io/types.ts';
 import { writeH5, writeKeras, writeTfjs } from '../../../main/engine/model-io/write-keras.ts';
 import { CNN, DIR, MLP, seededWeights } from '../../fixtures/models/make-fixtures.ts';
@@ -86,6 +86,23 @@ async function tfjsLoad(dir: string) {
     weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
   }));
 }
+
+describe('a model tfjs saves from buildModel', () => {
+  it('reads back as the spec layers (Functional, its InputLayer, leaky_relu as a layer of its own) with its weights', async () => {
+    const model = built(KITCHEN, 3);
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    const json = { modelTopology: artifacts!.modelTopology, format: 'layers-model', weightsManifest: [{ paths: ['weights.bin'], weights: artifacts!.weightSpecs }] };
+    const data = new Uint8Array(artifacts!.weightData as ArrayBuffer);
+    const back = await readModelBytes('model.json', new TextEncoder().encode(JSON.stringify(json)), async () => data);
+    expect((artifacts!.modelTopology as { class_name: string }).class_name).toBe('Model');
+    // tfjs writes its own initialiser for each layer, and no max-norm: buildModel applies that
+    // itself after each update (tfjs' optimizers skip layer constraints). The rest must survive.
+    const arch = (ls: LayerSpec[]) => ls.map((l) => ('kernelInitializer' in l ? { ...l, kernelInitializer: 'x', biasInitializer: 'x', maxNorm: undefined } : l));
+    expect(arch(back.layers)).toEqual(arch(KITCHEN.layers));
+    expect(bits(back)).toEqual(bits(KITCHEN));
+  });
+});
 
 describe('weights read into a model built by buildModel', () => {
   it('give the outputs of the model tfjs saved (tfjs-cnn fixture)', async () => {
