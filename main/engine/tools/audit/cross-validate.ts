@@ -5,7 +5,6 @@
 // prediction, which is what confident learning needs: a model's predictions on the samples it
 // trained on would agree with their labels, wrong or not. Confident learning then runs once over
 // the whole split (its per-class thresholds are the split's, not a fold's).
-import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../../../shared/spec.ts';
 import type { ToolProgress } from '../../../../shared/host.ts';
 import type { AuditResult } from '../../../../shared/tools/audit/definition.ts';
@@ -15,10 +14,10 @@ import { f32ToBase64, bytesToBase64 } from '../../../../shared/base64.ts';
 import { mulberry32 } from '../../../../shared/random.ts';
 import type { BackendChoice } from '../../backends/select.ts';
 import { prepareData, type Splits } from '../../data/load.ts';
-import { type Dataset, sampleSize, samplesPayload, subset } from '../../data/dataset.ts';
-import { Trainer } from '../../train/trainer.ts';
-import { perSampleLoss } from '../../train/loss.ts';
-import { readFlat } from '../../train/readback.ts';
+import { sampleSize, samplesPayload, subset } from '../../data/dataset.ts';
+import { selectBackend } from '../../backends/select.ts';
+import { runFolds, defaultFoldWorkers, poolable } from './fold-pool.ts';
+import type { FoldJob } from './fold.ts';
 import { InputError, ToolFailed } from '../../errors.ts';
 import { stopped } from '../framework/tool.ts';
 import { nearDuplicates } from '../../data-audit/near-duplicates.ts';
@@ -32,9 +31,10 @@ export interface AuditOptions {
   signal?: AbortSignal;
   /** splits already loaded, instead of the spec's data (the benchmark plants wrong labels in them) */
   data?: Splits;
+  /** threads the folds train on (default: a core but one; 1 with a native backend) */
+  workers?: number;
 }
 
-const BATCH = 512;
 /** The inputs the result carries for the browser at most: 64 MB (about 85,000 28x28 images). */
 const MAX_SHOWN_BYTES = 64 * 2 ** 20;
 
@@ -62,29 +62,6 @@ export function stratifiedFolds(labels: ArrayLike<number>, classes: number, fold
     offset = (offset + members.length) % folds;
   }
   return fold;
-}
-
-/** Every class's probability and the loss of each sample of `d` (two columns for one sigmoid unit). */
-async function predictProbabilities(model: tf.LayersModel, d: Dataset, spec: RunSpec, K: number): Promise<{ probs: Float32Array; loss: Float32Array }> {
-  const size = sampleSize(d.shape);
-  const probs = new Float32Array(d.n * K), loss = new Float32Array(d.n);
-  for (let from = 0; from < d.n; from += BATCH) {
-    const count = Math.min(BATCH, d.n - from);
-    const t = tf.tidy(() => {
-      const x = tf.tensor(d.x.subarray(from * size, (from + count) * size), [count, ...d.shape]);
-      const y = tf.tensor1d(d.y.subarray(from, from + count));
-      const out = model.apply(x, { training: false }) as tf.Tensor2D;
-      const p = out.shape[1] === 1 ? tf.concat([tf.sub(1, out), out], 1) : out;
-      return tf.concat([p, perSampleLoss(spec.training.loss, y, out, d.classes).reshape([-1, 1])], 1);
-    });
-    const v = await readFlat(t);
-    t.dispose();
-    for (let i = 0; i < count; i++) {
-      probs.set(v.subarray(i * (K + 1), i * (K + 1) + K), (from + i) * K);
-      loss[from + i] = v[i * (K + 1) + K];
-    }
-  }
-  return { probs, loss };
 }
 
 /** The per-sample numbers the misclassification browser shows, from every class's probability. */
@@ -135,51 +112,50 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
   let backend = '';
   let sigmoid = false; // one sigmoid unit: the class is decided at the spec's threshold
   const threshold = () => (sigmoid ? spec.instruments.predictions.threshold : null);
+  // Folds train at once on spare cores (single-threaded backends only), else one after another.
+  const backendNow = await selectBackend(opts.backend ?? 'auto');
+  const workers = poolable(backendNow.name) ? Math.min(opts.workers ?? defaultFoldWorkers(), folds) : 1;
+  const jobs: FoldJob[] = [];
+  const members: number[][] = [];
   for (let f = 0; f < folds; f++) {
-    if (opts.signal?.aborted) throw stopped();
     const inFold: number[] = [], rest: number[] = [];
     for (let i = 0; i < train.n; i++) (foldOf[i] === f ? inFold : rest).push(i);
-    const trainer = new Trainer({
-      spec: foldSpec(f), baseDir, backend: opts.backend ?? 'auto', instruments: false,
-      data: { ...splits, train: subset(train, rest) },
-    });
-    const onAbort = () => trainer.stop();
-    opts.signal?.addEventListener('abort', onAbort);
-    trainer.on((e) => {
-      if (e.type !== 'epoch') return;
-      const done = f * spec.training.epochs + e.epoch + 1;
-      const elapsed = performance.now() - started;
-      const eta = Math.round((elapsed / done) * (totalSteps - done) / 1000);
-      opts.onProgress?.({ done, total: totalSteps, note: `fold ${f + 1}/${folds}, epoch ${e.epoch + 1}/${spec.training.epochs}, about ${eta} s left` });
-    });
-    let end;
-    try {
-      end = await trainer.run({});
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-    }
-    if (opts.signal?.aborted) { trainer.built.model.dispose(); throw stopped(); }
+    members.push(inFold);
+    // (the backend the tool's thread got, by name: a worker thread must not pick another)
+    jobs.push({ spec: foldSpec(f), fold: f, data: { ...splits, train: subset(train, rest) }, held: subset(train, inFold), backend: workers > 1 ? backendNow.name : opts.backend ?? 'auto', baseDir });
+  }
+  const epochsDone = new Array<number>(folds).fill(0);
+  const progress = (note: string) => {
+    const done = epochsDone.reduce((a, b) => a + b, 0);
+    const elapsed = performance.now() - started;
+    const eta = Math.round((elapsed / Math.max(1, done)) * (totalSteps - done) / 1000);
+    opts.onProgress?.({ done, total: totalSteps, note: `${note}, about ${eta} s left` });
+  };
+  const results = await runFolds(jobs, {
+    workers, signal: opts.signal,
+    onEpoch: (f, epoch) => { epochsDone[f] = epoch + 1; progress(workers > 1 ? `folds ${epochsDone.filter((e) => e > 0).length}/${folds} on ${workers} threads, fold ${f + 1} epoch ${epoch + 1}/${spec.training.epochs}` : `fold ${f + 1}/${folds}, epoch ${epoch + 1}/${spec.training.epochs}`); },
+    // (a fold that stopped early still counts: its skipped epochs are done)
+    onFold: (f) => { epochsDone[f] = spec.training.epochs; progress(`fold ${f + 1}/${folds} done`); },
+  });
+  if (opts.signal?.aborted) throw stopped();
+  for (let f = 0; f < folds; f++) {
+    const r = results[f];
     // a fold that did not train says nothing about the labels: its "issues" would be the model's
-    if (end.status === 'diverged' || end.status === 'failed') {
-      trainer.built.model.dispose();
-      throw new ToolFailed(`fold ${f + 1} of ${folds} ${end.status}${end.reason ? ` (${end.reason})` : ''}: the spec does not train as it is, so its predictions cannot audit the labels; fix the training first (trainscope train, the diagnosis)`);
+    if (r.status === 'diverged' || r.status === 'failed') {
+      throw new ToolFailed(`fold ${f + 1} of ${folds} ${r.status}${r.reason ? ` (${r.reason})` : ''}: the spec does not train as it is, so its predictions cannot audit the labels; fix the training first (trainscope train, the diagnosis)`);
     }
-    backend = trainer.backend.name;
-    const held = subset(train, inFold);
-    sigmoid = trainer.built.model.outputs[0].shape[1] === 1;
-    const out = await predictProbabilities(trainer.built.model, held, spec, K);
-    trainer.built.model.dispose();
-    const bad = out.probs.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new ToolFailed(`fold ${f + 1} of ${folds}: the model's output is not a finite number (sample ${held.rows?.[Math.floor(bad / K)] ?? Math.floor(bad / K)} of the source), so its predictions cannot audit the labels; fix the training first`);
+    backend = r.backend;
+    sigmoid = r.sigmoid;
+    const bad = r.probs.findIndex((v) => !Number.isFinite(v));
+    const inFold = members[f];
+    if (bad >= 0) throw new ToolFailed(`fold ${f + 1} of ${folds}: the model's output is not a finite number (sample ${train.rows?.[inFold[Math.floor(bad / K)]] ?? inFold[Math.floor(bad / K)]} of the source), so its predictions cannot audit the labels; fix the training first`);
     let right = 0;
     inFold.forEach((row, i) => {
-      probs.set(out.probs.subarray(i * K, (i + 1) * K), row * K);
-      loss[row] = out.loss[i];
-      if (predictedClass(out.probs.subarray(i * K, (i + 1) * K), threshold()) === train.y[row]) right++;
+      probs.set(r.probs.subarray(i * K, (i + 1) * K), row * K);
+      loss[row] = r.loss[i];
+      if (predictedClass(r.probs.subarray(i * K, (i + 1) * K), threshold()) === train.y[row]) right++;
     });
     foldAccuracy.push(inFold.length ? right / inFold.length : NaN);
-    // (a fold that stopped early still counts: its epochs are skipped in the progress)
-    opts.onProgress?.({ done: (f + 1) * spec.training.epochs, total: totalSteps, note: `fold ${f + 1}/${folds}: ${(foldAccuracy[f] * 100).toFixed(1)}% on its held-out fold` });
   }
 
   const p = predictionsFromProbabilities(probs, loss, train.y, K, k, threshold());

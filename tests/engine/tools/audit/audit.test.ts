@@ -41,7 +41,7 @@ describe('the data audit', () => {
     const planted = new Set(Array.from({ length: 15 }, (_, j) => 7 + j * 37)); // 15 of 600
     const file = plantedCsv(dir, 600, planted);
     const progress: string[] = [];
-    const r = await crossValidatedAudit(auditSpec(file), dir, { backend: 'cpu', folds: 3, show: 100, onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.note}`) });
+    const r = await crossValidatedAudit(auditSpec(file), dir, { backend: 'cpu', folds: 3, show: 100, workers: 1, onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.note}`) });
     expect(auditTool.result.safeParse(r).success).toBe(true);
     expect(r).toMatchObject({ folds: 3, n: 600, classes: 3 });
     expect(r.foldAccuracy).toHaveLength(3);
@@ -91,6 +91,20 @@ describe('the data audit', () => {
     expect(r.nearTwins.marked!.test.length).toBe(r.nearTwins.counts.test);
     expect(r.nearTwins.marked!.test.filter(([i]) => i >= 40).map(([i, t]) => [i, t]).sort((a, b) => a[0] - b[0])).toEqual(planted);
     expect(auditEngineTool.report(r)).toMatch(/near twins in training \(input cosine similarity 0\.99 or more\): \d+ test and 0 validation samples/);
+  }, 120_000);
+
+  it('folds trained on worker threads give exactly what one thread gives, with progress from every fold', async () => {
+    const dir = tmp();
+    const file = plantedCsv(dir, 300, new Set([4, 40, 140]));
+    const s = { ...auditSpec(file), training: { ...auditSpec(file).training, epochs: 4 } };
+    const one = await crossValidatedAudit(s, dir, { backend: 'cpu', folds: 3, workers: 1 });
+    const progress: string[] = [];
+    const three = await crossValidatedAudit(s, dir, { backend: 'cpu', folds: 3, workers: 3, onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.note}`) });
+    expect(three.foldAccuracy).toEqual(one.foldAccuracy);
+    expect(three.samples.predictions).toBe(one.samples.predictions); // (every probability, bit for bit)
+    expect(three.labelIssues).toEqual(one.labelIssues);
+    expect(progress.some((p) => /on 3 threads/.test(p))).toBe(true);
+    expect(progress.filter((p) => /^\d+\/12 fold \d\/3 done/.test(p))).toHaveLength(3);
   }, 120_000);
 
   it('folds are stratified: every class split evenly, every sample in exactly one fold', () => {
