@@ -6,11 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { validateSpec, type LayerSpec, type RunSpec, type RunSpecInput } from '../shared/spec.ts';
-import { layerName } from '../shared/layers.ts';
+import { validateSpec, type RunSpec, type RunSpecInput } from '../shared/spec.ts';
 import { Trainer } from '../main/engine/train/trainer.ts';
 import { foldBatchNorm, foldedOutputDifference } from '../main/engine/model-io/bn-fold.ts';
-import type { NeutralModel } from '../main/engine/model-io/types.ts';
+import { neutralFromTfjs } from '../main/engine/model-io/from-tfjs.ts';
 
 const root = join(import.meta.dirname ?? '.', '..');
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -24,20 +23,6 @@ function digitsSpec(name: string, layers: RunSpecInput['model']['layers'], limit
   });
   if (!r.ok) throw new Error(`${name}: ${r.issues[0].path}: ${r.issues[0].message}`);
   return r.spec;
-}
-
-/** The trained model in the neutral form: the spec's layers by name, the weights as the layers hold them. */
-function neutralOf(spec: RunSpec, model: tf.LayersModel, inputShape: number[]): NeutralModel {
-  const layers = spec.model.layers.map((l, i) => ({ ...l, name: layerName(l, i) }) as LayerSpec);
-  const weights: NeutralModel['weights'] = {};
-  for (const l of layers) {
-    const tl = model.getLayer(l.name!);
-    if (!tl.weights.length) continue;
-    weights[l.name!] = tl.getWeights().map((t, k) => ({
-      name: tl.weights[k].originalName.split('/').pop()!, shape: t.shape, values: Float32Array.from(t.dataSync()),
-    }));
-  }
-  return { inputShape, layers, weights };
 }
 
 const MODELS: [string, RunSpecInput['model']['layers'], number | null][] = [
@@ -72,7 +57,7 @@ export async function benchBnFoldExport() {
     const t0 = performance.now();
     const end = await trainer.run();
     const { model } = trainer.built, test = trainer.data.test;
-    const original = neutralOf(spec, model, trainer.data.info.inputShape);
+    const original = neutralFromTfjs(model, spec.model.layers, trainer.data.info.inputShape); // (what `trainscope export` reads from a run)
     const f = foldBatchNorm(original);
     const x = tf.tensor(test.x, [test.n, ...test.shape]);
     const err = await foldedOutputDifference(original, f.model, x);
