@@ -19,7 +19,8 @@ const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const out = values.out ? resolve(values.out) : join(root, 'dist', 'electron');
 mkdirSync(out, { recursive: true });
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root, metafile: true };
-const external = ['electron', '@tensorflow/*'];
+// (h5wasm carries its wasm inside its JavaScript: loaded from node_modules like TensorFlow.js, not bundled twice)
+const external = ['electron', '@tensorflow/*', 'h5wasm', 'h5wasm/*'];
 
 async function bundle(name, options) {
   const r = await build({ ...common, ...options });
@@ -33,4 +34,7 @@ const esm = { format: 'esm', external, banner: { js: "import { createRequire as 
 await bundle('engine-process', { ...esm, entryPoints: ['main/engine/process/engine-process.ts'], outfile: join(out, 'engine-process.mjs') });
 await bundle('stats-worker', { ...esm, entryPoints: ['main/engine/instruments/framework/stats-worker.ts'], outfile: join(out, 'stats-worker.js') });
 copyFileSync(join(root, 'main/engine/instruments/framework/stats-worker-boot.mjs'), join(out, 'stats-worker-boot.mjs'));
+// the data audit's fold threads (main/engine/tools/audit/fold-pool.ts looks for both beside the engine)
+await bundle('fold-worker', { ...esm, entryPoints: ['main/engine/tools/audit/fold-worker.ts'], outfile: join(out, 'fold-worker.js') });
+copyFileSync(join(root, 'main/engine/tools/audit/fold-worker-boot.mjs'), join(out, 'fold-worker-boot.mjs'));
 console.log(`trainscope: desktop host bundled in ${out}`);

@@ -128,7 +128,6 @@ const batchNormLayer = z.strictObject({
   type: z.literal('batchnorm'),
   momentum: z.number().min(0).max(1).default(0.99).describe('of the moving mean and variance'),
   epsilon: z.number().positive().default(1e-3),
-  trainable: z.boolean().default(true).describe('false: gamma and beta are frozen and the moving statistics stay as they are'),
   name: z.string().optional(),
 });
 const gaussianNoiseLayer = z.strictObject({ type: z.literal('gaussian_noise'), stddev: z.number().min(0).describe('noise added during training only'), name: z.string().optional() });

@@ -53,7 +53,7 @@ export function applyFix(spec: RunSpec, fix: FixId, finding?: Pick<Finding, 'lay
       init('lecun', (l) => initializerFor(l.activation) === 'lecun');
       break;
     case 'batchnorm':
-      for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && target(layers[i], i) && layers[i + 1]?.type !== 'batchnorm') layers.splice(i + 1, 0, { type: 'batchnorm', momentum: 0.99, epsilon: 1e-3, trainable: true });
+      for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && target(layers[i], i) && layers[i + 1]?.type !== 'batchnorm') layers.splice(i + 1, 0, { type: 'batchnorm', momentum: 0.99, epsilon: 1e-3 });
       break;
     case 'dropout':
       for (let i = layers.length - 1; i >= 0; i--) if (hidden(layers[i], i) && layers[i + 1]?.type !== 'dropout') layers.splice(i + 1, 0, { type: 'dropout', rate: 0.3 });

@@ -84,7 +84,8 @@ export const RULES: readonly Rule[] = [
       'main/engine/optim', 'main/engine/train', 'main/engine/stats', 'main/engine/diagnosis', 'main/engine/run', 'main/engine/instruments/framework',
       'main/engine/data-audit', 'shared',
     ],
-    bare: ['@tensorflow/*', 'node:*'],
+    // tsx/*: the audit's fold threads boot from TypeScript sources as the statistics worker does
+    bare: ['@tensorflow/*', 'node:*', 'tsx/*'],
     why: 'a tool trains with the engine as a run does, but never reaches into an instrument or another tool: removing either must not break it',
   },
   {

@@ -85,7 +85,7 @@ describe('what the desktop bundles load at run time', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('writes a metafile for each bundle', () => {
-    expect(Object.keys(imports).sort()).toEqual(['engine-process', 'main', 'preload', 'probe-native', 'stats-worker']);
+    expect(Object.keys(imports).sort()).toEqual(['engine-process', 'fold-worker', 'main', 'preload', 'probe-native', 'stats-worker']);
   });
 
   it('every package a bundle leaves external is a production dependency (or electron, in the main process and preload only)', () => {
@@ -107,11 +107,13 @@ describe('what the desktop bundles load at run time', () => {
     expect(imports.main.external).toContain('electron');
   });
 
-  it('the statistics worker boot file, copied as it is, imports no package but tsx for TypeScript entries', () => {
-    const boot = readFileSync(join(out, 'stats-worker-boot.mjs'), 'utf8');
-    const specs = [...boot.matchAll(/(?:from\s+|import\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]).filter((s) => packageOf(s));
-    expect(specs.filter((s) => s !== 'tsx/esm/api')).toEqual([]);
-    expect(boot).toMatch(/endsWith\('\.ts'\)[^]*tsx\/esm\/api/);
+  it('the worker boot files (statistics, audit folds), copied as they are, import no package but tsx for TypeScript entries', () => {
+    for (const name of ['stats-worker-boot.mjs', 'fold-worker-boot.mjs']) {
+      const boot = readFileSync(join(out, name), 'utf8');
+      const specs = [...boot.matchAll(/(?:from\s+|import\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]).filter((s) => packageOf(s));
+      expect(specs.filter((s) => s !== 'tsx/esm/api'), name).toEqual([]);
+      expect(boot, name).toMatch(/endsWith\('\.ts'\)[^]*tsx\/esm\/api/);
+    }
   });
 });
 
@@ -181,12 +183,12 @@ describe('the app packed by electron-builder (--dir, linux, stand-in Electron bi
   it('keeps the CommonJS entries (main, preload, native probe) inside the asar, integrity-checked; the ES module engine and worker outside', () => {
     const electronFiles = app.files.filter((f) => f.path.startsWith('dist/electron/'));
     expect(electronFiles.filter((f) => f.path.endsWith('.cjs') === f.unpacked).map((f) => f.path)).toEqual([]);
-    expect(electronFiles.filter((f) => f.unpacked).map((f) => f.path).sort()).toEqual(['dist/electron/engine-process.mjs', 'dist/electron/stats-worker-boot.mjs', 'dist/electron/stats-worker.js']);
+    expect(electronFiles.filter((f) => f.unpacked).map((f) => f.path).sort()).toEqual(['dist/electron/engine-process.mjs', 'dist/electron/fold-worker-boot.mjs', 'dist/electron/fold-worker.js', 'dist/electron/stats-worker-boot.mjs', 'dist/electron/stats-worker.js']);
   });
 
   it("loads the engine's packages from the unpacked engine's folder with plain Node, and runs an op on the wasm backend", () => {
     const imports = bundleImports(join(app.stage, 'dist', 'electron'));
-    const engine = ['engine-process', 'stats-worker'].map((b) => imports[b]);
+    const engine = ['engine-process', 'stats-worker', 'fold-worker'].map((b) => imports[b]);
     const specs = [...new Set(engine.flatMap((i) => i.external).filter((s) => packageOf(s)))];
     const resolved = [...new Set(engine.flatMap((i) => i.resolved))];
     const dir = join(app.resources, 'app.asar.unpacked', 'dist', 'electron');

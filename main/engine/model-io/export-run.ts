@@ -3,7 +3,7 @@
 // trains the same thing. The weights are the run's best checkpoint when it kept one, else the
 // weights it ended with (checkpoints/final, after any best-weights restore).
 import * as tf from '@tensorflow/tfjs';
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RunStartEvent, SamplesEvent } from '../../../shared/events.ts';
 import type { RunSpec } from '../../../shared/spec.ts';
@@ -14,7 +14,7 @@ import { base64ToBytes } from '../../../shared/base64.ts';
 import { foldBatchNorm, foldedOutputDifference } from './bn-fold.ts';
 import { neutralFromTfjs } from './from-tfjs.ts';
 import { kerasScriptWithNotes } from './python-script.ts';
-import { writeH5, writeKeras } from './write-keras.ts';
+import { writeH5, writeKeras, writeTfjs } from './write-keras.ts';
 
 export const EXPORT_FORMATS = ['keras', 'h5', 'tfjs', 'folded', 'spec', 'python'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -84,14 +84,12 @@ export async function exportRun(runDirIn: string, format: ExportFormat, opts: { 
   }
   const from = weightsDir(runDir, opts.weights);
   const which = basename(from);
-  if (format === 'tfjs') {
-    cpSync(from, path, { recursive: true });
-    return { path, weights: which, notes };
-  }
   const model = await loadModel(from);
   try {
     const neutral = neutralFromTfjs(model, spec.model.layers, inputShape);
-    if (format === 'keras') await writeKeras(neutral, path);
+    // (written from the spec's layers, not copied: the checkpoint's topology lacks the max-norm the trainer applies itself)
+    if (format === 'tfjs') await writeTfjs(neutral, path);
+    else if (format === 'keras') await writeKeras(neutral, path);
     else if (format === 'h5') await writeH5(neutral, path);
     else {
       const folded = foldBatchNorm(neutral);

@@ -1,12 +1,12 @@
 // A thin wrapper over h5wasm for the little of HDF5 that Keras files use: groups, float32
-// datasets and string attributes. h5wasm works on files only, so bytes held in memory go through a
-// temporary file that is deleted after. Everything is read while the file is open and handed out
-// as plain values, so no h5wasm object outlives its file.
+// datasets and string attributes. Every file is opened inside h5wasm's own in-memory file system,
+// holding only the bytes given: a hostile file's external storage, external links or virtual
+// datasets then name files that do not exist there, and cannot read this machine's files into the
+// weights (h5wasm's Node build opens the real disk). Everything is read while the file is open and
+// handed out as plain values, so no h5wasm object outlives its file.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import h5wasm from 'h5wasm/node';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type * as H5 from 'h5wasm';
 
 /** The 8-byte signature every HDF5 file starts with (at offset 0 for the files Keras writes). */
 export const HDF5_MAGIC = Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -35,8 +35,12 @@ export interface H5Dataset {
   /** h5wasm's dtype, e.g. "<f" for float32, "<d" for float64 */
   dtype: string;
   shape: number[];
-  /** the values when the dataset is float32, else null (the caller names the problem) */
-  values: Float32Array | null;
+  /**
+   * The values when the dataset is float32, else null (the caller names the problem). Read when
+   * asked, while the file is open: a caller checks the shape first, so a dataset that declares a
+   * billion values is refused before any of them is read.
+   */
+  readonly values: Float32Array | null;
 }
 
 /** Read access to an open file; paths are absolute within the file ("/model_weights/dense"). */
@@ -53,10 +57,29 @@ export interface H5Reader {
   dataset(path: string): H5Dataset | null;
 }
 
-let ready: Promise<unknown> | null = null;
-async function init() {
-  ready ??= h5wasm.ready;
-  await ready;
+interface MemFs { writeFile(path: string, data: Uint8Array): void; readFile(path: string): Uint8Array; unlink(path: string): void }
+let h5wasm: typeof H5;
+let ready: Promise<MemFs> | null = null;
+/** Where HDF5's error reports go while `checked` runs (else to the console). */
+let reportSink: ((line: string) => void) | null = null;
+/**
+ * Loads h5wasm (its ES module build: an in-memory file system, nothing of the real disk). The
+ * module keeps the console.error it finds when it starts, so it gets one that `checked` can
+ * listen through.
+ */
+async function init(): Promise<MemFs> {
+  ready ??= (async () => {
+    const original = console.error;
+    console.error = (...args: unknown[]) => { if (reportSink) reportSink(args.map(String).join(' ')); else original(...args); };
+    try {
+      h5wasm = await import('h5wasm');
+      const m = await h5wasm.ready;
+      return (h5wasm as unknown as { FS: MemFs | null }).FS ?? (m as unknown as { FS: MemFs }).FS;
+    } finally {
+      console.error = original;
+    }
+  })();
+  return ready;
 }
 
 function text(v: unknown): string | null {
@@ -65,7 +88,7 @@ function text(v: unknown): string | null {
   return null;
 }
 
-function reader(f: InstanceType<typeof h5wasm.File>): H5Reader {
+function reader(f: H5.File): H5Reader {
   const entity = (path: string) => (path === '/' ? f : f.get(path));
   const attr = (path: string, name: string) => {
     const e = entity(path) as { attrs?: Record<string, { value: unknown }> } | null;
@@ -96,36 +119,65 @@ function reader(f: InstanceType<typeof h5wasm.File>): H5Reader {
       if (!(d instanceof h5wasm.Dataset)) return null;
       const dtype = typeof d.dtype === 'string' ? d.dtype : JSON.stringify(d.dtype);
       const shape = d.shape ?? [];
-      const v = dtype === '<f' ? d.value : null;
-      return { dtype, shape, values: v instanceof Float32Array ? v : null };
+      let read: Float32Array | null | undefined;
+      return {
+        dtype, shape,
+        get values() {
+          if (read === undefined) { const v = dtype === '<f' ? d.value : null; read = v instanceof Float32Array ? v : null; }
+          return read;
+        },
+      };
     },
   };
 }
 
-/** Opens an HDF5 file for reading, runs `fn`, and closes it (also when `fn` throws). */
-export async function withH5File<T>(path: string, fn: (r: H5Reader) => T): Promise<T> {
-  await init();
-  const f = new h5wasm.File(path, 'r');
-  // h5wasm does not throw when HDF5 cannot open a file: it returns a file with an invalid id
-  if (f.file_id < 0n) throw new Error('HDF5 cannot open the file');
+/**
+ * Runs synchronous h5wasm work with HDF5's error reports caught. HDF5 does not throw: it prints
+ * its error stack (console.error in h5wasm) and h5wasm hands back what the buffer held, e.g. for
+ * a dataset whose storage is outside the file. Any report fails the work, with HDF5's reason.
+ */
+function checked<T>(work: () => T): T {
+  const reports: string[] = [];
+  reportSink = (line) => reports.push(line);
+  let out: T;
   try {
-    return fn(reader(f));
+    out = work();
   } finally {
-    f.close();
+    reportSink = null;
   }
+  if (reports.some((r) => r.startsWith('HDF5-DIAG'))) {
+    const minor = reports.map((r) => /^\s*minor: (.*)$/.exec(r)?.[1]).filter(Boolean).at(-1);
+    throw new Error(`HDF5 could not read it${minor ? ` (${minor.toLowerCase()})` : ''}: a dataset stored outside the file, a link to another file, or damage`);
+  }
+  return out;
 }
 
-/** As withH5File, for bytes held in memory (an upload, a zip entry). */
+/** Opens the HDF5 bytes for reading in memory, runs `fn`, and closes them (also when `fn` throws). */
 export async function withH5Bytes<T>(bytes: Uint8Array, fn: (r: H5Reader) => T): Promise<T> {
   const cut = hdf5Truncation(bytes);
   if (cut) throw new Error(cut);
-  const tmp = join(tmpdir(), `trainscope-${randomUUID()}.h5`);
-  writeFileSync(tmp, bytes);
+  const fs = await init();
+  const name = `/in-${randomUUID()}.h5`;
+  fs.writeFile(name, bytes);
   try {
-    return await withH5File(tmp, fn);
+    return checked(() => {
+      const f = new h5wasm.File(name, 'r');
+      // h5wasm does not throw when HDF5 cannot open a file: it returns a file with an invalid id
+      if (f.file_id < 0n) throw new Error('HDF5 cannot open the file');
+      try {
+        return fn(reader(f));
+      } finally {
+        f.close();
+      }
+    });
   } finally {
-    rmSync(tmp, { force: true });
+    fs.unlink(name);
   }
+}
+
+/** As withH5Bytes, for a file on disk (its bytes are read first: HDF5 never opens the path itself). */
+export async function withH5File<T>(path: string, fn: (r: H5Reader) => T): Promise<T> {
+  return withH5Bytes(new Uint8Array(readFileSync(path)), fn);
 }
 
 /** Write access: parents of a path are created as needed. */
@@ -136,7 +188,7 @@ export interface H5Writer {
   attr(path: string, name: string, value: string | string[]): void;
 }
 
-function writer(f: InstanceType<typeof h5wasm.File>): H5Writer {
+function writer(f: H5.File): H5Writer {
   const group = (path: string) => {
     let at = '';
     for (const part of path.split('/').filter(Boolean)) {
@@ -152,30 +204,32 @@ function writer(f: InstanceType<typeof h5wasm.File>): H5Writer {
       f.create_dataset({ name: path, data: values, shape, dtype: '<f' });
     },
     attr: (path, name, value) => {
-      const e = (path === '/' ? f : f.get(path)) as InstanceType<typeof h5wasm.Group>;
+      const e = (path === '/' ? f : f.get(path)) as H5.Group;
       e.create_attribute(name, value);
     },
   };
 }
 
-/** Creates (or truncates) an HDF5 file and fills it with `fn`. */
-export async function writeH5File(path: string, fn: (w: H5Writer) => void): Promise<void> {
-  await init();
-  const f = new h5wasm.File(path, 'w');
+/** Builds an HDF5 file in memory with `fn` and returns its bytes (for a zip entry, or a file). */
+export async function writeH5Bytes(fn: (w: H5Writer) => void): Promise<Uint8Array> {
+  const fs = await init();
+  const name = `/out-${randomUUID()}.h5`;
   try {
-    fn(writer(f));
+    checked(() => {
+      const f = new h5wasm.File(name, 'w');
+      try {
+        fn(writer(f));
+      } finally {
+        f.close();
+      }
+    });
+    return new Uint8Array(fs.readFile(name));
   } finally {
-    f.close();
+    try { fs.unlink(name); } catch { /* never created */ }
   }
 }
 
-/** As writeH5File, returning the bytes (for a zip entry). */
-export async function writeH5Bytes(fn: (w: H5Writer) => void): Promise<Uint8Array> {
-  const tmp = join(tmpdir(), `trainscope-${randomUUID()}.h5`);
-  try {
-    await writeH5File(tmp, fn);
-    return new Uint8Array(readFileSync(tmp));
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+/** Creates (or replaces) an HDF5 file on disk and fills it with `fn`. */
+export async function writeH5File(path: string, fn: (w: H5Writer) => void): Promise<void> {
+  writeFileSync(path, await writeH5Bytes(fn));
 }

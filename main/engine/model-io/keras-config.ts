@@ -209,8 +209,11 @@ function layerOf(k: KerasLayer, file: string, name: string, rank: number): Layer
         ['axis', (v) => sameAxis(v, [-1]) || sameAxis(v, [rank]), 'the last axis only'], ['center', (v) => v !== false, 'center true only'], ['scale', (v) => v !== false, 'scale true only'],
         ['beta_regularizer', isNull, 'none'], ['gamma_regularizer', isNull, 'none'], ['beta_constraint', isNull, 'none'], ['gamma_constraint', isNull, 'none'],
         ['renorm', (v) => !v, 'false only'], ['synchronized', (v) => !v, 'false only'],
+        // Keras runs a frozen batch norm in inference mode (its moving statistics); tfjs would still
+        // normalise by the batch and update them: the model would train differently here
+        ['trainable', (v) => v !== false, 'a frozen BatchNormalization runs in inference mode in Keras, which Trainscope cannot do: unfreeze it'],
       ]);
-      return { type: 'batchnorm', momentum: (c.momentum ?? 0.99) as number, epsilon: (c.epsilon ?? 1e-3) as number, trainable: c.trainable !== false };
+      return { type: 'batchnorm', momentum: (c.momentum ?? 0.99) as number, epsilon: (c.epsilon ?? 1e-3) as number };
     }
     case 'Activation':
       return { type: 'activation', activation: activationOf(c.activation, r) as 'relu', alpha: activationOf(c.activation, r) === 'leaky_relu' ? KERAS_LEAKY_SLOPE : 0.3 };
@@ -440,7 +443,7 @@ export function toKerasLayers(inputShape: number[], layers: LayerSpec[]): KerasL
       case 'gaussian_noise': push('GaussianNoise', { name, stddev: l.stddev, seed: null }, false); break;
       case 'batchnorm':
         push('BatchNormalization', {
-          name, trainable: l.trainable, axis: -1, momentum: l.momentum, epsilon: l.epsilon, center: true, scale: true,
+          name, trainable: true, axis: -1, momentum: l.momentum, epsilon: l.epsilon, center: true, scale: true,
           beta_initializer: initializerJson('zeros'), gamma_initializer: initializerJson('ones'),
           moving_mean_initializer: initializerJson('zeros'), moving_variance_initializer: initializerJson('ones'),
           beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null, synchronized: false,

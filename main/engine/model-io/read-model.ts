@@ -19,7 +19,12 @@ export async function readModel(file: string): Promise<ImportedModel> {
   }
   // an .h5 on disk is opened where it is (h5wasm reads files; bytes would go through a temporary copy)
   if (isHdf5(bytes)) return readH5(file, bytes, file);
-  return readModelBytes(file, bytes, async (path) => new Uint8Array(await readFile(resolve(dirname(file), path))));
+  return readModelBytes(file, bytes, async (path) => {
+    // A weight file is a name beside model.json, as tensorflowjs_converter writes it: a manifest
+    // must not make the reader load any other file of this machine into the weights.
+    if (!/^[\w.-]+$/.test(path) || path === '.' || path === '..') throw new InputError(file, `weight file "${path}" is not a file name beside model.json`);
+    return new Uint8Array(await readFile(resolve(dirname(file), path)));
+  });
 }
 
 /**
@@ -54,9 +59,12 @@ function fitWeights(file: string, m: ParsedModel, i: number, found: { shape: num
   }
   return need.map((n, k) => {
     const f = found[k];
-    if (!f.values) throw new InputError(file, `${where}: weight "${n.name}" is ${f.dtype ?? 'not float32'}; only float32 weights are supported`);
+    // (the shape first: an HDF5 dataset's values are read only once its shape is the layer's)
     if (f.shape.join() !== n.shape.join()) throw new InputError(file, `${where}: weight "${n.name}" has shape [${f.shape.join(', ')}], the layer needs [${n.shape.join(', ')}]`);
-    return { name: n.name, shape: n.shape, values: f.values };
+    const values = f.values;
+    if (!values) throw new InputError(file, `${where}: weight "${n.name}" is ${f.dtype ?? 'not float32'}; only float32 weights are supported`);
+    if (values.length !== n.shape.reduce((a, b) => a * b, 1)) throw new InputError(file, `${where}: weight "${n.name}" holds ${values.length} values for shape [${n.shape.join(', ')}]`);
+    return { name: n.name, shape: n.shape, values };
   });
 }
 
@@ -111,9 +119,12 @@ async function readKeras(file: string, bytes: Uint8Array): Promise<ImportedModel
   const version = meta ? (parseJson(file, meta, 'metadata.json') as { keras_version?: string }).keras_version : undefined;
   const m = parseModelConfig(file, parseJson(file, config, 'config.json'));
   const base: Omit<ImportedModel, 'weights'> = { file, format: 'keras', producer: version ? `keras ${version}` : null, inputShape: m.inputShape, layers: m.layers };
+  // The weights file holds the weights the config implies, plus HDF5's own structure: more than
+  // that is not a Keras file but a decompression bomb, refused before it fills the memory.
+  const values = m.layers.reduce((a, l, i) => a + weightSpecs(l, m.inputShapes[i]).reduce((b, w) => b + w.shape.reduce((p, q) => p * q, 1), 0), 0);
   let weightsFile: Uint8Array | null;
   try {
-    weightsFile = read('model.weights.h5');
+    weightsFile = read('model.weights.h5', Math.ceil(values * 4 * 1.25) + 16 * 2 ** 20);
   } catch (e) {
     if (e instanceof ZipError) throw new InputError(file, `is not a valid .keras file: ${e.message}`);
     throw e;

@@ -68,8 +68,11 @@ export async function resolveImport(spec: RunSpec, baseDir: string, inputShape: 
   const frozen = new Set(m.freeze ?? []);
   layers = layers.map((l, i) => {
     if (!frozen.has(layerName(l, i))) return l;
-    if (l.type === 'dense' || l.type === 'conv2d' || l.type === 'batchnorm') return { ...l, trainable: false };
-    throw new InputError(`model.freeze`, `layer "${layerName(l, i)}" (${l.type}) has no weights to freeze`);
+    if (l.type === 'dense' || l.type === 'conv2d') return { ...l, trainable: false };
+    // (tfjs' batch norm would go on normalising by each batch and updating its moving statistics: not frozen as Keras freezes it)
+    throw new InputError('model.freeze', l.type === 'batchnorm'
+      ? `layer "${layerName(l, i)}" is a batch norm, which cannot be frozen here (only dense and conv2d layers)`
+      : `layer "${layerName(l, i)}" (${l.type}) has no weights to freeze (only dense and conv2d layers)`);
   });
   const weights = m.weights === 'initial' ? null : imported.weights;
   if (m.weights !== 'initial' && !imported.weights) notes.push(`${file} holds an architecture without weights: the layers start from their initialisers`);

@@ -62,7 +62,7 @@ function makeLayers(l: LayerSpec, name: string, seed: number): Made {
     case 'dropout':
       return { layers: [tf.layers.dropout({ name, rate: l.rate })], activation: null, kernelInit: null };
     case 'batchnorm':
-      return { layers: [tf.layers.batchNormalization({ name, momentum: l.momentum, epsilon: l.epsilon, trainable: l.trainable })], activation: null, kernelInit: null };
+      return { layers: [tf.layers.batchNormalization({ name, momentum: l.momentum, epsilon: l.epsilon })], activation: null, kernelInit: null };
     case 'gaussian_noise':
       return { layers: [tf.layers.gaussianNoise({ name, stddev: l.stddev })], activation: null, kernelInit: null };
     case 'activation':

@@ -21,7 +21,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'trainscope-round-trip-'));
 const KITCHEN_LAYERS = [
   { type: 'gaussian_noise', stddev: 0.1, name: 'noise' },
   { type: 'conv2d', filters: 4, kernelSize: [3, 2], strides: [1, 2], padding: 'same', activation: 'leaky_relu', alpha: 0.15, kernelInitializer: 'lecun_normal', biasInitializer: { type: 'constant', value: 0.01 }, kernelRegularizer: { l1: 0.001, l2: 0.002 }, maxNorm: 2.5, name: 'conv_a' },
-  { type: 'batchnorm', momentum: 0.95, epsilon: 1e-4, trainable: false, name: 'bn_a' },
+  { type: 'batchnorm', momentum: 0.95, epsilon: 1e-4, name: 'bn_a' },
   { type: 'avgpool2d', poolSize: 2, strides: 1, name: 'avg' },
   { type: 'conv2d', filters: 3, useBias: false, activation: 'tanh', trainable: false, name: 'conv_b' },
   { type: 'maxpool2d', poolSize: [2, 1], padding: 'same', name: 'max' },

@@ -39,7 +39,7 @@ describe('spec issues in words', () => {
     const l = base() as any; l.training = { optimizer: { type: 'adam', learningRate: -1 } };
     expect(texts(l)).toContain('Training: optimizer learning rate must be a number above 0');
     const e = base() as any; e.model.layers = [];
-    expect(texts(e)).toContain('Model: layers needs at least 1 item');
+    expect(texts(e)).toContain('Model: layers: give at least one layer, or a model file to import');
   });
 
   it('says which values a choice takes, which keys are unknown, what is missing', () => {
