@@ -94,7 +94,8 @@ export interface RunStartEvent extends Base {
   spec: RunSpec;
   backend: BackendInfo;
   data: DataInfo;
-  model: { layers: LayerInfo[]; totalParams: number; trainableParams: number };
+  /** `pretrained`: layers whose weights came from an imported model file (absent: none, or an older run) */
+  model: { layers: LayerInfo[]; totalParams: number; trainableParams: number; pretrained?: string[] };
   stepsPerEpoch: number;
   totalSteps: number;
 }

@@ -6,7 +6,7 @@
 // a training step.
 import type { CollectionEvent, EpochEvent, InitEvent, RunEvent, RunStartEvent } from '../../../shared/events.ts';
 import type { DiagnosisSpec } from '../../../shared/spec.ts';
-import type { Finding, FindingKind, LayerEvidence, Metric, MetricId, Remedy, Severity } from '../../../shared/diagnosis/finding.ts';
+import type { Finding, FindingKind, FixId, LayerEvidence, Metric, MetricId, Remedy, Severity } from '../../../shared/diagnosis/finding.ts';
 import type { Diagnosis, Vitals } from '../../../shared/diagnosis/diagnosis.ts';
 import { canDie, canSaturate, initializerFamily, initializerFor, isKernel, isWeightedLayer, layerName, type LayerInfo } from '../../../shared/layers.ts';
 import { payloadData } from '../../../shared/instruments/framework/define.ts';
@@ -48,6 +48,9 @@ interface LayerGroup {
 /** The smoothed loss must stay this many steps above its best before the run counts as diverging. */
 const DIVERGE_STEPS = 30;
 
+
+/** Fixes that act through the initialisation: nothing to a layer whose weights were imported. */
+const INIT_FIXES = new Set<FixId>(['he_init', 'glorot_init', 'lecun_init', 'zero_bias']);
 export class Diagnoser {
   /** one per kind (non_finite: one per tensor), in the order first seen; the latest state of each */
   readonly findings: Finding[] = [];
@@ -283,7 +286,11 @@ export class Diagnoser {
   }
   private remediesFor(base: readonly Remedy[], finding: Pick<Finding, 'layers'> | undefined): Remedy[] {
     if (!this.start) return [...base];
-    return applicable(base, finding?.layers.length ? finding : undefined, {
+    // A layer with imported weights was not initialised here: changing its initialiser or its
+    // starting bias changes nothing (the file's weights overwrite them), so it is not offered.
+    const imported = finding?.layers.length && finding.layers.every((l) => this.pretrained.has(l));
+    const offered = imported ? base.filter((r) => !r.fix || !INIT_FIXES.has(r.fix)) : base;
+    return applicable(offered, finding?.layers.length ? finding : undefined, {
       spec: this.start.spec, lrTooHighEver: this.lrTooHighEver, updatesExplained: this.updatesExplained, cause: this.diagnosis.cause?.kind ?? null,
     });
   }
@@ -387,7 +394,10 @@ export class Diagnoser {
     x.diverged = this.diverged;
     this.update();
   }
-  private pretrained = false;
+  /** layers whose weights came from an imported file */
+  private pretrained = new Set<string>();
+  /** of those, ReLU layers whose units were dead in the imported weights (not an initialisation's doing) */
+  private deadAsImported = new Map<string, number>();
   private emaMinSinceRatio = Infinity;
   private bigRatioStep = 0;
 
@@ -398,7 +408,7 @@ export class Diagnoser {
     // already low, its weights' scale is what training made it, and units dead or saturated at
     // the start are the imported model's state. The initialisation checks would blame the
     // initialisers (and advise changing them) for what they did not do.
-    this.pretrained = Boolean(e.spec.model.import) && e.spec.model.weights !== 'initial';
+    this.pretrained = new Set(e.model.pretrained ?? []);
     this.facts = {
       spec: e.spec, layers: e.model.layers, deadAtInit: new Map(), satAtInit: new Map(), initScaleOff: new Map(), maxRatio: null, tooHighStep: null,
       initialLoss: null, expectedLoss: null, diverged: null, lrAt: (step) => this.lrAt(step),
@@ -444,7 +454,7 @@ export class Diagnoser {
     const infoByName = new Map(e.model.layers.map((l) => [l.name, l]));
     const weightedIdx = e.spec.model.layers.map((l, i) => (l.type === 'dense' || l.type === 'conv2d' ? i : -1)).filter((i) => i >= 0);
     const mismatched: { name: string; init: string; act: string; want: string; broken: boolean; factor: number }[] = [];
-    for (const i of this.pretrained ? [] : weightedIdx.slice(0, -1)) {
+    for (const i of weightedIdx.slice(0, -1).filter((k) => !this.pretrained.has(layerName(e.spec.model.layers[k], k)))) {
       const l = e.spec.model.layers[i] as Extract<(typeof e.spec.model.layers)[number], { type: 'dense' | 'conv2d' }>;
       const init = typeof l.kernelInitializer === 'string' ? l.kernelInitializer : l.kernelInitializer.type;
       const want = initializerFor(l.activation);
@@ -486,12 +496,9 @@ export class Diagnoser {
     x.initialLoss = Number.isFinite(e.loss) ? e.loss : null;
     x.expectedLoss = e.expectedLoss;
     this.vitals.model.initial_loss = e.loss;
-    if (this.pretrained) {
-      // (the imported model's state, not its initialisation: only the symptoms that persist count)
-      (payloadData(e.payloads, activations)?.layers ?? []).forEach((a, i) => { const info = this.start!.model.layers[i]; if (info) this.trackLayer(a, info, 0); });
-      return;
-    }
-    if (e.expectedLoss !== null && !initialLossOk(e.loss, e.expectedLoss, t.initLossTolerance)) {
+    // (an output layer with imported weights is not initialised: its low loss is what it learned)
+    const outputImported = this.pretrained.has(weighted(this.start!.model.layers).at(-1)?.name ?? '');
+    if (!outputImported && e.expectedLoss !== null && !initialLossOk(e.loss, e.expectedLoss, t.initLossTolerance)) {
       const high = e.loss > e.expectedLoss;
       this.report('init_loss_mismatch', 'loss', {
         severity: 'warning', title: `The initial loss is ${fmt(e.loss)}, expected about ${fmt(e.expectedLoss)}`, layers: [], step: 0,
@@ -510,13 +517,19 @@ export class Diagnoser {
       if (!info) return;
       this.trackLayer(a, info, 0);
       if (i >= outputStart(infos)) return;
+      // (a layer with imported weights was not initialised: what it is at the start is the file's state)
+      if (this.pretrained.has(a.layer)) {
+        if (info.unitKind === 'relu' && a.deadFrac > t.deadFraction) this.deadAsImported.set(a.layer, a.deadFrac);
+        return;
+      }
       if (info.unitKind === 'relu' && a.deadFrac > t.deadFraction) x.deadAtInit.set(a.layer, a.deadFrac);
       if (canSaturate(info.unitKind) && a.saturatedFrac > t.saturatedFraction) x.satAtInit.set(a.layer, a.saturatedFrac);
     });
     // Activation scale through depth (Glorot & Bengio 2010): hidden weighted layers' output std.
     // (Dead layers output zeros: their std says nothing about scale, and they have their own finding.)
     const hidden = weighted(infos).slice(0, -1).map((l) => ({ l, a: acts[infos.indexOf(l)] })).filter((h) => h.a && Number.isFinite(h.a.std));
-    if (hidden.length >= 3 && !hidden.some((h) => x.deadAtInit.has(h.l.name)) && hidden[0].a.std > 0) {
+    // (imported layers' scales are what training made them, not an initialiser's)
+    if (hidden.length >= 3 && !hidden.some((h) => this.pretrained.has(h.l.name)) && !hidden.some((h) => x.deadAtInit.has(h.l.name)) && hidden[0].a.std > 0) {
       const first = hidden[0].a.std, lastStd = hidden[hidden.length - 1].a.std;
       const ratio = first > 0 ? lastStd / first : Infinity;
       if (ratio < 1 / t.activationScaleRatio || ratio > t.activationScaleRatio) {
@@ -578,7 +591,8 @@ export class Diagnoser {
             title: (w, n) => `${pct(w.value)} of ${w.layer}'s units dead${n ? ` (and ${n} more layer${n > 1 ? 's' : ''})` : ''}`,
             line: (ev) => {
               const init = x.deadAtInit.get(ev.layer);
-              return `${ev.layer}: ${pct(ev.value)} of units never fire on the probe batch ${init !== undefined ? 'already at initialisation' : `by step ${ev.step} (alive at initialisation)`} (threshold ${pct(t.deadFraction)})`;
+              const imported = this.deadAsImported.get(ev.layer);
+              return `${ev.layer}: ${pct(ev.value)} of units never fire on the probe batch ${init !== undefined ? 'already at initialisation' : imported !== undefined ? `already in the imported weights (${pct(imported)} at the start)` : `by step ${ev.step} (alive at ${this.pretrained.has(ev.layer) ? 'the start' : 'initialisation'})`} (threshold ${pct(t.deadFraction)})`;
             },
             explanation: 'A dead ReLU outputs zero for every input and gets no gradient: it never recovers. Large updates (learning rate) or a poor initialisation (a negative bias) push units there; when they died tells which.',
             remedies: [R.zeroBias, R.he, R.lower, R.leaky, R.bn],

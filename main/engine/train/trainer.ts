@@ -23,6 +23,7 @@ import { earlyStoppingHook } from './early-stopping.ts';
 import { checkpointHook } from './checkpointer.ts';
 import { saveModel } from '../run/model-io.ts';
 import { resolveImport } from '../model-io/resolve-import.ts';
+import { InputError } from '../errors.ts';
 import { loadedNote, loadWeights } from '../model-io/load-weights.ts';
 import { HookList, type HookContext, type TrainEnd, type TrainingHook } from './hooks.ts';
 import { applyUpdate, computeStep, disposeStep } from './step.ts';
@@ -125,10 +126,19 @@ export class Trainer {
     this.spec = imported.spec;
     this.built = buildModel(this.spec, this.data.info);
     this.notes = imported.notes;
-    if (imported.weights) this.notes.push(loadedNote(this.spec.model.import!, loadWeights(this.built.model, imported.weights)));
+    if (imported.weights) {
+      const loaded = loadWeights(this.built.model, imported.weights);
+      // the file's own layers, unedited, must take its weights: one that does not means the model here is not the file's
+      const missed = loaded.fresh.find((f) => imported.required.includes(f.layer));
+      if (missed) throw new InputError('model.import', `${this.spec.model.import}: layer "${missed.layer}" cannot take the file's weights (${missed.why})`);
+      this.pretrained = loaded.loaded;
+      this.notes.push(loadedNote(this.spec.model.import!, loaded));
+    }
   }
   /** what the run tells its user about how it was set up (an imported model's weights), as warnings after its start */
   private notes: string[] = [];
+  /** layers whose weights came from an imported file (run-start's model.pretrained) */
+  private pretrained: string[] = [];
 
   /** Between steps: let the host's messages in, wait while paused. */
   private async control() {
@@ -192,7 +202,7 @@ export class Trainer {
 
     this.emit({
       type: 'run-start', runId: target.runId ?? `${spec.name}-${started}`, spec, backend: this.backend, data: this.data.info,
-      model: { layers: this.built.layers, totalParams: this.built.totalParams, trainableParams: this.built.trainableParams },
+      model: { layers: this.built.layers, totalParams: this.built.totalParams, trainableParams: this.built.trainableParams, ...(this.pretrained.length ? { pretrained: this.pretrained } : {}) },
       stepsPerEpoch, totalSteps: stepsPerEpoch * t.epochs,
     });
     this.emit({ type: 'status', status: 'running', step: 0 });

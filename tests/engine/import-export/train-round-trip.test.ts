@@ -13,6 +13,7 @@ import { createRunDir, RunWriter } from '../../../main/engine/run/run-folder.ts'
 import { exportRun, type ExportFormat } from '../../../main/engine/model-io/export-run.ts';
 import { readModel } from '../../../main/engine/model-io/read-model.ts';
 import { neutralFromTfjs } from '../../../main/engine/model-io/from-tfjs.ts';
+import { writeKeras } from '../../../main/engine/model-io/write-keras.ts';
 import type { ModelWeights } from '../../../main/engine/model-io/types.ts';
 import { ofType, spec, tmp } from '../../helpers.ts';
 
@@ -119,7 +120,14 @@ describe('import, train, export, import again', () => {
     }), out);
     expect(headed.layers.map((l) => l.name)).toEqual(['hidden', 'bn', 'relu', 'drop', 'out4']);
     expectSameWeights({ hidden: first.after.hidden, bn: first.after.bn }, { hidden: headed.before.hidden, bn: headed.before.bn });
-    expect(ofType(headed.events, 'warning').map((w) => w.message)).toContain('the head replaces out of the imported model');
+    expect(ofType(headed.events, 'warning').map((w) => w.message)).toContain('the head (out4) replaces out of the imported model');
+
+    // an unnamed head as wide as the old output: a name of its own, and the old output's weights stay out of it
+    const same = await trainToFolder(spec({ ...mlp, name: 'same-width', model: { import: file, head: [{ type: 'dense', units: 3, activation: 'softmax' }] } }), out);
+    expect(same.layers.map((l) => l.name)).toEqual(['hidden', 'bn', 'relu', 'drop', 'head_1']);
+    expect(Buffer.from(same.before.head_1[0].values.buffer).equals(Buffer.from(first.after.out[0].values.buffer))).toBe(false);
+    expect(ofType(same.events, 'warning').map((w) => w.message).find((m) => m.startsWith('weights from'))).toMatch(/: hidden, bn; from the initialisers: head_1 \(not in the file\)$/);
+    expect(ofType(same.events, 'run-start')[0].model.pretrained).toEqual(['hidden', 'bn']);
   }, 180_000);
 
   it('a pretrained model is not diagnosed as badly initialised: its initial loss is low because it learned', async () => {
@@ -139,6 +147,12 @@ describe('import, train, export, import again', () => {
     const file = (await exportRun(first.runDir, 'keras')).path;
     const other = spec({ ...mlp, name: 'wide', data: { ...mlp.data, train: { type: 'synthetic', name: 'blobs', samples: 300, classes: 3, features: 5 } }, model: { import: file } });
     await expect(new Trainer({ spec: other, baseDir: out, backend: 'cpu' }).prepare()).rejects.toThrow(new RegExp(`^model\\.import: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} expects inputs of shape \\[8\\], but the data gives \\[5\\]$`));
+    // a Dense on [28, 28] acts on the rows, where the digits' [28, 28, 1] would give it the channel: not the same model
+    const rows = join(out, 'rows.keras');
+    const rowLayers = spec({ ...mlp, model: { layers: [{ type: 'dense', name: 'd', units: 4 }, { type: 'flatten', name: 'f' }, { type: 'dense', name: 'o', units: 10, activation: 'softmax' }] } }).model.layers;
+    await writeKeras({ inputShape: [28, 28], layers: rowLayers, weights: null }, rows);
+    const digits = spec({ name: 'rows', data: { train: { type: 'mnist-digits' }, limit: 200 }, model: { import: rows } });
+    await expect(new Trainer({ spec: digits, baseDir: out, backend: 'cpu' }).prepare()).rejects.toThrow(/^model\.import: .*rows\.keras expects inputs of shape \[28, 28\], but the data gives \[28, 28, 1\]$/);
     const typo = spec({ ...mlp, name: 'typo', model: { import: file, freeze: ['hiden'] } });
     await expect(new Trainer({ spec: typo, baseDir: out, backend: 'cpu' }).prepare()).rejects.toThrow('model.freeze[0]: no layer named "hiden" (the layers are hidden, bn, relu, drop, out)');
   }, 120_000);
