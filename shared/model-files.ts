@@ -14,8 +14,10 @@ export const EXPORT_LABELS: Record<ExportFormat, string> = {
 
 /** Bytes per uploaded part (base64 makes it 4/3 of this): under the browser mode's 4 MB message limit. */
 export const UPLOAD_PART_BYTES = 2 * 1024 * 1024;
-/** Parts per upload: 200 MB of model files at most. */
+/** Parts per file of an upload. */
 export const MAX_UPLOAD_PARTS = 100;
+/** An upload's files together: 200 MB at most (the engine holds them in memory until the last part). */
+export const MAX_UPLOAD_BYTES = 200 * 2 ** 20;
 
 const fileName = z.string().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, without folders');
 

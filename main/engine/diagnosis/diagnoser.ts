@@ -175,9 +175,11 @@ export class Diagnoser {
     for (const split of ['validation', 'test'] as const) {
       const counts = held[split];
       const n = counts?.reduce((a, b) => a + b, 0) ?? 0;
-      if (!counts || n < 2 * counts.length || !nTrain) continue; // (too few samples to say anything about a mix)
+      if (!counts || !nTrain) continue;
       const never = counts.flatMap((c, k) => (c > 0 && train[k] === 0 ? [names[k]] : []));
       if (never.length) { unseen = true; evidence.push(`${split}: class${never.length > 1 ? 'es' : ''} ${never.join(', ')} never appear${never.length > 1 ? '' : 's'} in training`); }
+      // (too few samples to say anything about a mix: sampling alone moves a small split's shares a lot)
+      if (n < Math.max(50, 10 * counts.length)) continue;
       const p = train.map((c) => c / nTrain), q = counts.map((c) => c / n);
       const tv = 0.5 * p.reduce((a, pk, k) => a + Math.abs(pk - q[k]), 0);
       const noise = 0.5 * p.reduce((a, pk) => a + Math.sqrt((2 * pk * (1 - pk)) / (Math.PI * n)), 0);

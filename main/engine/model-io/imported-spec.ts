@@ -42,15 +42,24 @@ export function importedSpec(m: ImportedModel, path: string, base?: RunSpecInput
       notes.push(`data: data.csv is a placeholder; the model takes inputs of shape [${m.inputShape.join(', ')}]`);
     }
   }
-  const training = base?.training ?? { epochs: 5, loss: lossFor(m.layers) };
-  if (!base?.training) notes.push(`training: 5 epochs of Adam with ${lossFor(m.layers)} (the file's own optimiser is not read)`);
+  // A classifier that outputs logits (Keras' from_logits=True): the spec's cross-entropy takes
+  // probabilities, so a softmax goes after it, named, and the user is told.
+  let layers = m.layers;
+  const last = layers.at(-1);
+  if (last?.type === 'dense' && last.activation === 'linear' && last.units > 1 && !base?.training) {
+    layers = [...layers, { type: 'activation', activation: 'softmax', alpha: 0.3, name: 'softmax_output' }];
+    notes.push(`model: the file's last layer (${last.name}) outputs ${last.units} unnormalised scores (logits): a softmax (softmax_output) turns them into the probabilities categorical_crossentropy takes`);
+  }
+  const loss = lossFor(layers);
+  const training = base?.training ?? { epochs: 5, loss };
+  if (!base?.training) notes.push(`training: 5 epochs of Adam with ${loss} (the file's own optimiser is not read)`);
   if (!m.weights) notes.push('the file holds no weights: the layers start from their initialisers');
   const spec: RunSpecInput = {
     ...(base ?? {}),
     name: base?.name ?? stem,
     description: `Imported from ${path.replace(/^.*[\\/]/, '')}${m.producer ? ` (${m.producer})` : ''}`,
     data,
-    model: { import: path, ...(m.weights ? { weights: 'pretrained' as const } : {}), layers: m.layers },
+    model: { import: path, ...(m.weights ? { weights: 'pretrained' as const } : {}), layers },
     training,
   };
   return { spec, notes };

@@ -3,10 +3,10 @@
 // variant of it later, so the file must stay), then read; exports made in the run's folder and
 // sent back whole for the page to save.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { EngineCommandOf } from '../../../shared/engine-service.ts';
-import type { ModelFileMessage } from '../../../shared/model-files.ts';
+import { MAX_UPLOAD_BYTES, type ModelFileMessage } from '../../../shared/model-files.ts';
 import type { RunSpecInput } from '../../../shared/spec.ts';
 import { InputError } from '../errors.ts';
 import { runFolderOf } from '../process/replay.ts';
@@ -17,7 +17,9 @@ import { writeZip } from './zip.ts';
 
 export const IMPORTED_MODELS_DIR = 'imported-models';
 
-interface Upload { files: Map<number, { name: string; parts: Buffer[] }>; expected: number; last: number }
+interface Upload { files: Map<number, { name: string; parts: Buffer[] }>; expected: number; last: number; bytes: number }
+/** Uploads assembled at once at most (each capped at MAX_UPLOAD_BYTES). */
+const MAX_OPEN_UPLOADS = 4;
 
 /** One model file service per engine process; `reply` answers the renderer that asked. */
 export class ModelFiles {
@@ -31,14 +33,17 @@ export class ModelFiles {
     let u = this.uploads.get(c.requestId);
     if (!u) {
       if (c.fileIndex !== 0 || c.part !== 0) return fail(`${c.file}: upload parts out of order (part ${c.part + 1} of file ${c.fileIndex + 1} came first)`);
-      // (one upload at a time is what a page does; an abandoned one is dropped when the next starts)
-      this.uploads.clear();
-      u = { files: new Map(), expected: c.files, last: -1 };
+      // (a few windows may upload at once; an upload abandoned half-way is dropped when more start)
+      while (this.uploads.size >= MAX_OPEN_UPLOADS) this.uploads.delete(this.uploads.keys().next().value!);
+      u = { files: new Map(), expected: c.files, last: -1, bytes: 0 };
       this.uploads.set(c.requestId, u);
     }
     const f = u.files.get(c.fileIndex) ?? { name: c.file, parts: [] };
-    if (c.files !== u.expected || f.name !== c.file || c.part !== f.parts.length) return fail(`${c.file}: upload parts out of order`);
-    f.parts.push(Buffer.from(c.data, 'base64'));
+    if (c.files !== u.expected || f.name !== c.file || c.part !== f.parts.length || (c.part === 0 && c.fileIndex !== u.files.size)) return fail(`${c.file}: upload parts out of order`);
+    const part = Buffer.from(c.data, 'base64');
+    u.bytes += part.length;
+    if (u.bytes > MAX_UPLOAD_BYTES) return fail(`${c.file}: the model's files are larger than ${MAX_UPLOAD_BYTES / 2 ** 20} MB together`);
+    f.parts.push(part);
     u.files.set(c.fileIndex, f);
     if (c.part + 1 < c.parts || c.fileIndex + 1 < c.files) return;
     this.uploads.delete(c.requestId);
@@ -56,6 +61,8 @@ export class ModelFiles {
     for (const f of files) hash.update(f.name).update(f.bytes);
     const stem = main.name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-').slice(0, 60) || 'model';
     const dir = join(this.runsDir(), IMPORTED_MODELS_DIR, `${stem}-${hash.digest('hex').slice(0, 10)}`);
+    // (the same upload again: a spec may already name the folder, which stays whatever happens now)
+    const existed = existsSync(dir);
     mkdirSync(dir, { recursive: true });
     for (const f of files) writeFileSync(join(dir, basename(f.name)), f.bytes);
     const path = join(dir, basename(main.name));
@@ -63,7 +70,7 @@ export class ModelFiles {
     try {
       m = await readModel(path);
     } catch (e) {
-      rmSync(dir, { recursive: true, force: true }); // nothing to keep of a file that does not read
+      if (!existed) rmSync(dir, { recursive: true, force: true }); // nothing to keep of a file that does not read
       throw e instanceof InputError ? new InputError(main.name, e.problem) : e;
     }
     const { spec, notes } = importedSpec(m, path);

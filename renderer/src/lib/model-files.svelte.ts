@@ -2,7 +2,7 @@
 // sent in parts the host's messages can carry) and merged into the draft spec; a run's model
 // exported and saved as a download. The engine does the reading and writing (main/engine/model-io).
 import type { HostCommand, HostMessage } from '../../../shared/host.ts';
-import { UPLOAD_PART_BYTES, MAX_UPLOAD_PARTS, type ExportFormat, type ModelFileMessage } from '../../../shared/model-files.ts';
+import { UPLOAD_PART_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS, type ExportFormat, type ModelFileMessage } from '../../../shared/model-files.ts';
 import { base64ToBytes, bytesToBase64 } from '../../../shared/base64.ts';
 
 export interface ImportState { requestId: string; name: string; phase: 'uploading' | 'reading' | 'done' | 'failed'; sent: number; total: number; summary?: string; notes?: string[]; error?: string }
@@ -34,8 +34,12 @@ export class ModelFileState {
     const main = files.find((f) => /\.(keras|h5|hdf5)$/i.test(f.name)) ?? files.find((f) => /\.json$/i.test(f.name)) ?? files[0];
     const ordered = [main, ...files.filter((f) => f !== main)];
     const total = ordered.reduce((a, f) => a + Math.max(1, Math.ceil(f.size / UPLOAD_PART_BYTES)), 0);
+    const bytes = ordered.reduce((a, f) => a + f.size, 0);
     const tooBig = ordered.find((f) => Math.ceil(f.size / UPLOAD_PART_BYTES) > MAX_UPLOAD_PARTS);
-    if (tooBig) { this.importing = { requestId, name: main.name, phase: 'failed', sent: 0, total, error: `${tooBig.name}: larger than ${(MAX_UPLOAD_PARTS * UPLOAD_PART_BYTES) / 2 ** 20} MB` }; return; }
+    if (tooBig || bytes > MAX_UPLOAD_BYTES) {
+      this.importing = { requestId, name: main.name, phase: 'failed', sent: 0, total, error: `${tooBig?.name ?? main.name}: the model's files are larger than ${MAX_UPLOAD_BYTES / 2 ** 20} MB together` };
+      return;
+    }
     this.importing = { requestId, name: main.name, phase: 'uploading', sent: 0, total };
     for (const [fileIndex, f] of ordered.entries()) {
       const bytes = new Uint8Array(await f.arrayBuffer());

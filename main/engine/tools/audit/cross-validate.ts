@@ -107,7 +107,11 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
   const probs = new Float32Array(train.n * K), loss = new Float32Array(train.n);
   const foldAccuracy: number[] = [];
   // (checkpoints need a run folder, and the audit writes none; the spec's early stopping stays, on its own validation split)
-  const foldSpec = (f: number): RunSpec => ({ ...spec, name: `${spec.name}-audit-fold${f + 1}`, training: { ...spec.training, checkpoint: undefined } });
+  // (an imported model trains from its initialisers: its file's weights may have seen the fold they would predict, and confident learning needs predictions out of sample)
+  const foldSpec = (f: number): RunSpec => ({
+    ...spec, name: `${spec.name}-audit-fold${f + 1}`, training: { ...spec.training, checkpoint: undefined },
+    ...(spec.model.import ? { model: { ...spec.model, weights: 'initial' as const } } : {}),
+  });
   const totalSteps = folds * spec.training.epochs;
   let backend = '';
   let sigmoid = false; // one sigmoid unit: the class is decided at the spec's threshold

@@ -18,7 +18,7 @@ export interface FoldPoolOptions {
 /** One fold worker per core but one (the tool's thread coordinates, the host needs some CPU), at least one. */
 export const defaultFoldWorkers = () => Math.max(1, availableParallelism() - 1);
 
-/** Single-threaded backends gain from more threads; the others train in this thread. */
+/** The JavaScript and wasm backends gain from folds side by side (each fold's wasm on one thread); the native ones train in this thread. */
 export const poolable = (backend: string) => backend === 'wasm' || backend === 'cpu';
 
 /** Trains every job; results by fold. A fold that throws rejects the whole (the other threads are ended). */
@@ -37,18 +37,21 @@ export async function runFolds(jobs: FoldJob[], opts: FoldPoolOptions): Promise<
   const entry = new URL(`./fold-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
   const queue = [...jobs];
   const workers: Worker[] = [];
+  let cleanup = () => {};
   try {
     await new Promise<void>((resolve, reject) => {
       let running = 0;
       const stopAll = () => { for (const w of workers) w.postMessage({ stop: true }); };
       opts.signal?.addEventListener('abort', stopAll, { once: true });
+      cleanup = () => opts.signal?.removeEventListener('abort', stopAll);
       const next = (w: Worker) => {
         const job = queue.shift();
         if (!job || opts.signal?.aborted) { if (--running === 0) resolve(); return; }
         w.postMessage({ job });
       };
       for (let k = 0; k < n; k++) {
-        const w = new Worker(new URL('./fold-worker-boot.mjs', import.meta.url), { workerData: { entry } });
+        // (one wasm thread per fold: folds side by side use the cores better than one fold's thread pool, which also spins between kernels)
+        const w = new Worker(new URL('./fold-worker-boot.mjs', import.meta.url), { workerData: { entry }, env: { ...process.env, TRAINSCOPE_WASM_THREADS: '1' } });
         workers.push(w);
         running++;
         w.on('message', (m: { fold: number; epoch?: number; result?: FoldResult; error?: string }) => {
@@ -62,6 +65,7 @@ export async function runFolds(jobs: FoldJob[], opts: FoldPoolOptions): Promise<
       }
     });
   } finally {
+    cleanup();
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;

@@ -18,7 +18,7 @@ export function overfitSpec(spec: RunSpec, samples: number, maxSteps: number): R
       ...spec.data, limit: samples, validation: 0, test: 0,
       augment: { gaussianNoise: 0, flipHorizontal: false, flipVertical: false, shift: 0 },
     },
-    model: { layers },
+    model: { ...spec.model, layers },
     training: {
       ...spec.training, batchSize, epochs: Math.ceil(maxSteps / stepsPerEpoch),
       schedule: { type: 'constant' }, earlyStopping: undefined, checkpoint: undefined, stopOnNonFinite: true,
