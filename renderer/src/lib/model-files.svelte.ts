@@ -4,6 +4,7 @@
 import type { HostCommand, HostMessage } from '../../../shared/host.ts';
 import { UPLOAD_PART_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS, type ExportFormat, type ModelFileMessage } from '../../../shared/model-files.ts';
 import { base64ToBytes, bytesToBase64 } from '../../../shared/base64.ts';
+import { download } from '../charts/export.ts';
 
 export interface ImportState { requestId: string; name: string; phase: 'uploading' | 'reading' | 'done' | 'failed'; sent: number; total: number; summary?: string; notes?: string[]; error?: string }
 export interface ExportState { requestId: string; runId: string; format: ExportFormat; phase: 'making' | 'done' | 'failed'; name?: string; notes?: string[]; error?: string }
@@ -70,7 +71,7 @@ export class ModelFileState {
     }
     if (m.type === 'model-exported' && m.requestId === this.exporting?.requestId) {
       this.exporting = { ...this.exporting, phase: 'done', name: m.name, notes: m.notes };
-      saveDownload(m.name, base64ToBytes(m.data));
+      if (typeof document !== 'undefined') download(m.name, new Blob([base64ToBytes(m.data) as BlobPart]));
       return true;
     }
     if (m.type === 'error' && !m.tool && m.requestId) {
@@ -79,16 +80,4 @@ export class ModelFileState {
     }
     return m.type === 'model-imported' || m.type === 'model-exported'; // (another window's: not this one's business)
   }
-}
-
-function saveDownload(name: string, bytes: Uint8Array) {
-  if (typeof document === 'undefined') return;
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart]));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
