@@ -62,7 +62,7 @@ export class AppState implements ViewApp {
    * Runs being replayed (their events from the first one the library lacks), with the live events
    * that came meanwhile; `quiet`: a run that ended while no page was open, whose folder may be gone.
    */
-  private replaying = new Map<string, { held: RunEvent[]; quiet: boolean }>();
+  private replaying = new Map<string, { held: RunEvent[]; quiet: boolean; from: number }>();
 
   /** model files: an upload from New run, a run's model exported */
   readonly models: ModelFileState;
@@ -151,9 +151,25 @@ export class AppState implements ViewApp {
 
   private requestReplay(runId: string, from: number, quiet: boolean) {
     if (this.replaying.has(runId)) return;
-    this.replaying.set(runId, { held: [], quiet });
+    this.replaying.set(runId, { held: [], quiet, from });
     this.host.send({ type: 'replay', runId, from });
   }
+
+  /**
+   * Events came for a run the library is not storing (it was detached as its replay ended while
+   * its last events were still on their way, or this page never saw its start): store it again
+   * from what the library holds, so no run is left without its end.
+   */
+  private async reattach(runId: string) {
+    if (this.reattaching.has(runId) || this.replaying.has(runId)) return;
+    this.reattaching.add(runId);
+    try {
+      this.requestReplay(runId, await this.library.attach(runId), false);
+    } finally {
+      this.reattaching.delete(runId);
+    }
+  }
+  private reattaching = new Set<string>();
 
   /** The replay is in the library: the run on screen is reopened from it, then the live events it held go on top. */
   private async replayed(runId: string, error: string | undefined) {
@@ -164,13 +180,17 @@ export class AppState implements ViewApp {
     await this.library.flush();
     const data = this.current?.runId === runId ? await this.library.open(runId) : null;
     this.replaying.delete(runId);
+    // Still a hole (events the replay's snapshot and the held live ones both missed): ask again
+    // from it, as long as each replay moves the library on.
+    const gap = this.library.gapFrom(runId);
+    if (gap !== null && gap > r.from) this.requestReplay(runId, gap, r.quiet);
     if (data) {
       data.ingest(r.held);
       this.current = data;
       this.bump();
     }
-    // nothing more comes for a run the engine is not training
-    if (!(this.engine.state === 'running' && this.engine.runId === runId)) await this.library.detach(runId);
+    // nothing more comes for a run the engine is not training (what is still on its way re-attaches it)
+    if (!this.replaying.has(runId) && !(this.engine.state === 'running' && this.engine.runId === runId)) await this.library.detach(runId);
   }
 
   private onMessage(m: HostMessage) {
@@ -191,6 +211,7 @@ export class AppState implements ViewApp {
         break;
       case 'events':
         this.replaying.get(m.runId)?.held.push(...m.events);
+        if (!this.replaying.has(m.runId) && !this.library.isStoring(m.runId) && !m.events.some((e) => e.type === 'run-start')) void this.reattach(m.runId);
         this.library.ingest(m.runId, m.events);
         if (this.current?.runId === m.runId) {
           this.current.ingest(m.events as RunEvent[]);

@@ -191,6 +191,17 @@ export class RunLibrary {
     return run.received ?? 0;
   }
 
+  /** Whether events of this run are being stored (its start seen, or attached). */
+  isStoring(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
+  /** The first stream index of this run missing from the library when later ones are held (a gap), else null. */
+  gapFrom(runId: string): number | null {
+    const l = this.live.get(runId);
+    return l?.received.gap ? l.received.next : null;
+  }
+
   /** Stops storing a run nothing more will come for (a replayed run that ended without its run-end). */
   async detach(runId: string) {
     await this.flush();
