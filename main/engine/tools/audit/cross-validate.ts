@@ -198,6 +198,26 @@ export async function crossValidatedAudit(spec: RunSpec, baseDir: string, opts: 
 /** Cosine similarity of the inputs at or above which a held-out sample counts as a training sample's near twin. On raw pixels 0.98 is too low: 40 of the 10,000 MNIST digits have a different digit that close. */
 const TWIN_SIMILARITY = 0.99;
 const MAX_PAIRS = 48;
+/** Tabular near twins: z-scored rows at most this far apart per feature (root mean square), half a percent of a feature's spread (a dense cluster in a few features holds rows a twentieth of a spread apart by chance). */
+const TWIN_Z_DISTANCE = 0.005;
+
+/** Rows as z-scores of the training split's features (a constant feature gets spread 1). */
+function zScorer(train: { x: Float32Array; n: number; shape: number[] }): (x: Float32Array) => Float32Array {
+  const dim = sampleSize(train.shape);
+  const mean = new Float64Array(dim), sq = new Float64Array(dim);
+  for (let i = 0; i < train.n; i++) for (let f = 0; f < dim; f++) { const v = train.x[i * dim + f]; mean[f] += v; sq[f] += v * v; }
+  const std = new Float64Array(dim);
+  for (let f = 0; f < dim; f++) { mean[f] /= Math.max(1, train.n); std[f] = Math.sqrt(Math.max(0, sq[f] / Math.max(1, train.n) - mean[f] ** 2)) || 1; }
+  return (x) => Float32Array.from(x, (v, k) => (v - mean[k % dim]) / std[k % dim]);
+}
+
+/** Euclidean distance between row i of a and row j of b. */
+function distance(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
+  let sum = 0;
+  for (let f = 0; f < dim; f++) sum += (a[i * dim + f] - b[j * dim + f]) ** 2;
+  return Math.sqrt(sum);
+}
+
 /** Held-out samples marked per split at most: [position, row, similarity] triples, about 30 bytes each in the result. */
 const MAX_MARKED = 20_000;
 
@@ -212,10 +232,18 @@ function heldOutNearTwins(s: Splits): AuditResult['nearTwins'] {
   const counts = { validation: 0, test: 0 };
   const found: { split: 'validation' | 'test'; i: number; t: number; similarity: number }[] = [];
   const marked: Record<'validation' | 'test', [number, number, number][]> = { validation: [], test: [] };
+  // Tabular rows are compared as z-scores (each feature by training's mean and spread), and a
+  // candidate must also be close: in a few dimensions, rows of one class point the same way
+  // (cosine 0.99 and more) without repeating each other.
+  const tabular = s.train.shape.length === 1;
+  const z = tabular ? zScorer(s.train) : (x: Float32Array) => x;
+  const train = z(s.train.x);
   for (const split of ['validation', 'test'] as const) {
     const d = s[split];
     if (!d.n) continue;
-    const pairs = nearDuplicates({ x: d.x, n: d.n, dim }, { x: s.train.x, n: s.train.n, dim }, { threshold: TWIN_SIMILARITY, project: dim > 256 ? 128 : undefined });
+    const held = z(d.x);
+    const candidates = nearDuplicates({ x: held, n: d.n, dim }, { x: train, n: s.train.n, dim }, { threshold: TWIN_SIMILARITY, project: dim > 256 ? 128 : undefined });
+    const pairs = tabular ? candidates.filter((p) => distance(held, p.query, train, p.match, dim) <= TWIN_Z_DISTANCE * Math.sqrt(dim)) : candidates;
     counts[split] = pairs.length;
     for (const p of pairs) found.push({ split, i: p.query, t: p.match, similarity: p.similarity });
     // (positions, as the held-out splits' predictions are indexed; the twin by its source row, as the audit's samples are)

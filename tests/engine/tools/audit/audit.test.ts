@@ -78,12 +78,16 @@ describe('the data audit', () => {
     const file = plantedCsv(dir, 300, new Set());
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     // the test file: 40 fresh rows, then rows 10, 20, ..., 60 of the training file with a hair of noise
-    const fresh = readFileSync(plantedCsv(tmp(), 40, new Set()), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map((v, c) => (c < 4 ? (Number(v) + 3).toFixed(4) : v)).join(','));
+    // (fresh rows of the same three blobs: in four features they point the way training rows of their class do, cosine 0.99 and more, without repeating any)
+    const next = mulberry32(99);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    const fresh = Array.from({ length: 40 }, (_, i) => { const c = i % 3; return `${[0, 1, 2, 3].map((f) => ((f === c ? 4 : f === 3 ? 2 * c : 0) + gauss() * 0.7).toFixed(4)).join(',')},${c}`; });
     const copies = [10, 20, 30, 40, 50, 60].map((r) => lines[r + 1].split(',').map((v, c) => (c < 4 ? (Number(v) + 0.0001).toFixed(4) : v)).join(','));
     writeFileSync(join(dir, 'test.csv'), `${lines[0]}\n${[...fresh, ...copies].join('\n')}\n`);
     const s = auditSpec(file);
     const r = await crossValidatedAudit({ ...s, data: { ...s.data, test: { type: 'csv', path: join(dir, 'test.csv'), label: 'label', task: 'classification' } } }, dir, { backend: 'cpu', folds: 2 });
     expect(r.nearTwins.counts.validation).toBe(0);
+    expect(r.nearTwins.counts.test).toBe(6); // the planted copies, and none of the fresh rows
     const planted = r.nearTwins.pairs.filter((p) => p.row >= 40).map((p) => [p.row, p.trainRow]).sort((a, b) => a[0] - b[0]);
     expect(planted).toEqual([[40, 10], [41, 20], [42, 30], [43, 40], [44, 50], [45, 60]]);
     expect(r.nearTwins.pairs.every((p) => p.similarity >= 0.99)).toBe(true);
