@@ -28,7 +28,7 @@ async function libraryHasEnded(page: Page) {
     const listed = app.runs.find((r: any) => r.id === id);
     if (listed?.end) return true;
     const stored = await app.library.db.runs.get(id);
-    return `listed ${listed?.status ?? 'no'}; stored ${stored?.status ?? 'no'} end ${Boolean(stored?.end)} received ${stored?.received}`;
+    return `listed ${listed?.status ?? 'no'}; stored ${stored?.status ?? 'no'} end ${Boolean(stored?.end)} received ${stored?.received}; live ${JSON.stringify(app.library.debugState(id))}; replaying ${[...app.replaying.keys()].join(',') || 'none'}; engine ${JSON.stringify(app.engine)}; shown ${app.current?.status}`;
   }), { timeout: 30_000 }).toBe(true);
 }
 

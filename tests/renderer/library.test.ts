@@ -128,6 +128,26 @@ describe('run library', () => {
     expect(await lib.db.steps.count()).toBe(events.filter((e) => e.type === 'step').length);
   });
 
+  it('a run-end that arrives while a write is under way is written too (the run is not let go before)', async () => {
+    const lib = library();
+    const end = events.length - 1;
+    expect(events[end].type).toBe('run-end');
+    lib.ingest('test-run', events.slice(0, end));
+    // the write has taken its snapshot and opens its transaction: the end comes now, before it is on disk
+    const open = lib.db.transaction.bind(lib.db) as (...a: unknown[]) => unknown;
+    let first = true;
+    (lib.db as unknown as { transaction: (...a: unknown[]) => unknown }).transaction = (...a: unknown[]) => {
+      if (first) { first = false; lib.ingest('test-run', events.slice(end)); }
+      return open(...a);
+    };
+    await lib.flush();
+    await lib.flush();
+    const [run] = await lib.list();
+    expect(run).toMatchObject({ status: 'completed', received: events.length });
+    expect(run.end).not.toBeNull();
+    expect(lib.isStoring('test-run')).toBe(false);
+  });
+
   it('runs written before events had an index are never replayed (their events would be stored twice)', async () => {
     const lib = library();
     const legacy = events.slice(0, 40).map(({ i: _i, ...e }) => e as typeof events[number]);

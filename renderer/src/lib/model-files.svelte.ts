@@ -53,7 +53,8 @@ export class ModelFileState {
         await new Promise((r) => setTimeout(r, 0)); // (the page stays responsive between parts)
       }
     }
-    if (this.importing?.requestId === requestId) this.importing = { ...this.importing, phase: 'reading' };
+    // (the engine may have answered already, between the last parts: its answer stands)
+    if (this.importing?.requestId === requestId && this.importing.phase === 'uploading') this.importing = { ...this.importing, phase: 'reading' };
   }
 
   export(runId: string, format: ExportFormat) {

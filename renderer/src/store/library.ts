@@ -171,8 +171,11 @@ export class RunLibrary {
         this.onError(`the run library could not save ${runId}: ${(e as Error).message}`);
         continue;
       }
-      // (a run that ended past a gap stays: its replay still has to be stored)
-      if (l.run.end && !l.received.gap) this.live.delete(runId);
+      // Done with a run once this write held its end and nothing came meanwhile. (The end may have
+      // arrived while this write was under way: judged by the live record, the run would be let go
+      // with its run-end never written.) A run that ended past a gap stays: its replay still has to be stored.
+      const queued = l.dirty.size + l.events.length + l.predictions.length + l.samples.length;
+      if (run.end && !l.received.gap && !queued) this.live.delete(runId);
     }
     this.onChange();
   }
@@ -189,6 +192,12 @@ export class RunLibrary {
     const last = await this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).last();
     this.live.set(runId, { run, steps: new Map(), dirty: new Set(), events: [], seq: (last?.seq ?? -1) + 1, layout: layoutOf(run.start), predictions: [], samples: [], received: new Received(run.received ?? 0) });
     return run.received ?? 0;
+  }
+
+  /** What the library holds of a run it is storing, for a test that fails to say why. */
+  debugState(runId: string) {
+    const l = this.live.get(runId);
+    return l ? { next: l.received.next, gap: l.received.gap, end: Boolean(l.run.end), status: l.run.status, queued: l.events.length } : null;
   }
 
   /** Whether events of this run are being stored (its start seen, or attached). */
