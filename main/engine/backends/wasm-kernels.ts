@@ -58,9 +58,6 @@ function taps(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D[] {
 function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo {
   const a = attrs as unknown as ConvAttrs;
   if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm: NCHW is not supported');
-  // (a first layer's few input channels: the matrix product below is 1.5-2x faster there, and
-  // 1.5-3x slower from 16 channels up, measured)
-  if (a.filterShape[2] <= IM2COL_MAX_CHANNELS) return conv2dBackpropFilterIm2col({ inputs, backend, attrs });
   const x = wrap(inputs.x!, backend) as tf.Tensor4D;
   const dy = wrap(inputs.dy!, backend) as tf.Tensor4D;
   const result = tf.tidy(() => {
@@ -91,8 +88,6 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
  * 16 channels), even with dy's transpose paid: about 13% faster than dW = Pᵀ · dy (8.2-9.2 against 9.4-10.5 ms
  * for [64,28,28,1] into 16 channels, measured on a loaded machine).
  */
-const IM2COL_MAX_CHANNELS = 4;
-
 export function conv2dBackpropFilterIm2col({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo {
   const a = attrs as unknown as ConvAttrs;
   const [B, H, W, C] = inputs.x!.shape as [number, number, number, number];

@@ -27,6 +27,7 @@ type EmscriptenModule = {
   cwrap: (name: string, ret: string | null, args: string[]) => (...a: number[]) => number;
   PThread?: { runningWorkers: { unref(): void }[] };
   tfjs?: unknown;
+  wasmMemory?: WebAssembly.Memory;
 };
 type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 
@@ -77,14 +78,20 @@ async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
   const cpu = realCpus()[0];
   osModule.cpus = () => Array.from({ length: threads * 2 }, () => cpu);
   let module: EmscriptenModule;
+  // The shared heap, made here as the glue would make it (16 MB to start, growable to 4 GB), so
+  // that it can be handed to our own SIMD kernels (simd/): this build imports its memory and
+  // keeps it out of reach otherwise.
+  const wasmMemory = new WebAssembly.Memory({ initial: 16777216 / 65536, maximum: 4294967296 / 65536, shared: true });
   try {
     module = await factory({
       locateFile: (path: string) => (path.endsWith('.worker.js') ? worker : join(pkgDir, 'dist', path)),
       mainScriptUrlOrBlob: glue,
+      wasmMemory,
     });
   } finally {
     osModule.cpus = realCpus;
   }
+  module.wasmMemory = wasmMemory;
   // the same bridge tfjs' own loader adds
   module.tfjs = {
     init: module.cwrap('init', null, []),

@@ -5,11 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmFastPaths, installedFastPaths, useWasmFastPaths } from '../../../main/engine/backends/wasm-fast-paths.ts';
 import { registerWasmGradientKernels } from '../../../main/engine/backends/wasm-kernels.ts';
+import { simdKernelStatus } from '../../../main/engine/backends/simd/simd-kernels.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
+  registerWasmGradientKernels(); // (the composed filter gradient, which the fast path wraps, as select.ts does)
   installWasmFastPaths();
-  registerWasmGradientKernels(); // (a conv's filter gradient, for the bias test)
 });
 
 const values = (shape: number[], seed: number) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed * 131 + i * 7.31) * 0.8);
@@ -29,13 +30,14 @@ async function compare(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
 
 describe('wasm fast paths', () => {
   it('are installed over the stock kernels, and can be switched back to them (the benchmark compares both)', () => {
-    expect(installedFastPaths).toEqual(['Identity', 'BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'Sum']);
+    expect(installedFastPaths).toEqual(['Identity', 'BatchMatMul', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'AvgPoolGrad', 'Sum']);
     const fast = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
     useWasmFastPaths(false);
     const stock = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
     expect(stock).not.toBe(fast);
     useWasmFastPaths(true);
     expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc).toBe(fast);
+    expect(simdKernelStatus()).toBe('on (one-thread heap)'); // (the filter and max-pool gradients below run through them)
   });
 
   it.each([
@@ -72,13 +74,37 @@ describe('wasm fast paths', () => {
   });
 
   it.each([
+    { x: [2, 9, 8, 8], k: [3, 3, 8, 16], strides: 1, pad: 'same' }, // the blocked SIMD loop (channels by 4, outputs by 8)
+    { x: [3, 10, 9, 4], k: [3, 2, 4, 8], strides: [2, 1], pad: 'valid' }, // blocked, strided
+    { x: [1, 8, 6, 4], k: [2, 4, 4, 8], strides: 1, pad: 'same' }, // blocked, an even kernel: uneven padding
+    { x: [1, 3, 3, 4], k: [5, 5, 4, 8], strides: 1, pad: 'same' }, // blocked: taps that never see the input
+    { x: [2, 6, 6, 4], k: [3, 3, 4, 8], strides: 2, pad: [[0, 0], [2, 1], [0, 3], [0, 0]] }, // blocked, explicit padding
+    { x: [2, 7, 7, 3], k: [3, 3, 3, 20], strides: 1, pad: 'same' }, // the one-channel SIMD loop: a block of 16 outputs, then 4
+    { x: [3, 9, 8, 2], k: [3, 2, 2, 4], strides: 2, pad: 'same' }, // one-channel loop, strided
+    { x: [4, 12, 12, 1], k: [3, 3, 1, 16], strides: 1, pad: 'valid' }, // a first layer
+    { x: [2, 8, 7, 1], k: [3, 2, 1, 5], strides: [2, 1], pad: 'same' }, // 5 outputs, 1 channel: the im2col product
+    { x: [1, 7, 7, 8], k: [3, 3, 8, 6], strides: 1, pad: 'same' }, // 6 outputs, 8 channels: the composed kernel
+  ])('the filter gradient of conv2d $x * $k (stride $strides, $pad) equals cpu', async ({ x, k, strides, pad }) => {
+    expect(installedFastPaths).toContain('Conv2DBackpropFilter');
+    const rel = await compare(() => {
+      const xs = tf.tensor4d(values(x, 16), x as [number, number, number, number]);
+      const w = tf.tensor4d(values(k, 17), k as [number, number, number, number]);
+      return tf.grad((v: tf.Tensor) => tf.conv2d(xs, v as tf.Tensor4D, strides as [number, number], pad as 'same').square().sum())(w);
+    });
+    expect(rel).toBeLessThan(1e-5);
+  });
+
+  it.each([
     { x: [2, 8, 8, 3], size: 2, strides: 2, pad: 'valid' },
     { x: [2, 9, 7, 3], size: 2, strides: 2, pad: 'valid' }, // odd sizes: the last row and column see no window
     { x: [2, 9, 7, 3], size: 2, strides: 2, pad: 'same' }, // windows cut by the border
     { x: [1, 7, 7, 5], size: 3, strides: 2, pad: 'same' }, // overlapping windows: gradients add up
     { x: [2, 6, 6, 2], size: 3, strides: 1, pad: 'valid' },
     { x: [1, 10, 8, 4], size: [2, 3], strides: [3, 2], pad: 'valid' }, // gaps between windows
-    { x: [3, 4, 4, 16], size: 2, strides: 2, pad: 'valid' },
+    { x: [3, 4, 4, 16], size: 2, strides: 2, pad: 'valid' }, // the SIMD loop from here on
+    { x: [2, 9, 7, 8], size: 2, strides: 2, pad: 'valid' }, // the SIMD loop, with a row and a column no window covers
+    { x: [2, 8, 6, 4], size: 2, strides: 2, pad: 'same' }, // 'same' on even sizes: no padding, the SIMD loop
+    { x: [2, 9, 7, 4], size: 2, strides: 2, pad: 'same' }, // padded: the JavaScript loop
   ])('the gradient of maxPool $x (size $size, stride $strides, $pad) equals cpu', async ({ x, size, strides, pad }) => {
     expect(installedFastPaths).toContain('MaxPoolGrad');
     const rel = await compare(() => {
@@ -88,24 +114,31 @@ describe('wasm fast paths', () => {
     expect(rel).toBeLessThan(1e-5);
   });
 
-  it('maxPool\'s gradient goes to the first of tied maxima, skips NaN, and passes nothing from a window of -Infinity, as on cpu', async () => {
+  it.each([1, 4, 8])('maxPool\'s gradient goes to the first of tied maxima, skips NaN, and passes nothing from a window of -Infinity, as on cpu (%i channels)', async (C) => {
     // post-ReLU activations tie at 0 all the time; a window's gradient must not be split or doubled
     const x = [0, 0, 0, 0, /**/ NaN, 1, 1, NaN, /**/ -Infinity, -Infinity, -Infinity, -Infinity, /**/ NaN, NaN, NaN, NaN, /**/ 2, NaN, 5, 5];
-    const shape: [number, number, number, number] = [1, 2, 10, 1]; // five 2x2 windows side by side
-    // the first row holds each window's top pair, the second its bottom pair
-    const layout = (v: number[]) => [0, 1, 2, 3, 4].flatMap((w) => [v[w * 4], v[w * 4 + 1]]).concat([0, 1, 2, 3, 4].flatMap((w) => [v[w * 4 + 2], v[w * 4 + 3]]));
+    // five 2x2 windows side by side, [1, 2, 10, C]: the first row holds each window's top pair, the second its bottom pair; channel c holds the
+    // windows in another order (window (w + c) mod 5 at place w), so SIMD lanes see different cases
+    const at = (w: number, c: number, k: number) => x[((w + c) % 5) * 4 + k];
+    const cells = (w: number, ks: number[]) => ks.flatMap((k) => Array.from({ length: C }, (_, c) => at(w, c, k)));
+    const layout = () => [0, 1, 2, 3, 4].flatMap((w) => cells(w, [0, 1])).concat([0, 1, 2, 3, 4].flatMap((w) => cells(w, [2, 3])));
     const grads = async (backend: string) => {
       await tf.setBackend(backend);
       return tf.tidy(() => {
-        const xs = tf.tensor4d(layout(x), shape);
-        const dy = tf.tensor4d([1, 2, 3, 4, 5], [1, 1, 5, 1]);
+        const xs = tf.tensor4d(layout(), [1, 2, 10, C]);
+        const dy = tf.tensor4d(Array.from({ length: 5 * C }, (_, i) => Math.floor(i / C) + 1), [1, 1, 5, C]);
         return tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid').mul(dy).sum())(xs).dataSync().slice();
       });
     };
     const cpu = Array.from(await grads('cpu'));
     const wasm = Array.from(await grads('wasm'));
     expect(wasm).toEqual(cpu);
-    expect(cpu.reduce((a, b) => a + b, 0)).toBe(1 + 2 + 5); // windows 1, 2 and 5 pass their gradient once each
+    // windows 1, 2 and 5 (in channel 0's order) pass their gradient once each, in every channel
+    for (let c = 0; c < C; c++) {
+      const passed = cpu.filter((_, i) => i % C === c).reduce((a, b) => a + b, 0);
+      const dyOfPassing = [0, 1, 4].map((w) => ((((w - c) % 5) + 5) % 5) + 1); // (window w sits at place (w - c) mod 5, whose dy is its place + 1)
+      expect(passed).toBe(dyOfPassing.reduce((a, b) => a + b, 0));
+    }
   });
 
   it.each([

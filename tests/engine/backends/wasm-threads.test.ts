@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../main/engine/backends/select.ts';
+import { simdKernelStatus } from '../../../main/engine/backends/simd/simd-kernels.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'bin', 'trainscope.mjs');
@@ -25,18 +26,19 @@ describe('threaded wasm', () => {
     expect(wasm.threadCount).toBe(cores);
     expect(wasm.threads).toBe(cores > 1);
     expect(wasm.simd).toBe(true);
+    expect(wasm.simdKernels).toMatch(cores > 1 ? /^on \(shared heap\)/ : /^on \(one-thread heap\)/);
     expect(seconds).toBeLessThan(50); // (a pool thread holding the event loop would hang until the timeout)
   });
 
   it('TRAINSCOPE_WASM_THREADS sets the count; 1 is tfjs\' own single-threaded build, and says so', () => {
     const two = doctor({ TRAINSCOPE_WASM_THREADS: '2' });
-    expect(two.wasm).toMatchObject({ threadCount: 2, threads: true });
+    expect(two.wasm).toMatchObject({ threadCount: 2, threads: true, simdKernels: 'on (shared heap)' }); // (our kernels on the shared heap)
     expect(two.seconds).toBeLessThan(50); // the pool's threads never hold the process
-    expect(doctor({ TRAINSCOPE_WASM_THREADS: '1' }).wasm).toMatchObject({ threadCount: 1, threads: false, threadsReason: 'TRAINSCOPE_WASM_THREADS=1' });
+    expect(doctor({ TRAINSCOPE_WASM_THREADS: '1' }).wasm).toMatchObject({ threadCount: 1, threads: false, threadsReason: 'TRAINSCOPE_WASM_THREADS=1', simdKernels: 'on (one-thread heap)' });
   });
 
   it('TRAINSCOPE_STOCK_WASM=1 is tfjs\' wasm as shipped: one thread, no fast paths', () => {
-    expect(doctor({ TRAINSCOPE_STOCK_WASM: '1' }).wasm).toMatchObject({ threadCount: 1, fastPaths: [] });
+    expect(doctor({ TRAINSCOPE_STOCK_WASM: '1' }).wasm).toMatchObject({ threadCount: 1, fastPaths: [], simdKernels: expect.stringMatching(/^off/) });
   });
 
   it('a convolutional training step on the threaded build equals the cpu backend', async () => {
@@ -59,6 +61,7 @@ describe('threaded wasm', () => {
     const info = await selectBackend('wasm');
     delete process.env.TRAINSCOPE_WASM_THREADS;
     expect(info.wasm!.threadCount).toBe(2);
+    expect(simdKernelStatus()).toBe('on (shared heap)'); // (the gradients below go through our SIMD kernels)
     const got = step();
     ref.forEach((r, k) => {
       const scale = Math.max(...r.map(Math.abs));
