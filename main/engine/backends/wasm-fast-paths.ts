@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { conv2dBackpropFilterIm2col, unwrap, wrap, type ConvAttrs } from './wasm-kernels.ts';
-import { conv2dFilterGradSimd, maxPoolGrad2x2Simd, type PoolAttrs } from './simd/simd-kernels.ts';
+import { conv2dFilterGradSimd, matMulSimd, maxPoolGrad2x2Simd, type PoolAttrs } from './simd/simd-kernels.ts';
 import { inputView, zeroedOutput } from './wasm-heap.ts';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap };
@@ -33,13 +33,13 @@ function swapLastTwo(x: TensorInfo, backend: KernelBackend): TensorInfo {
 function batchMatMulUntransposed(stock: Kernel): Kernel {
   return (args) => {
     const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-    if (!transposeA && !transposeB) return stock(args);
     const { backend } = args;
     const a = args.inputs.a!, b = args.inputs.b!;
+    if (!transposeA && !transposeB) return matMulSimd(a, b, backend) ?? stock(args);
     const at = transposeA ? swapLastTwo(a, backend) : a;
     const bt = transposeB ? swapLastTwo(b, backend) : b;
     try {
-      return stock({ inputs: { a: at, b: bt }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      return matMulSimd(at, bt, backend) ?? stock({ inputs: { a: at, b: bt }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
     } finally {
       if (at !== a) backend.disposeData(at.dataId);
       if (bt !== b) backend.disposeData(bt.dataId);

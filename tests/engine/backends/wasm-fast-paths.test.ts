@@ -51,9 +51,25 @@ describe('wasm fast paths', () => {
     { a: [3, 5, 7], b: [1, 2, 7], ta: false, tb: true }, // broadcast batch
     { a: [64, 784], b: [64, 256], ta: true, tb: false }, // a dense layer's dW
     { a: [64, 256], b: [784, 256], ta: false, tb: true }, // a dense layer's dx
+    { a: [8, 12], b: [12, 16], ta: false, tb: false }, // rows by 4, columns by 8: the SIMD product from here on
+    { a: [12, 8], b: [16, 12], ta: true, tb: true },
+    { a: [1, 64, 100], b: [1, 100, 24], ta: false, tb: false }, // a batch of one
+    { a: [64, 784], b: [784, 256], ta: false, tb: false }, // a dense layer's forward product
+    { a: [2, 8, 5], b: [2, 5, 8], ta: false, tb: false }, // two batches: stock
   ])('matMul $a x $b (transposeA $ta, transposeB $tb) equals cpu', async ({ a, b, ta, tb }) => {
     const rel = await compare(() => tf.matMul(tf.tensor(values(a, 1), a), tf.tensor(values(b, 2), b), ta, tb));
     expect(rel).toBeLessThan(1e-5);
+  });
+
+  it('a second product with the same B goes to XNNPACK (packed once, then reused) and gives the same numbers', async () => {
+    await tf.setBackend('wasm');
+    tf.tidy(() => {
+      const a = tf.tensor2d(values([16, 40], 20), [16, 40]);
+      const b = tf.tensor2d(values([40, 24], 21), [40, 24]);
+      const first = tf.matMul(a, b).dataSync(); // the SIMD product (b is new)
+      const second = tf.matMul(a, b).dataSync(); // XNNPACK: b was seen
+      expect(Array.from(second)).toEqual(Array.from(first)); // (both add over k in order: the same float32 sums)
+    });
   });
 
   it.each([

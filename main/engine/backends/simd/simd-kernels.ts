@@ -10,6 +10,7 @@ type FilterGrad = (x: number, dy: number, dw: number, B: number, H: number, W: n
 type Exports = {
   conv2d_filter_grad: FilterGrad; conv2d_filter_grad_c4o8: FilterGrad;
   max_pool_grad_2x2(x: number, dy: number, dx: number, B: number, H: number, W: number, C: number, OH: number, OW: number): void;
+  matmul(a: number, b: number, c: number, M: number, K: number, N: number): void;
 };
 
 /** What tfjs' WasmBackend keeps per tensor (its typings do not say). */
@@ -97,5 +98,32 @@ export function maxPoolGrad2x2Simd(x: TensorInfo, dy: TensorInfo, a: PoolAttrs, 
   const out = heap.makeOutput([B, H, W, C], 'float32');
   if (H % 2 || W % 2) heap.typedArrayFromHeap(out).fill(0); // (the last row or column no window covers)
   kernels.max_pool_grad_2x2(offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out), B, H, W, C, info.outHeight, info.outWidth);
+  return out;
+}
+
+/** Second operands our product has already taken once: XNNPACK gets them from then on (see below). */
+const seenAsB = new WeakSet<object>();
+
+/**
+ * A product A[M, K] . B[K, N] (batch 1, untransposed, float32) by the SIMD loop, or null for the
+ * stock kernel. XNNPACK packs B before multiplying (~9 ns an element) and keeps the packed copy for
+ * as long as B lives: worth it for a B used many times (an evaluation pass over many batches),
+ * not for a training step's weights, which are new every step. So a B goes to the SIMD loop the
+ * first time it is seen, and to XNNPACK, packed once and then reused, from the second time on.
+ * Shapes: M a multiple of 4 and N of 8 (a batch of 64 into 256 or 128 units), else stock.
+ */
+export function matMulSimd(a: TensorInfo, b: TensorInfo, backend: KernelBackend): TensorInfo | null {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  const outer = [...a.shape.slice(0, -2), ...b.shape.slice(0, -2)];
+  if (outer.some((d) => d !== 1)) return null;
+  const [M, K] = a.shape.slice(-2), [K2, N] = b.shape.slice(-2);
+  if (K !== K2 || M % 4 !== 0 || N % 8 !== 0 || K === 0 || M === 0 || N === 0) return null;
+  if (seenAsB.has(b.dataId)) return null;
+  const kernels = simdKernels(backend);
+  if (!kernels) return null;
+  seenAsB.add(b.dataId);
+  const rank = Math.max(a.shape.length, b.shape.length);
+  const out = (backend as unknown as WasmBackendInternals).makeOutput([...Array(rank - 2).fill(1), M, N], 'float32');
+  kernels.matmul(offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), M, K, N);
   return out;
 }
