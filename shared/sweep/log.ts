@@ -9,8 +9,10 @@ export type TrialEndStatus = 'completed' | 'stopped' | 'early-stopped' | 'failed
 export type SweepRecord = { t: number } & (
   /** base: the base run spec as it was then (a resumed sweep keeps it, even if its file changed since) */
   | { type: 'sweep-start'; sweep: SweepSpec; base: unknown; configs: Config[] }
-  /** runDir: relative to the sweep's folder; attempt: 1, then 2... when a resumed sweep runs it again */
+  /** runDir: relative to the sweep's folder; attempt: 1, then 2... each time the trial starts again (a resumed sweep, a queue's retry after a lost worker) */
   | { type: 'trial-started'; trial: string; params: Config; runDir: string; attempt: number }
+  /** an unfinished attempt replaced by attempt `by`: its folder was removed (it had finished no epoch) or kept, its run-end saying so */
+  | { type: 'attempt-superseded'; trial: string; attempt: number; runDir: string; epochs: number; by: number; removed: boolean }
   /** rung: its index in ashaRungs(); epoch: the epochs done there */
   | { type: 'rung'; trial: string; rung: number; epoch: number; metric: number | null }
   | { type: 'promoted'; trial: string; rung: number }
@@ -27,23 +29,47 @@ export function intactLength(text: string): number {
   try { JSON.parse(text.slice(cut)); return text.length; } catch { return cut; }
 }
 
-/** The records of a log. A torn last line (a crash mid-write) is left out; a bad line before it is an error naming it. */
-export function parseSweepLog(text: string): SweepRecord[] {
+/** A line of the log that could not be read, kept out of its records. */
+export interface SkippedLine { line: number; error: string }
+
+export interface ParsedSweepLog { records: SweepRecord[]; skipped: SkippedLine[] }
+
+/**
+ * The records of a log. A torn last line (a crash mid-write) is left out silently: it is cut off
+ * before anything is appended. A bad line before it (a disk error, a hand edit) is skipped and
+ * reported, so one damaged record does not cost the whole sweep.
+ */
+export function parseSweepLog(text: string): ParsedSweepLog {
   const lines = text.split('\n');
-  const out: SweepRecord[] = [];
+  const records: SweepRecord[] = [];
+  const skipped: SkippedLine[] = [];
   lines.forEach((line, i) => {
     if (!line.trim()) return;
-    let r: unknown;
-    try {
-      r = JSON.parse(line);
-    } catch {
-      if (lines.slice(i + 1).every((l) => !l.trim())) return; // the last line, cut off
-      throw new Error(`line ${i + 1}: not a JSON record (the log is damaged before its end)`);
-    }
-    if (typeof r !== 'object' || r === null || typeof (r as { type?: unknown }).type !== 'string') throw new Error(`line ${i + 1}: not a sweep record`);
-    out.push(r as SweepRecord);
+    const r = parseLine(line);
+    if ('record' in r) records.push(r.record);
+    // (only a line with no newline after it can be one cut off mid-write: each record is written with its newline)
+    else if (i !== lines.length - 1 || !r.torn) skipped.push({ line: i + 1, error: r.error });
   });
-  return out;
+  return { records, skipped };
+}
+
+function parseLine(line: string): { record: SweepRecord } | { error: string; torn: boolean } {
+  let r: unknown;
+  try {
+    r = JSON.parse(line);
+  } catch (e) {
+    return { error: (e as Error).message, torn: true };
+  }
+  if (typeof r !== 'object' || r === null || typeof (r as { type?: unknown }).type !== 'string') return { error: 'not a sweep record', torn: false };
+  return { record: r as SweepRecord };
+}
+
+/** One line for the user about the lines left out (null when there are none), e.g. `…/sweep.jsonl:17: unreadable record skipped (…)`. */
+export function skippedWarning(file: string, skipped: readonly SkippedLine[]): string | null {
+  if (!skipped.length) return null;
+  const [first, ...rest] = skipped;
+  const more = rest.length ? `; ${rest.length} more at line${rest.length > 1 ? 's' : ''} ${rest.map((s) => s.line).join(', ')}` : '';
+  return `${file}:${first.line}: unreadable record skipped (${first.error.slice(0, 200)})${more}`;
 }
 
 export interface FinishedTrial { status: TrialEndStatus; metric: number | null; epochs: number; runDir: string | null }
@@ -54,7 +80,10 @@ export interface ResumeState {
   finished: Map<string, FinishedTrial>;
   /** trials started at some point (the unfinished ones among them run again from the start) */
   started: Set<string>;
+  /** the highest attempt recorded per trial: the next one is numbered after it */
   attempts: Map<string, number>;
+  /** per trial, its latest attempt (number and folder relative to the sweep's): an unfinished one is superseded when the trial runs again */
+  lastAttempt: Map<string, { attempt: number; runDir: string }>;
   /** every rung result recorded, in log order: successive halving replays them (a rerun trial gets the decision already made) */
   ashaRecords: AshaRecord[];
   /** the base run spec the sweep started with */
@@ -67,11 +96,18 @@ export function resumeState(records: readonly SweepRecord[]): ResumeState {
   const finished = new Map<string, FinishedTrial>();
   const started = new Set<string>();
   const attempts = new Map<string, number>();
+  const lastAttempt = new Map<string, { attempt: number; runDir: string }>();
   for (const r of records) {
-    if (r.type === 'trial-started') { started.add(r.trial); attempts.set(r.trial, Math.max(attempts.get(r.trial) ?? 0, r.attempt)); }
+    if (r.type === 'trial-started') {
+      started.add(r.trial);
+      // every start is a new attempt: a log written before retries were counted says 1 for each
+      const attempt = Math.max((attempts.get(r.trial) ?? 0) + 1, Number.isInteger(r.attempt) ? r.attempt : 0);
+      attempts.set(r.trial, attempt);
+      lastAttempt.set(r.trial, { attempt, runDir: r.runDir });
+    }
     if (r.type === 'trial-finished') finished.set(r.trial, { status: r.status, metric: r.metric, epochs: r.epochs, runDir: r.runDir });
   }
   const ashaRecords: AshaRecord[] = [];
   for (const r of records) if (r.type === 'rung') ashaRecords.push({ trial: r.trial, epoch: r.epoch, metric: r.metric });
-  return { configs: start.configs, base: start.base, finished, started, attempts, ashaRecords };
+  return { configs: start.configs, base: start.base, finished, started, attempts, lastAttempt, ashaRecords };
 }

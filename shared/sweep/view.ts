@@ -14,8 +14,10 @@ export interface SweepTrialView {
   rung: number | null;
   /** the sweep's metric, the best value over the trial's epochs so far */
   metric: number | null;
-  /** the trial's run in the library (its run folder's name), once it has started */
+  /** the trial's run in the library (its run folder's name), once it has started: its latest attempt's */
   runId: string | null;
+  /** 1, then 2... each time the trial started again (a resumed sweep, a lost queue worker); absent before it starts */
+  attempt?: number;
   reason?: string;
 }
 
@@ -30,6 +32,8 @@ export interface SweepView {
   asha: SweepSpec['asha'] | null;
   status: 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
   reason?: string;
+  /** what the user should know that did not stop the sweep, one line each (records of sweep.jsonl that could not be read) */
+  warnings?: string[];
   trials: SweepTrialView[];
   /** successive halving's rungs with what was recorded at each, for the bracket chart */
   rungs: { epochs: number; final: boolean; entries: { trial: string; metric: number | null; promoted: boolean }[] }[] | null;

@@ -5,13 +5,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.ts';
 import { SWEEP_LOG, trialId, type TrialRow, type TrialStatus } from '../../engine/sweep/run-sweep.ts';
-import { parseSweepLog, resumeState } from '../../../shared/sweep/log.ts';
+import { parseSweepLog, resumeState, skippedWarning } from '../../../shared/sweep/log.ts';
 import { parameterImportance } from '../../../shared/sweep/importance.ts';
 import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { tableLines } from './sweep-table.ts';
 
-export function readSweep(dir: string): { sweep: SweepSpec; trials: TrialRow[]; ended: boolean; firstRung: Map<string, number | null> } {
+export interface SweepRead {
+  sweep: SweepSpec;
+  trials: TrialRow[];
+  ended: boolean;
+  firstRung: Map<string, number | null>;
+  /** one line about records that could not be read and were left out */
+  warning: string | null;
+}
+
+export function readSweep(dir: string): SweepRead {
   const file = join(dir, SWEEP_LOG);
   let text: string;
   try {
@@ -19,12 +28,7 @@ export function readSweep(dir: string): { sweep: SweepSpec; trials: TrialRow[]; 
   } catch (e) {
     throw new InputError(dir, (e as NodeJS.ErrnoException).code === 'ENOENT' ? `no ${SWEEP_LOG} here: not a sweep folder` : (e as Error).message);
   }
-  let records;
-  try {
-    records = parseSweepLog(text);
-  } catch (e) {
-    throw new InputError(file, (e as Error).message);
-  }
+  const { records, skipped } = parseSweepLog(text);
   const start = records.find((r) => r.type === 'sweep-start') as { sweep: SweepSpec } | undefined;
   if (!start) throw new InputError(file, 'has no sweep-start record');
   const state = resumeState(records);
@@ -36,17 +40,18 @@ export function readSweep(dir: string): { sweep: SweepSpec; trials: TrialRow[]; 
     return {
       trial, params, rung: rungs.get(trial) ?? null,
       status: (f?.status ?? (state.started.has(trial) ? 'running' : 'queued')) as TrialStatus,
-      epochs: f?.epochs ?? 0, metric: f?.metric ?? null, runDir: f?.runDir ? join(dir, f.runDir) : null,
+      epochs: f?.epochs ?? 0, metric: f?.metric ?? null, runDir: f?.runDir ? join(dir, f.runDir) : null, attempt: state.attempts.get(trial) ?? 0,
     };
   });
   // each trial's metric at the first rung, where successive halving gave every trial the same budget
   const firstRung = new Map<string, number | null>();
   for (const r of records) if (r.type === 'rung' && r.rung === 0 && !firstRung.has(r.trial)) firstRung.set(r.trial, r.metric);
-  return { sweep: start.sweep, trials, ended: records.some((r) => r.type === 'sweep-end'), firstRung };
+  return { sweep: start.sweep, trials, ended: records.some((r) => r.type === 'sweep-end'), firstRung, warning: skippedWarning(file, skipped) };
 }
 
 export async function sweepInspectCommand(dir: string, json: boolean): Promise<number> {
-  const { sweep, trials, ended, firstRung } = readSweep(dir);
+  const { sweep, trials, ended, firstRung, warning } = readSweep(dir);
+  if (warning) process.stderr.write(`${warning}\n`);
   const scored = trials.filter((t) => t.metric !== null && Number.isFinite(t.metric) && t.status !== 'failed' && t.status !== 'stopped');
   const better = (a: number, b: number) => (sweep.goal === 'minimize' ? a < b : a > b);
   const best = scored.reduce<TrialRow | null>((b, t) => (!b || better(t.metric!, b.metric!) ? t : b), null);
@@ -54,7 +59,7 @@ export async function sweepInspectCommand(dir: string, json: boolean): Promise<n
   const asha = sweep.method === 'asha';
   const importance = parameterImportance(trials.map((t) => ({ params: t.params, metric: t.status === 'failed' ? null : asha ? firstRung.get(t.trial) ?? null : t.metric })), sweep.goal);
   if (json) {
-    process.stdout.write(`${stringifyJson({ dir, name: sweep.name, method: sweep.method, metric: sweep.metric, goal: sweep.goal, ended, best, trials, importance })}\n`);
+    process.stdout.write(`${stringifyJson({ dir, name: sweep.name, method: sweep.method, metric: sweep.metric, goal: sweep.goal, ended, best, trials, importance, ...(warning ? { warnings: [warning] } : {}) })}\n`);
     return 0;
   }
   const out = process.stdout;

@@ -16,8 +16,13 @@ export function shortNames(paths: string[]): string[] {
 
 export function tableLines(rows: readonly TrialRow[], metric: string): string[] {
   const paths = rows.length ? Object.keys(rows[0].params) : [];
-  const header = ['trial', ...shortNames(paths), 'epochs', 'rung', metric, 'status'];
-  const body = rows.map((r) => [r.trial, ...paths.map((p) => fmt(r.params[p])), r.status === 'queued' ? '' : String(r.epochs), r.rung === null ? '' : String(r.rung), r.metric === null ? '' : r.metric.toFixed(4), r.status]);
+  // (a column of 1s says nothing: it appears once a trial has started again)
+  const retried = rows.some((r) => r.attempt > 1);
+  const header = ['trial', ...shortNames(paths), 'epochs', 'rung', metric, 'status', ...(retried ? ['attempt'] : [])];
+  const body = rows.map((r) => [
+    r.trial, ...paths.map((p) => fmt(r.params[p])), r.status === 'queued' ? '' : String(r.epochs), r.rung === null ? '' : String(r.rung),
+    r.metric === null ? '' : r.metric.toFixed(4), r.status, ...(retried ? [r.attempt ? String(r.attempt) : ''] : []),
+  ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(header), ...body.map(line)];
@@ -38,12 +43,12 @@ export class SweepTable {
   update(rows: readonly TrialRow[]) {
     if (!this.tty) {
       for (const r of rows) {
-        const key = `${r.status}|${r.rung}`;
+        const key = `${r.status}|${r.rung}|${r.attempt}`;
         if (this.lastStatus.get(r.trial) === key) continue;
         this.lastStatus.set(r.trial, key);
         if (r.status === 'queued') continue;
         const params = Object.entries(r.params).map(([k, v]) => `${k.split('.').at(-1)}=${fmt(v)}`).join(' ');
-        this.out.write(`${r.trial} ${r.status}${r.rung !== null ? ` (rung ${r.rung})` : ''}  ${params}${r.metric !== null ? `  ${this.metric} ${r.metric.toFixed(4)}` : ''}${r.reason && r.status === 'failed' ? `: ${r.reason}` : ''}\n`);
+        this.out.write(`${r.trial} ${r.status}${r.rung !== null ? ` (rung ${r.rung})` : ''}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}  ${params}${r.metric !== null ? `  ${this.metric} ${r.metric.toFixed(4)}` : ''}${r.reason && r.status === 'failed' ? `: ${r.reason}` : ''}\n`);
       }
       return;
     }

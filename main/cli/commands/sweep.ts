@@ -46,7 +46,9 @@ export async function sweepCommand(path: string, opts: { out: string; backend: B
   process.on('SIGINT', onSigint);
   let result: SweepResult;
   try {
-    result = await runSweep({ dir, sweep, base: loaded.base, pool, signal: abort.signal, onUpdate: (rows) => table.update(rows) });
+    result = await runSweep({
+      dir, sweep, base: loaded.base, pool, signal: abort.signal, onUpdate: (rows) => table.update(rows), onWarning: (line) => process.stderr.write(`${line}\n`),
+    });
     table.flush(result.trials);
   } finally {
     process.off('SIGINT', onSigint);
@@ -55,7 +57,7 @@ export async function sweepCommand(path: string, opts: { out: string; backend: B
   const finished = result.trials.filter((t) => t.status !== 'queued' && t.status !== 'failed').length;
   if (result.resumed) process.stderr.write(`${result.resumed} trial(s) had finished before and were not run again\n`);
   if (opts.json) {
-    process.stdout.write(`${stringifyJson({ dir: result.dir, best: result.best, trials: result.trials, interrupted: result.interrupted })}\n`);
+    process.stdout.write(`${stringifyJson({ dir: result.dir, best: result.best, trials: result.trials, interrupted: result.interrupted, ...(result.warnings ? { warnings: result.warnings } : {}) })}\n`);
   } else {
     if (result.best) {
       const params = Object.entries(result.best.params).map(([k, v]) => `${k}=${stringifyJson(v)}`).join(', ');

@@ -3,18 +3,19 @@
 // The log is the sweep's memory: a sweep started again in the same folder reads it, keeps the
 // configurations it drew and the trials that finished, and reruns only those that did not.
 import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { RunEvent } from '../../../shared/events.ts';
 import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
 import { applyConfig } from '../../../shared/sweep/validate.ts';
 import { sampleConfigs } from '../../../shared/sweep/sample.ts';
 import { AshaScheduler } from '../../../shared/sweep/asha.ts';
-import { intactLength, parseSweepLog, resumeState, type SweepRecordBody } from '../../../shared/sweep/log.ts';
+import { intactLength, parseSweepLog, resumeState, skippedWarning, type SweepRecord, type SweepRecordBody } from '../../../shared/sweep/log.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
 import { makeDirs } from '../run/run-folder.ts';
 import { OutputError } from '../errors.ts';
 import type { TrialHandle, TrialRunner } from './trial-runner.ts';
 import { lockSweepFolder } from './sweep-lock.ts';
+import { supersedeAttempt } from './supersede.ts';
 
 export const SWEEP_LOG = 'sweep.jsonl';
 /** where the trials' run folders go inside the sweep's folder */
@@ -34,6 +35,8 @@ export interface TrialRow {
   /** the sweep's metric: its best value so far over the trial's epochs */
   metric: number | null;
   runDir: string | null;
+  /** the trial's attempts so far: 1, then 2... each time it starts again (a resume, a queue's retry); 0 before it starts */
+  attempt: number;
   reason?: string;
 }
 
@@ -45,6 +48,8 @@ export interface SweepResult {
   resumed: number;
   /** the sweep was interrupted (its unfinished trials run again when it is resumed) */
   interrupted: boolean;
+  /** what the user should know that did not stop the sweep, one line each (lines of sweep.jsonl that could not be read) */
+  warnings?: string[];
 }
 
 export interface RunSweepOptions {
@@ -57,6 +62,8 @@ export interface RunSweepOptions {
   /** every event of every trial, under its run id (the run folder's name) */
   onTrialEvent?: (runId: string, e: RunEvent) => void;
   signal?: AbortSignal;
+  /** told of each of the result's `warnings` as soon as it is known */
+  onWarning?: (line: string) => void;
 }
 
 /** The sweep's metric in an epoch event (null where the run does not report it). */
@@ -97,15 +104,9 @@ async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
     }
   };
 
-  // an earlier attempt at this sweep: its configurations, its finished trials
-  let earlier: ReturnType<typeof parseSweepLog> = [];
-  if (existsSync(logFile)) {
-    const text = readFileSync(logFile, 'utf8');
-    earlier = parseSweepLog(text);
-    // a line torn by a crash is cut off before anything is appended after it
-    const keep = intactLength(text);
-    if (keep < text.length) truncateSync(logFile, Buffer.byteLength(text.slice(0, keep)));
-  }
+  const warnings: string[] = [];
+  const warn = (line: string) => { warnings.push(line); opts.onWarning?.(line); };
+  const earlier = readEarlier(logFile, warn);
   const state = earlier.length ? resumeState(earlier) : null;
   const configs: Config[] = state?.configs ?? sampleConfigs(sweep);
   // a resumed sweep trains what it started with, even if the base spec's file changed since
@@ -116,9 +117,10 @@ async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
   const rows: TrialRow[] = configs.map((params, i) => {
     const trial = trialId(i, configs.length);
     const done = state?.finished.get(trial);
+    const attempt = state?.attempts.get(trial) ?? 0;
     return done
-      ? { trial, params, status: done.status as TrialStatus, epochs: done.epochs ?? 0, rung: null, metric: done.metric ?? null, runDir: done.runDir ? join(dir, done.runDir) : null }
-      : { trial, params, status: 'queued', epochs: 0, rung: null, metric: null, runDir: null };
+      ? { trial, params, status: done.status as TrialStatus, epochs: done.epochs ?? 0, rung: null, metric: done.metric ?? null, runDir: done.runDir ? join(dir, done.runDir) : null, attempt }
+      : { trial, params, status: 'queued', epochs: 0, rung: null, metric: null, runDir: null, attempt };
   });
   const resumed = rows.filter((r) => r.status !== 'queued').length;
   const update = () => opts.onUpdate?.(rows, asha?.rungs());
@@ -134,7 +136,24 @@ async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
   opts.signal?.addEventListener('abort', onAbort);
   if (opts.signal?.aborted) onAbort();
 
-  const attempts = state?.attempts ?? new Map<string, number>();
+  // per trial, its latest attempt while it has not finished: the next start supersedes it
+  const unfinished = new Map<string, { attempt: number; runDir: string }>();
+  for (const [trial, a] of state?.lastAttempt ?? []) {
+    const runDir = insideTrials(dir, a.runDir);
+    if (!state!.finished.has(trial) && runDir) unfinished.set(trial, { attempt: a.attempt, runDir });
+  }
+  /** Settles the attempt a new one replaces: its folder removed if it finished no epoch, else marked. */
+  const supersede = (trial: string, by: number, byRunDir: string) => {
+    const prev = unfinished.get(trial);
+    if (!prev || prev.runDir === byRunDir) return;
+    try {
+      const r = supersedeAttempt(prev.runDir, { attempt: by, runId: basename(byRunDir) });
+      if (r) append({ type: 'attempt-superseded', trial, attempt: prev.attempt, runDir: relative(dir, prev.runDir), epochs: r.epochs, by, removed: r.removed });
+    } catch (e) {
+      warn(`${prev.runDir}: attempt ${prev.attempt} of ${trial} could not be marked as superseded by attempt ${by} (${(e as Error).message})`);
+    }
+  };
+
   async function runTrial(row: TrialRow) {
     const name = `${sweep.name}-${row.trial}`;
     let spec: { training?: Record<string, unknown> };
@@ -150,8 +169,6 @@ async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
     }
     // successive halving owns the trial's budget: it runs to the last rung unless stopped at one
     if (asha) spec.training = { ...spec.training, epochs: sweep.asha!.maxEpochs };
-    const attempt = (attempts.get(row.trial) ?? 0) + 1;
-    attempts.set(row.trial, attempt);
     // (it stays queued until an engine or a worker starts it: through a queue with no worker
     // connected, that can be never)
     let stoppedByAsha = false;
@@ -159,8 +176,11 @@ async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
     const handle: TrialHandle = pool.run(spec, (e, runDir) => {
       opts.onTrialEvent?.(basename(runDir), e);
       if (e.type === 'run-start') {
-        row.runDir = runDir;
-        row.status = 'running';
+        // (a queue's retry after a lost worker starts again in a new folder, under the same handle)
+        const attempt = row.attempt + 1;
+        supersede(row.trial, attempt, runDir);
+        unfinished.set(row.trial, { attempt, runDir });
+        Object.assign(row, { runDir, attempt, status: 'running', epochs: 0, metric: null, rung: null });
         append({ type: 'trial-started', trial: row.trial, params: row.params, runDir: relative(dir, runDir), attempt });
         update();
       } else if (e.type === 'epoch') {
@@ -198,6 +218,7 @@ async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
     row.status = out.status === 'completed' || out.status === 'stopped' || out.status === 'early-stopped' || out.status === 'diverged' ? out.status : 'failed';
     row.reason = stoppedByAsha ? haltedBecause : out.reason;
     row.runDir = out.runDir;
+    unfinished.delete(row.trial);
     append({ type: 'trial-finished', trial: row.trial, status: row.status, metric: row.metric, epochs: row.epochs, runDir: out.runDir ? relative(dir, out.runDir) : null, ...(out.reason ? { reason: out.reason } : {}) });
     update();
   }
@@ -211,9 +232,29 @@ async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
   const best = bestRow(rows, sweep.goal);
   if (!interrupted) append({ type: 'sweep-end', best: best ? { trial: best.trial, metric: best.metric } : null });
   return {
-    dir, resumed, interrupted, trials: rows,
+    dir, resumed, interrupted, trials: rows, ...(warnings.length ? { warnings } : {}),
     best: best ? { trial: best.trial, params: best.params, metric: best.metric!, runDir: best.runDir } : null,
   };
+}
+
+/** The records of an earlier run of this sweep in its folder, if any (lines that cannot be read are skipped, and said once). */
+function readEarlier(logFile: string, warn: (line: string) => void): SweepRecord[] {
+  if (!existsSync(logFile)) return [];
+  const text = readFileSync(logFile, 'utf8');
+  const { records, skipped } = parseSweepLog(text);
+  const warning = skippedWarning(logFile, skipped);
+  if (warning) warn(warning);
+  // a line torn by a crash is cut off before anything is appended after it
+  const keep = intactLength(text);
+  if (keep < text.length) truncateSync(logFile, Buffer.byteLength(text.slice(0, keep)));
+  return records;
+}
+
+/** A run folder the log names, if it is one of this sweep's (the log is a file anyone can edit: nothing outside trials/ is touched). */
+function insideTrials(dir: string, rel: unknown): string | null {
+  if (typeof rel !== 'string' || !rel) return null;
+  const abs = resolve(dir, rel);
+  return dirname(abs) === resolve(dir, TRIALS_DIR) ? abs : null;
 }
 
 function bestRow(rows: TrialRow[], goal: SweepSpec['goal']): TrialRow | null {

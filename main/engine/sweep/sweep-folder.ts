@@ -12,12 +12,8 @@ export function sweepFolder(out: string, name: string, definition: unknown): { d
     const dir = join(out, i === 1 ? name : `${name}-${i}`);
     const log = join(dir, SWEEP_LOG);
     if (!existsSync(log)) return { dir, resuming: false };
-    let records;
-    try {
-      records = parseSweepLog(readFileSync(log, 'utf8'));
-    } catch (e) {
-      throw new InputError(log, `${(e as Error).message}: remove the folder to start the sweep over`);
-    }
+    // (a line that cannot be read is skipped here; the sweep or sweep-inspect reading the log says so)
+    const { records } = parseSweepLog(readFileSync(log, 'utf8'));
     if (records.some((r) => r.type === 'sweep-end')) continue;
     const start = records.find((r) => r.type === 'sweep-start') as { sweep?: unknown } | undefined;
     if (stringifyJson(start?.sweep) !== stringifyJson(definition)) {

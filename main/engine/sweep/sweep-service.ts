@@ -94,7 +94,7 @@ export class SweepService {
     this.view = view;
     const rowsToView = (rows: readonly TrialRow[]) => rows.map((r) => ({
       trial: r.trial, params: r.params, status: r.status, epochs: r.epochs, rung: r.rung, metric: r.metric,
-      runId: r.runDir ? basename(r.runDir) : null, ...(r.reason ? { reason: r.reason } : {}),
+      runId: r.runDir ? basename(r.runDir) : null, ...(r.attempt ? { attempt: r.attempt } : {}), ...(r.reason ? { reason: r.reason } : {}),
     }));
     try {
       const result = await runSweep({
@@ -105,6 +105,7 @@ export class SweepService {
           this.publish();
         },
         onTrialEvent: (runId: string, e: RunEvent) => this.emit({ type: 'events', runId, events: [e] }),
+        onWarning: (line) => { view.warnings = [...(view.warnings ?? []), line]; this.publish(); },
       });
       view.trials = rowsToView(result.trials);
       view.best = result.best ? { trial: result.best.trial, metric: result.best.metric } : null;

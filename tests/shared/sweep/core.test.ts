@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { formatSpecPath, getAtPath, parseSpecPath, setAtPath } from '../../../shared/sweep/spec-path.ts';
 import { applyConfig, validateSweep } from '../../../shared/sweep/validate.ts';
 import { gridSize, sampleConfigs, valueLabel } from '../../../shared/sweep/sample.ts';
-import { intactLength, parseSweepLog, resumeState } from '../../../shared/sweep/log.ts';
+import { intactLength, parseSweepLog, resumeState, skippedWarning } from '../../../shared/sweep/log.ts';
 import { parameterImportance, ranks } from '../../../shared/sweep/importance.ts';
 import { mulberry32 } from '../../../shared/random.ts';
 import { sweepJsonSchema } from '../../../shared/sweep/sweep-spec.ts';
@@ -142,21 +142,57 @@ describe('the sweep log', () => {
   ].map((r) => JSON.stringify(r)).join('\n');
 
   it('reads back a resume state: finished trials kept, started ones rerun, every rung result, the base it started with', () => {
-    const s = resumeState(parseSweepLog(`${lines}\n`));
+    const { records, skipped } = parseSweepLog(`${lines}\n`);
+    expect(skipped).toEqual([]);
+    const s = resumeState(records);
     expect([...s.finished.keys()]).toEqual(['t001']);
     expect([...s.started]).toEqual(['t001', 't002']);
     expect(s.attempts.get('t002')).toBe(1);
+    expect(s.lastAttempt.get('t002')).toEqual({ attempt: 1, runDir: 'trials/y' });
     expect(s.ashaRecords).toEqual([{ trial: 't001', epoch: 1, metric: 0.5 }, { trial: 't002', epoch: 1, metric: null }]);
     expect(s.base).toEqual({ name: 'b' });
     expect(s.configs).toHaveLength(3);
   });
 
-  it('leaves out a last line torn by a crash, and says where to cut it off; a bad line mid-log is an error naming it', () => {
+  it('leaves out a last line torn by a crash, and says where to cut it off', () => {
     const torn = `${lines}\n{"t":7,"type":"trial-fin`;
-    expect(parseSweepLog(torn)).toHaveLength(6);
+    expect(parseSweepLog(torn)).toEqual({ records: parseSweepLog(lines).records, skipped: [] });
+    expect(parseSweepLog(torn).records).toHaveLength(6);
     expect(intactLength(torn)).toBe(lines.length + 1);
     expect(intactLength(`${lines}\n`)).toBe(lines.length + 1);
-    expect(() => parseSweepLog(`${lines.replace('"rung","trial":"t001"', '"rung",trial:')}\n`)).toThrow(/line 3: not a JSON record/);
+  });
+
+  it('skips a bad line mid-log, keeps every other record, and says so in one line naming the file and the line', () => {
+    const damaged = `${lines.replace('"rung","trial":"t001"', '"rung",trial:')}\n`;
+    const { records, skipped } = parseSweepLog(damaged);
+    expect(records.map((r) => r.t)).toEqual([1, 2, 4, 5, 6]);
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0].line).toBe(3);
+    const warning = skippedWarning('/runs/s/sweep.jsonl', skipped)!;
+    expect(warning).toMatch(/^\/runs\/s\/sweep\.jsonl:3: unreadable record skipped \(.*JSON.*\)$/);
+    expect(warning.split('\n')).toHaveLength(1);
+    // the rest still resumes: t001 finished, t002 runs again
+    expect([...resumeState(records).finished.keys()]).toEqual(['t001']);
+    // JSON that is not a record is skipped too; several bad lines are still one line
+    const two = parseSweepLog(`${damaged}42\n{"t":8,"type":"sweep-end","best":null}\n`);
+    expect(two.skipped.map((x) => x.line)).toEqual([3, 7]);
+    expect(skippedWarning('sweep.jsonl', two.skipped)).toMatch(/^sweep\.jsonl:3: unreadable record skipped \(.*\); 1 more at line 7$/);
+    expect(skippedWarning('sweep.jsonl', [])).toBeNull();
+  });
+
+  it('numbers a trial\'s attempts: each start is the next one, a resume goes on from the last (also in a log that numbered every retry 1)', () => {
+    const retried = [
+      lines,
+      { t: 7, type: 'attempt-superseded', trial: 't002', attempt: 1, runDir: 'trials/y', epochs: 0, by: 2, removed: true },
+      { t: 8, type: 'trial-started', trial: 't002', params: { a: 2 }, runDir: 'trials/y2', attempt: 2 },
+    ].map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n');
+    const s = resumeState(parseSweepLog(retried).records);
+    expect(s.attempts.get('t002')).toBe(2);
+    expect(s.lastAttempt.get('t002')).toEqual({ attempt: 2, runDir: 'trials/y2' });
+    expect(s.attempts.get('t001')).toBe(1);
+    // written before retries were counted: the queue's retry said 1 again
+    const old = `${lines}\n${JSON.stringify({ t: 8, type: 'trial-started', trial: 't002', params: { a: 2 }, runDir: 'trials/y2', attempt: 1 })}`;
+    expect(resumeState(parseSweepLog(old).records).attempts.get('t002')).toBe(2);
   });
 });
 
