@@ -107,6 +107,8 @@ export function resumeState(records: readonly SweepRecord[]): ResumeState {
     }
     if (r.type === 'trial-finished') finished.set(r.trial, { status: r.status, metric: r.metric, epochs: r.epochs, runDir: r.runDir });
   }
+  // (a trial whose start record was lost to a damaged line still ran once)
+  for (const [trial, f] of finished) if (f.runDir && !attempts.has(trial)) attempts.set(trial, 1);
   const ashaRecords: AshaRecord[] = [];
   for (const r of records) if (r.type === 'rung') ashaRecords.push({ trial: r.trial, epoch: r.epoch, metric: r.metric });
   return { configs: start.configs, base: start.base, finished, started, attempts, lastAttempt, ashaRecords };

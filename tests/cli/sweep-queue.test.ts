@@ -1,11 +1,12 @@
 // A sweep through a real Redis (Debian's redis-server, started here on a free loopback port) with
 // two `trainscope worker` processes: one is killed mid-trial, and the sweep still completes, with
-// every trial's folder whole and the lost attempt's folder closed as failed, saying why.
+// every trial's folder whole, the retry recorded as attempt 2, and the lost attempt's folder closed
+// as failed, saying why and which attempt superseded it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { tmp } from '../helpers.ts';
 
 const BIN = join(__dirname, '../../bin/trainscope.mjs');
@@ -48,6 +49,14 @@ const base = {
   instruments: { every: 10 },
 };
 
+/** the epochs a trial's latest run folder holds so far */
+function epochsOnDisk(sweepDir: string, trial: string): number {
+  const trials = join(sweepDir, 'trials');
+  const folder = existsSync(trials) ? readdirSync(trials).filter((f) => f.includes(`-${trial}-`)).sort().at(-1) : undefined;
+  if (!folder || !existsSync(join(trials, folder, 'events.jsonl'))) return 0;
+  return readFileSync(join(trials, folder, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"epoch"')).length;
+}
+
 function startWorker(env: NodeJS.ProcessEnv) {
   const w = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.push(w);
@@ -79,9 +88,10 @@ describe.skipIf(skip)('trainscope sweep --queue', () => {
     expect(stderr).not.toMatch(/running/);
     const a = startWorker(env);
     const b = startWorker(env);
-    // kill worker a once it trains a trial and that trial has streamed a few epochs
-    await expect.poll(() => /training on/.test(a.log()) && /running/.test(stderr), { timeout: 60_000, interval: 200 }).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500));
+    // kill worker a once the trial it trains has an epoch in its folder (so the lost attempt is kept, marked)
+    await expect.poll(() => /training on/.test(a.log()), { timeout: 60_000, interval: 200 }).toBe(true);
+    const lostTrial = /queued-(t\d+) \(queued\): training on/.exec(a.log())![1];
+    await expect.poll(() => epochsOnDisk(join(out, 'queued'), lostTrial), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(1);
     a.proc.kill('SIGKILL');
     const code = await new Promise<number | null>((r) => sweep.on('exit', (c) => r(c)));
     expect(code, `${stderr}\nworker b: ${b.log()}`).toBe(0);
@@ -93,13 +103,21 @@ describe.skipIf(skip)('trainscope sweep --queue', () => {
       expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'completed', epochs: 12 });
       expect(events.filter((e) => e.type === 'epoch')).toHaveLength(12);
     }
-    // the attempt that died with worker a: its own folder, closed as failed, saying why
+    // the retry is attempt 2, in sweep.jsonl and in the result; the other trials ran once
+    const log = readFileSync(join(res.dir, 'sweep.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const attempts = (trial: string) => log.filter((r) => r.type === 'trial-started' && r.trial === trial).map((r) => r.attempt);
+    for (const t of res.trials) expect(attempts(t.trial), t.trial).toEqual(t.trial === lostTrial ? [1, 2] : [1]);
+    expect(res.trials.map((t: { trial: string; attempt: number }) => t.attempt)).toEqual(res.trials.map((t: { trial: string }) => (t.trial === lostTrial ? 2 : 1)));
+    // the attempt that died with worker a: its own folder (it had trained), closed as failed, saying why and what superseded it
     const folders = readdirSync(join(res.dir, 'trials')).map((f) => join(res.dir, 'trials', f));
     const lost = folders.filter((f) => !res.trials.some((t: { runDir: string }) => t.runDir === f));
     expect(lost).toHaveLength(1);
+    const retry = res.trials.find((t: { trial: string }) => t.trial === lostTrial).runDir;
+    expect(log.filter((r) => r.type === 'attempt-superseded')).toEqual([expect.objectContaining({ trial: lostTrial, attempt: 1, by: 2, removed: false, runDir: join('trials', basename(lost[0])) })]);
     const lastOfLost = JSON.parse(readFileSync(join(lost[0], 'events.jsonl'), 'utf8').trim().split('\n').at(-1)!);
-    expect(lastOfLost).toMatchObject({ type: 'run-end', status: 'failed' });
-    expect(lastOfLost.reason).toMatch(/lost mid-trial/);
+    expect(lastOfLost).toMatchObject({ type: 'run-end', status: 'failed', supersededBy: { attempt: 2, runId: basename(retry) } });
+    expect(lastOfLost.reason).toMatch(new RegExp(`^superseded by attempt 2 \\(${basename(retry)}\\): its worker \\(.+\\) was lost mid-trial`));
+    expect(lastOfLost.epochs).toBeGreaterThanOrEqual(1);
     expect(b.log()).toMatch(/completed/);
   }, 240_000);
 

@@ -1,10 +1,11 @@
 // `trainscope sweep` as a user runs it: six small trials on two local engines to whole run
-// folders and a best trial; an interrupted sweep resumed without rerunning what finished; a bad
-// parameter refused in one line before anything runs; sweep-inspect over the result.
+// folders and a best trial; an interrupted sweep resumed without rerunning what finished, its
+// interrupted attempt superseded; a bad parameter refused in one line before anything runs;
+// sweep-inspect over the result, and over a log with a damaged line.
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { tmp } from '../helpers.ts';
 
 const BIN = join(__dirname, '../../bin/trainscope.mjs');
@@ -30,7 +31,15 @@ function sweepFiles(sweep: object): string {
   return join(d, 'specs', 'sweep.json');
 }
 
-const records = (dir: string) => readFileSync(join(dir, 'sweep.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const records = (dir: string) => readFileSync(join(dir, 'sweep.jsonl'), 'utf8').trim().split('\n').map((l) => { try { return JSON.parse(l); } catch { return null; } });
+const runEnd = (runDir: string) => JSON.parse(readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+/** the epochs a trial's latest run folder holds so far */
+function epochsOnDisk(sweepDir: string, trial: string): number {
+  const trials = join(sweepDir, 'trials');
+  const folder = existsSync(trials) ? readdirSync(trials).filter((f) => f.includes(`-${trial}-`)).sort().at(-1) : undefined;
+  if (!folder || !existsSync(join(trials, folder, 'events.jsonl'))) return 0;
+  return readFileSync(join(trials, folder, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"epoch"')).length;
+}
 
 describe('trainscope sweep', () => {
   it('a grid of six trials on two engines: every trial a whole run folder, the best one named, sweep-inspect agrees', () => {
@@ -73,37 +82,94 @@ describe('trainscope sweep', () => {
     expect(text.out).toContain(res.best.trial);
   }, 300_000);
 
-  it('an interrupted sweep resumes in its folder: finished trials are not run again, the configurations stay the same', async () => {
+  it('an interrupted sweep resumes in its folder: finished trials are not run again, the configurations stay the same, the interrupted attempt is superseded by attempt 2', async () => {
+    // (epochs long enough that the trial interrupted after its first epoch is still training when Ctrl-C lands)
     const file = sweepFiles({
       name: 'resumable', method: 'random', trials: 4, seed: 7, metric: 'val_accuracy', concurrency: 1,
       parameters: { 'training.optimizer.learningRate': { log_uniform: [0.001, 0.1] } },
     });
+    writeFileSync(join(file, '..', 'base.json'), JSON.stringify({ ...base, training: { ...base.training, epochs: 12 } }));
     const out = tmp();
-    // Ctrl-C once the first trial has finished
+    const dir = join(out, 'resumable');
+    // Ctrl-C once the first trial has finished and the second has finished an epoch
     const child = spawn(process.execPath, [BIN, 'sweep', file, '--out', out, '--workers', '1', '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d) => { err += d; if (/t001 completed/.test(err) && !child.killed) child.kill('SIGINT'); });
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    child.stderr.on('data', (d) => { err += d; });
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    await expect.poll(() => /t001 completed/.test(err) && epochsOnDisk(dir, 't002') >= 1, { timeout: 120_000, interval: 50 }).toBe(true);
+    child.kill('SIGINT');
+    const code = await exited;
     expect(code, err).toBe(130);
-    const dir = join(out, 'resumable');
     const first = records(dir);
     const finishedBefore = first.filter((x) => x.type === 'trial-finished').map((x) => x.trial);
-    expect(finishedBefore.length).toBeGreaterThanOrEqual(1);
-    expect(finishedBefore.length).toBeLessThan(4);
+    expect(finishedBefore).toEqual(['t001']);
     expect(first.some((x) => x.type === 'sweep-end')).toBe(false);
+    const interrupted = join(dir, first.find((x) => x.type === 'trial-started' && x.trial === 't002').runDir);
+    expect(runEnd(interrupted)).toMatchObject({ status: 'stopped' });
+
+    // a record mid-log damaged meanwhile (t001's start: its finish is still there) is skipped and said once
+    const lines = readFileSync(join(dir, 'sweep.jsonl'), 'utf8').split('\n');
+    lines[1] = lines[1].slice(0, 20);
+    writeFileSync(join(dir, 'sweep.jsonl'), lines.join('\n'));
 
     const r = cli('sweep', file, '--out', out, '--workers', '1', '--backend', 'wasm', '--json');
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('resuming');
+    expect(r.err.match(/unreadable record skipped/g)).toHaveLength(1);
+    expect(r.err).toContain(`${join(dir, 'sweep.jsonl')}:2: unreadable record skipped (`);
     const res = JSON.parse(r.out);
+    expect(res.warnings).toEqual([expect.stringMatching(/sweep\.jsonl:2: unreadable record skipped \(/)]);
     expect(res.dir).toBe(dir);
     expect(res.trials.map((t: { status: string }) => t.status)).toEqual(Array(4).fill('completed'));
-    const all = records(dir);
+    expect(res.trials.map((t: { attempt: number }) => t.attempt)).toEqual([1, 2, 1, 1]);
+    const all = records(dir).filter((x) => x !== null);
     expect(all.filter((x) => x.type === 'sweep-start')).toHaveLength(1); // the same configurations, drawn once
-    for (const t of finishedBefore) expect(all.filter((x) => x.type === 'trial-started' && x.trial === t)).toHaveLength(1);
+    expect(all.filter((x) => x.type === 'trial-started' && x.trial === 't001')).toHaveLength(0);
+    expect(all.filter((x) => x.type === 'trial-started' && x.trial === 't002').map((x) => x.attempt)).toEqual([1, 2]);
     expect(new Set(all.filter((x) => x.type === 'trial-finished').map((x) => x.trial)).size).toBe(4);
-    expect(readdirSync(join(dir, 'trials')).length).toBeGreaterThanOrEqual(4);
+    // the interrupted attempt had trained: kept, its run-end naming the attempt that replaced it; one folder per trial besides
+    const rerun = res.trials[1].runDir;
+    expect(all.filter((x) => x.type === 'attempt-superseded')).toEqual([expect.objectContaining({ trial: 't002', attempt: 1, by: 2, removed: false })]);
+    const end = runEnd(interrupted);
+    expect(end).toMatchObject({ status: 'stopped', supersededBy: { attempt: 2, runId: basename(rerun) } });
+    expect(end.reason).toMatch(new RegExp(`^superseded by attempt 2 \\(${basename(rerun)}\\): `));
+    expect(end.epochs).toBeGreaterThanOrEqual(1);
+    const folders = readdirSync(join(dir, 'trials')).map((f) => join(dir, 'trials', f)).sort();
+    expect(folders).toEqual([...res.trials.map((t: { runDir: string }) => t.runDir), interrupted].sort());
+
+    // sweep-inspect counts each trial once, with its attempts, and says the same about the damaged line
+    const i = cli('sweep-inspect', dir, '--json');
+    expect(i.code, i.err).toBe(0);
+    const ins = JSON.parse(i.out);
+    expect(ins.trials.map((t: { trial: string; attempt: number; runDir: string }) => [t.trial, t.attempt, t.runDir])).toEqual(res.trials.map((t: { trial: string; attempt: number; runDir: string }) => [t.trial, t.attempt, t.runDir]));
+    expect(i.err).toMatch(/sweep\.jsonl:2: unreadable record skipped/);
   }, 300_000);
+
+  it('sweep-inspect skips a record it cannot read mid-log, keeps the rest, and says so in one line (stderr; --json: warnings)', () => {
+    const dir = tmp();
+    const sweep = { name: 'hand', method: 'grid', trials: 3, seed: 1, metric: 'val_loss', goal: 'minimize', base: 'base.json', parameters: { 'training.optimizer.learningRate': { values: [0.1, 0.01, 0.001] } } };
+    const configs = [0.1, 0.01, 0.001].map((v) => ({ 'training.optimizer.learningRate': v }));
+    const log = [
+      { t: 1, type: 'sweep-start', sweep, base, configs },
+      ...configs.flatMap((params, k) => [
+        { t: 2 + k, type: 'trial-started', trial: `t00${k + 1}`, params, runDir: `trials/t${k}`, attempt: 1 },
+        { t: 5 + k, type: 'trial-finished', trial: `t00${k + 1}`, status: 'completed', metric: 0.5 - k / 10, epochs: 2, runDir: `trials/t${k}` },
+      ]),
+      { t: 9, type: 'sweep-end', best: { trial: 't003', metric: 0.3 } },
+    ].map((x) => JSON.stringify(x));
+    log[2] = `${log[2].slice(0, 25)}\u0000\u0000`; // t001's finish, torn by a disk error
+    writeFileSync(join(dir, 'sweep.jsonl'), `${log.join('\n')}\n`);
+    const text = cli('sweep-inspect', dir);
+    expect(text.code, text.err).toBe(0);
+    expect(text.err.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${join(dir, 'sweep.jsonl').replace(/[.]/g, '\\.')}:3: unreadable record skipped \\(.+\\)$`))]);
+    expect(text.out).toContain('best: t003');
+    const j = cli('sweep-inspect', dir, '--json');
+    expect(j.code, j.err).toBe(0);
+    const ins = JSON.parse(j.out);
+    expect(ins.warnings).toEqual([text.err.trim()]);
+    expect(ins.trials.map((t: { status: string }) => t.status)).toEqual(['running', 'completed', 'completed']);
+    expect(ins.best.trial).toBe('t003');
+  }, 60_000);
 
   it('--preset optimizers compares all eight optimisers on a spec, each at its own default rate', () => {
     const d = tmp();

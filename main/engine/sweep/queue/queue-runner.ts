@@ -2,7 +2,8 @@
 // its events come back through a Redis stream, and this side writes its run folder, so the
 // workers need no shared file system. A worker that dies mid-trial is found by BullMQ (its lock
 // lapses: a stalled job) and the trial goes to another worker, from the start: its first
-// attempt's folder is closed as failed, saying so, and the new attempt gets a folder of its own.
+// attempt's folder is closed as failed, saying so, and the new attempt gets a folder of its own
+// (the sweep numbers it and settles the old folder when the new run-start arrives: run-sweep.ts).
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Queue, QueueEvents } from 'bullmq';
