@@ -64,6 +64,12 @@ function parseLine(line: string): { record: SweepRecord } | { error: string; tor
   return { record: r as SweepRecord };
 }
 
+/** Why a log has no sweep-start to read: none was written, or its line was skipped. */
+export function missingStart(skipped: readonly SkippedLine[]): string {
+  const first = skipped[0];
+  return first ? `has no readable sweep-start record (line ${first.line}: ${first.error.slice(0, 200)})` : 'has no sweep-start record';
+}
+
 /** One line for the user about the lines left out (null when there are none), e.g. `…/sweep.jsonl:17: unreadable record skipped (…)`. */
 export function skippedWarning(file: string, skipped: readonly SkippedLine[]): string | null {
   if (!skipped.length) return null;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../engine/errors.ts';
 import { SWEEP_LOG, trialId, type TrialRow, type TrialStatus } from '../../engine/sweep/run-sweep.ts';
-import { parseSweepLog, resumeState, skippedWarning } from '../../../shared/sweep/log.ts';
+import { missingStart, parseSweepLog, resumeState, skippedWarning } from '../../../shared/sweep/log.ts';
 import { parameterImportance } from '../../../shared/sweep/importance.ts';
 import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
 import { stringifyJson } from '../../../shared/json-number.ts';
@@ -30,7 +30,7 @@ export function readSweep(dir: string): SweepRead {
   }
   const { records, skipped } = parseSweepLog(text);
   const start = records.find((r) => r.type === 'sweep-start') as { sweep: SweepSpec } | undefined;
-  if (!start) throw new InputError(file, 'has no sweep-start record');
+  if (!start) throw new InputError(file, missingStart(skipped));
   const state = resumeState(records);
   const rungs = new Map<string, number>();
   for (const r of records) if (r.type === 'rung') rungs.set(r.trial, r.epoch); // (the epochs, as the live table shows it)

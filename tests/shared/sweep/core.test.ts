@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { formatSpecPath, getAtPath, parseSpecPath, setAtPath } from '../../../shared/sweep/spec-path.ts';
 import { applyConfig, validateSweep } from '../../../shared/sweep/validate.ts';
 import { gridSize, sampleConfigs, valueLabel } from '../../../shared/sweep/sample.ts';
-import { intactLength, parseSweepLog, resumeState, skippedWarning } from '../../../shared/sweep/log.ts';
+import { intactLength, missingStart, parseSweepLog, resumeState, skippedWarning } from '../../../shared/sweep/log.ts';
 import { parameterImportance, ranks } from '../../../shared/sweep/importance.ts';
 import { mulberry32 } from '../../../shared/random.ts';
 import { sweepJsonSchema } from '../../../shared/sweep/sweep-spec.ts';
@@ -178,6 +178,13 @@ describe('the sweep log', () => {
     expect(two.skipped.map((x) => x.line)).toEqual([3, 7]);
     expect(skippedWarning('sweep.jsonl', two.skipped)).toMatch(/^sweep\.jsonl:3: unreadable record skipped \(.*\); 1 more at line 7$/);
     expect(skippedWarning('sweep.jsonl', [])).toBeNull();
+  });
+
+  it('a damaged sweep-start cannot be skipped (the configurations are gone): the error names its line', () => {
+    const { records, skipped } = parseSweepLog(`${lines.replace('"sweep-start"', 'sweep-start')}\n`);
+    expect(() => resumeState(records)).toThrow(/no sweep-start record/);
+    expect(missingStart(skipped)).toMatch(/^has no readable sweep-start record \(line 1: .+\)$/);
+    expect(missingStart([])).toBe('has no sweep-start record');
   });
 
   it('numbers a trial\'s attempts: each start is the next one, a resume goes on from the last (also in a log that numbered every retry 1)', () => {
