@@ -1,5 +1,6 @@
 // sweep.jsonl: the sweep's append-only record, one JSON object a line, each written as the thing
 // happens. It is what a resumed sweep starts from and what sweep-inspect and the app read.
+import { z } from 'zod';
 import type { SweepSpec } from './sweep-spec.ts';
 import type { AshaRecord } from './asha.ts';
 
@@ -53,6 +54,18 @@ export function parseSweepLog(text: string): ParsedSweepLog {
   return { records, skipped };
 }
 
+const trial = z.string().min(1);
+const count = z.number().int().min(0);
+const metric = z.number().nullable();
+/** the fields of each record that resuming and inspecting read without looking (a record of a type not listed here, from a later version, is kept as it is) */
+const RECORD_FIELDS: Record<string, z.ZodType> = {
+  'sweep-start': z.looseObject({ sweep: z.looseObject({}), configs: z.array(z.record(z.string(), z.unknown())) }),
+  'trial-started': z.looseObject({ trial, runDir: z.string(), attempt: count }),
+  'attempt-superseded': z.looseObject({ trial, attempt: count, by: count }),
+  rung: z.looseObject({ trial, rung: count, epoch: count, metric }),
+  'trial-finished': z.looseObject({ trial, status: z.string(), metric, epochs: count, runDir: z.string().nullable() }),
+};
+
 function parseLine(line: string): { record: SweepRecord } | { error: string; torn: boolean } {
   let r: unknown;
   try {
@@ -61,6 +74,12 @@ function parseLine(line: string): { record: SweepRecord } | { error: string; tor
     return { error: (e as Error).message, torn: true };
   }
   if (typeof r !== 'object' || r === null || typeof (r as { type?: unknown }).type !== 'string') return { error: 'not a sweep record', torn: false };
+  const type = (r as { type: string }).type;
+  const check = RECORD_FIELDS[type]?.safeParse(r);
+  if (check && !check.success) {
+    const issue = check.error.issues[0];
+    return { error: `${type} record: ${issue.path.join('.') || 'record'}: ${issue.message}`, torn: false };
+  }
   return { record: r as SweepRecord };
 }
 

@@ -178,6 +178,9 @@ describe('the sweep log', () => {
     expect(two.skipped.map((x) => x.line)).toEqual([3, 7]);
     expect(skippedWarning('sweep.jsonl', two.skipped)).toMatch(/^sweep\.jsonl:3: unreadable record skipped \(.*\); 1 more at line 7$/);
     expect(skippedWarning('sweep.jsonl', [])).toBeNull();
+    // a record missing what is read from it is unreadable too
+    const hand = parseSweepLog(`${lines.replace('"attempt":1}', '"attempt":"one"}')}\n`);
+    expect(hand.skipped).toEqual([{ line: 2, error: expect.stringMatching(/^trial-started record: attempt: /) }]);
   });
 
   it('a damaged sweep-start cannot be skipped (the configurations are gone): the error names its line', () => {
