@@ -100,12 +100,14 @@ export function applyNormalisation(norm: Normalisation, d: Dataset) {
   if (norm.kind === 'none') return;
   const f = sampleSize(d.shape);
   const { shift, scale } = norm;
+  // (the array in a local: read through `d` in the loop, this took ~100 ms for 10,000 digits)
+  const x = d.x;
   if (typeof shift === 'number' && typeof scale === 'number') {
-    for (let i = 0; i < d.x.length; i++) d.x[i] = (d.x[i] - shift) * scale;
+    for (let i = 0; i < x.length; i++) x[i] = (x[i] - shift) * scale;
     return;
   }
   const sh = shift as Float32Array, sc = scale as Float32Array;
-  for (let i = 0; i < d.n; i++) for (let j = 0; j < f; j++) d.x[i * f + j] = (d.x[i * f + j] - sh[j]) * sc[j];
+  for (let i = 0, o = 0; i < d.n; i++, o += f) for (let j = 0; j < f; j++) x[o + j] = (x[o + j] - sh[j]) * sc[j];
 }
 
 /** `search`: where named datasets are looked for besides the defaults (a host's own data folder). */
@@ -164,7 +166,14 @@ export function prepareData(spec: RunSpec, baseDir: string, search?: DataSearchO
 
 function inputStats(d: Dataset) {
   let sum = 0, sq = 0, min = Infinity, max = -Infinity;
-  for (const v of d.x) { sum += v; sq += v * v; if (v < min) min = v; if (v > max) max = v; }
+  // (an indexed loop: for-of over the typed array took ~180 ms for 10,000 digits, measured)
+  const x = d.x;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    sum += v; sq += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
   const n = d.x.length || 1, mean = sum / n;
   return { mean, std: Math.sqrt(Math.max(0, sq / n - mean * mean)), min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
 }

@@ -75,7 +75,40 @@ export interface WorkerInit {
   backend: string;
 }
 
-type Reply = { id: number; ok: true; out: Reduced } | { id: number; ok: false; error: string } | { ready: true; backend: string };
+type Reply = { id: number; ok: true; out: Reduced } | { id: number; ok: false; error: string } | { ready: true; backend: string } | { ready: false; error: string };
+
+/**
+ * One statistics worker kept between the runs of this process. A sweep's engine trains trial after
+ * trial, and the app's engine run after run; starting a worker (its module graph, tfjs, wasm) took
+ * ~1.3 s of a small trial's ~2.5 s (measured), once per run. A finished run's worker is parked here,
+ * its model dropped, unref'd so it never keeps the process alive; the next run on the same backend
+ * family sets it up again instead of starting another.
+ */
+let parked: { worker: Worker; backend: string } | null = null;
+
+/** Workers started by this process (tests check that runs reuse them). */
+export const statsWorkerStarts = { count: 0 };
+
+function takeWorker(backend: string): Worker {
+  if (parked && parked.backend === backend) {
+    const { worker } = parked;
+    parked = null;
+    worker.removeAllListeners('exit');
+    worker.ref();
+    return worker;
+  }
+  const entry = new URL(`./stats-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+  statsWorkerStarts.count++;
+  return new Worker(new URL('./stats-worker-boot.mjs', import.meta.url), { workerData: { entry } });
+}
+
+function park(worker: Worker, backend: string) {
+  const previous = parked;
+  parked = { worker, backend };
+  worker.unref();
+  worker.once('exit', () => { if (parked?.worker === worker) parked = null; });
+  if (previous) void previous.worker.terminate(); // (one is kept: runs of one engine follow each other)
+}
 
 export class WorkerReducer implements Reducer {
   readonly readsLiveModel = false;
@@ -83,29 +116,39 @@ export class WorkerReducer implements Reducer {
   private readonly pending = new Map<number, { resolve: (o: Reduced) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | null = null;
+  private closed = false;
   readonly ready: Promise<string>;
+  private readonly onMessage: (m: Reply) => void;
+  private readonly onError: (e: Error) => void;
+  private readonly onExit: (code: number) => void;
 
-  constructor(init: WorkerInit) {
-    const entry = new URL(`./stats-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
-    this.worker = new Worker(new URL('./stats-worker-boot.mjs', import.meta.url), { workerData: { ...init, entry } });
+  constructor(private readonly init: WorkerInit) {
+    this.worker = takeWorker(init.backend);
     let markReady: (b: string) => void;
     let markFailed: (e: Error) => void;
     this.ready = new Promise((res, rej) => { markReady = res; markFailed = rej; });
-    this.worker.on('message', (m: Reply) => {
-      if ('ready' in m) { markReady(m.backend); return; }
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.ok) p.resolve(m.out); else p.reject(new Error(m.error));
-    });
     const fail = (e: Error) => {
       this.failure = e;
       markFailed(e);
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => { if (code !== 0 || this.pending.size) fail(new Error(`the statistics worker exited (code ${code})`)); });
+    this.onMessage = (m: Reply) => {
+      if ('ready' in m) {
+        if (m.ready) markReady(m.backend); else fail(new Error(m.error));
+        return;
+      }
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.out); else p.reject(new Error(m.error));
+    };
+    this.onError = fail;
+    this.onExit = (code) => { if (!this.closed || code !== 0 || this.pending.size) fail(new Error(`the statistics worker exited (code ${code})`)); };
+    this.worker.on('message', this.onMessage);
+    this.worker.on('error', this.onError);
+    this.worker.on('exit', this.onExit);
+    this.worker.postMessage({ init });
   }
 
   submit(input: CollectionInput): Promise<Reduced> {
@@ -118,8 +161,18 @@ export class WorkerReducer implements Reducer {
     });
   }
 
+  /** Parks a healthy, idle worker for the next run; ends one that failed or still has work. */
   async close() {
-    await this.worker.terminate();
+    this.closed = true;
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
+    if (this.failure || this.pending.size) {
+      await this.worker.terminate();
+      return;
+    }
+    this.worker.postMessage({ reset: true }); // (drops this run's model and probe)
+    park(this.worker, this.init.backend);
   }
 }
 

@@ -1,12 +1,13 @@
 // The statistics worker and the inline reducer must produce the same numbers.
 import { describe, expect, it } from 'vitest';
 import { Trainer } from '../../../../main/engine/train/trainer.ts';
+import { statsWorkerStarts } from '../../../../main/engine/instruments/framework/reducer.ts';
 import { acts, grads, ofType, tinySpec, wts } from '../../../helpers.ts';
 import type { RunEvent } from '../../../../shared/events.ts';
 
-async function collections(offThread: boolean, backend: 'cpu' | 'wasm') {
+async function collections(offThread: boolean, backend: 'cpu' | 'wasm', units = 12) {
   const s = tinySpec({
-    model: { layers: [{ type: 'dense', units: 12, activation: 'sigmoid' }, { type: 'batchnorm' }, { type: 'dense', units: 6, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
+    model: { layers: [{ type: 'dense', units, activation: 'sigmoid' }, { type: 'batchnorm' }, { type: 'dense', units: 6, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
     training: { epochs: 2, batchSize: 32, clip: { globalNorm: 0.5 } },
     instruments: { every: 1 },
   });
@@ -43,5 +44,26 @@ describe.each(['cpu', 'wasm'] as const)('statistics reducer on %s', (backend) =>
     }
     // every collection but the first reuses the previous step's weights as its "before"
     for (const c of a.slice(1)) for (const w of wts(c).variables) if (w.norm > 0) expect(w.updateRatio).toBeGreaterThan(0);
+  });
+});
+
+describe('the statistics worker between runs', () => {
+  it('is started once and serves run after run, each with its own model, as a fresh one would', async () => {
+    const first = await collections(true, 'wasm', 9); // (another model: the next run must not see its weights or layers)
+    const startsAfterFirst = statsWorkerStarts.count;
+    const second = await collections(true, 'wasm');
+    const third = await collections(true, 'wasm');
+    expect(statsWorkerStarts.count).toBe(startsAfterFirst); // the parked worker was set up again, twice
+    for (const run of [first, second, third]) expect(ofType(run, 'warning').map((w) => w.message)).toEqual([]);
+    const inline = await collections(false, 'wasm');
+    const strip = (c: ReturnType<typeof ofType<'collection'>>[number]) => ({ ...c, t: 0, costMs: 0 });
+    for (const run of [second, third]) {
+      const a = ofType(run, 'collection').sort((x, y) => x.step - y.step), b = ofType(inline, 'collection');
+      expect(a.length).toBe(b.length);
+      a.forEach((c, i) => {
+        expect(wts(strip(c))).toEqual(wts(strip(b[i])));
+        acts(strip(c)).layers.forEach((l, k) => expect(l.mean).toBeCloseTo(acts(strip(b[i])).layers[k].mean, 5));
+      });
+    }
   });
 });
