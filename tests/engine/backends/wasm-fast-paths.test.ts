@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmFastPaths, installedFastPaths, useWasmFastPaths } from '../../../main/engine/backends/wasm-fast-paths.ts';
 import { registerWasmGradientKernels } from '../../../main/engine/backends/wasm-kernels.ts';
-import { simdKernelStatus } from '../../../main/engine/backends/simd/simd-kernels.ts';
+import { conv2dFilterGradSimd, simdKernelStatus } from '../../../main/engine/backends/simd/simd-kernels.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -155,6 +155,31 @@ describe('wasm fast paths', () => {
       const dyOfPassing = [0, 1, 4].map((w) => ((((w - c) % 5) + 5) % 5) + 1); // (window w sits at place (w - c) mod 5, whose dy is its place + 1)
       expect(passed).toBe(dyOfPassing.reduce((a, b) => a + b, 0));
     }
+  });
+
+  it('maxPool\'s gradient on zero channels is empty, as on cpu (the SIMD loop would never end), and a dy of -0 gives +0 as on cpu', async () => {
+    await tf.setBackend('wasm');
+    const empty = tf.tidy(() => tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid').sum())(tf.zeros([1, 4, 4, 0])));
+    expect(empty.shape).toEqual([1, 4, 4, 0]);
+    empty.dispose();
+    const dx = tf.tidy(() => {
+      const x = tf.tensor4d(values([2, 4, 4, 8], 22), [2, 4, 4, 8]);
+      const dy = tf.fill([2, 2, 2, 8], -0);
+      return tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid').mul(dy).sum())(x).dataSync().slice();
+    });
+    expect(Array.from(dx).every((v) => Object.is(v, 0))).toBe(true);
+  });
+
+  it('the SIMD filter gradient refuses a dy whose shape does not fit the convolution (it would read past it)', async () => {
+    await tf.setBackend('wasm');
+    tf.tidy(() => {
+      const x = tf.zeros([1, 8, 8, 4]), dy = tf.zeros([1, 3, 3, 8]); // 'valid' 3x3 at stride 1 gives 6x6, not 3x3
+      const attrs = { strides: 1, pad: 'valid' as const, dataFormat: 'NHWC' as const, filterShape: [3, 3, 4, 8] as [number, number, number, number] };
+      expect(conv2dFilterGradSimd(x, dy, attrs, tf.backend())).toBeNull();
+      const fits = conv2dFilterGradSimd(x, tf.zeros([1, 6, 6, 8]), attrs, tf.backend());
+      expect(fits).not.toBeNull();
+      tf.engine().makeTensorFromTensorInfo(fits!).dispose();
+    });
   });
 
   it.each([

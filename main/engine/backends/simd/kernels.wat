@@ -315,9 +315,10 @@
             (local.set $best (v128.bitselect (local.get $v2) (local.get $best) (local.get $m2)))
             (local.set $m3 (v128.or (f32x4.gt (local.get $v3) (local.get $best)) (f32x4.ne (local.get $best) (local.get $best))))
             (local.set $best (v128.bitselect (local.get $v3) (local.get $best) (local.get $m3)))
-            ;; dy where the maximum is above -Infinity (false for NaN), else 0
-            (local.set $pass (v128.and (v128.load (local.get $dp))
-              (f32x4.gt (local.get $best) (v128.const f32x4 -inf -inf -inf -inf))))
+            ;; dy where the maximum is above -Infinity (false for NaN), else 0; plus +0, which
+            ;; turns a dy of -0 into +0 as cpu's zeroed-then-added gradient has it
+            (local.set $pass (f32x4.add (v128.and (v128.load (local.get $dp))
+              (f32x4.gt (local.get $best) (v128.const f32x4 -inf -inf -inf -inf))) (v128.const f32x4 0 0 0 0)))
             ;; the winner is the last value that replaced the best: 3 if m3, 2 if m2 and not m3, ...
             (local.set $d (i32.add (local.get $dx) (local.get $o)))
             (v128.store (i32.add (i32.add (local.get $d) (local.get $row)) (local.get $col)) (v128.and (local.get $pass) (local.get $m3)))

@@ -50,6 +50,8 @@ export function simdKernelStatus(): string {
   return `on (${bound!.memory.buffer instanceof ArrayBuffer ? 'one-thread' : 'shared'} heap)`;
 }
 
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 const offsetOf = (backend: KernelBackend, t: TensorInfo) => (backend as unknown as WasmBackendInternals).dataIdMap.get(t.dataId)!.memoryOffset;
 
 /**
@@ -63,6 +65,9 @@ export function conv2dFilterGradSimd(x: TensorInfo, dy: TensorInfo, a: ConvAttrs
   if (!kernels) return null;
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const info = tf.backend_util.computeConv2DInfo([B, H, W, C], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  // dy is walked with the geometry above: it must have exactly that shape. (tfjs' conv2d gradient
+  // drops dimRoundingMode, so a 'ceil' convolution hands over a larger dy: the composed kernel.)
+  if (!sameShape(dy.shape, [B, info.outHeight, info.outWidth, O])) return null;
   const heap = backend as unknown as WasmBackendInternals;
   const out = heap.makeOutput(a.filterShape, 'float32');
   // (the blocked loop adds each image's sums into a zeroed result; it needs 4-channel loads and 8-wide tiles)
@@ -91,7 +96,8 @@ export function maxPoolGrad2x2Simd(x: TensorInfo, dy: TensorInfo, a: PoolAttrs, 
   const info = tf.backend_util.computePool2DInfo([B, H, W, C], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
   const windows2x2 = info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2;
   const inside = info.padInfo.top === 0 && info.padInfo.left === 0 && info.outHeight === Math.floor(H / 2) && info.outWidth === Math.floor(W / 2);
-  if (!windows2x2 || !inside || C % 4 !== 0) return null;
+  // (C = 0 too: the loop over channels counts down by 4 to exactly 0; dy must fit the geometry)
+  if (!windows2x2 || !inside || C === 0 || C % 4 !== 0 || !sameShape(dy.shape, [B, info.outHeight, info.outWidth, C])) return null;
   const kernels = simdKernels(backend);
   if (!kernels) return null;
   const heap = backend as unknown as WasmBackendInternals;

@@ -89,11 +89,17 @@ let parked: { worker: Worker; backend: string } | null = null;
 /** Workers started by this process (tests check that runs reuse them). */
 export const statsWorkerStarts = { count: 0 };
 
+/** The parked worker, if any (for tests). */
+export function parkedStatsWorker(): Worker | null {
+  return parked?.worker ?? null;
+}
+
 function takeWorker(backend: string): Worker {
   if (parked && parked.backend === backend) {
     const { worker } = parked;
     parked = null;
     worker.removeAllListeners('exit');
+    worker.removeAllListeners('error');
     worker.ref();
     return worker;
   }
@@ -107,6 +113,11 @@ function park(worker: Worker, backend: string) {
   parked = { worker, backend };
   worker.unref();
   worker.once('exit', () => { if (parked?.worker === worker) parked = null; });
+  // (a parked worker that fails is dropped: with no 'error' listener, Node would rethrow it here)
+  worker.on('error', () => {
+    if (parked?.worker === worker) parked = null;
+    void worker.terminate();
+  });
   if (previous) void previous.worker.terminate(); // (one is kept: runs of one engine follow each other)
 }
 

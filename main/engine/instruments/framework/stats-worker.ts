@@ -63,9 +63,10 @@ let queue = Promise.resolve();
 port.on('message', (m: Message) => {
   queue = queue.then(async () => {
     if ('init' in m) {
-      tearDown(state);
-      state = null;
       try {
+        const previous = state;
+        state = null;
+        tearDown(previous);
         state = await setUp(m.init);
         port.postMessage({ ready: true, backend });
       } catch (e) {
@@ -74,8 +75,13 @@ port.on('message', (m: Message) => {
       return;
     }
     if ('reset' in m) {
-      tearDown(state);
+      const s = state;
       state = null;
+      try {
+        tearDown(s);
+      } catch {
+        // (the next run's init sets up anew; a model that would not dispose only costs memory)
+      }
       return;
     }
     try {

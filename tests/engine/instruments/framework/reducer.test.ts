@@ -1,7 +1,7 @@
 // The statistics worker and the inline reducer must produce the same numbers.
 import { describe, expect, it } from 'vitest';
 import { Trainer } from '../../../../main/engine/train/trainer.ts';
-import { statsWorkerStarts } from '../../../../main/engine/instruments/framework/reducer.ts';
+import { parkedStatsWorker, statsWorkerStarts } from '../../../../main/engine/instruments/framework/reducer.ts';
 import { acts, grads, ofType, tinySpec, wts } from '../../../helpers.ts';
 import type { RunEvent } from '../../../../shared/events.ts';
 
@@ -65,5 +65,20 @@ describe('the statistics worker between runs', () => {
         acts(strip(c)).layers.forEach((l, k) => expect(l.mean).toBeCloseTo(acts(strip(b[i])).layers[k].mean, 5));
       });
     }
+  });
+
+  it('a parked worker that fails is dropped without taking the process down, and the next run starts a new one', async () => {
+    await collections(true, 'wasm');
+    const parked = parkedStatsWorker();
+    expect(parked).not.toBeNull();
+    const exited = new Promise((resolve) => parked!.once('exit', resolve));
+    parked!.postMessage(null); // (a message the worker cannot read: it throws outside any handler and dies)
+    await exited;
+    expect(parkedStatsWorker()).toBeNull();
+    const before = statsWorkerStarts.count;
+    const run = await collections(true, 'wasm');
+    expect(statsWorkerStarts.count).toBe(before + 1);
+    expect(ofType(run, 'warning').map((w) => w.message)).toEqual([]);
+    expect(ofType(run, 'collection').length).toBeGreaterThan(0);
   });
 });
