@@ -5,7 +5,8 @@
 // SharedArrayBuffer heap the same loops ran 3-5x slower).
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 
-type WasmHeap = {
+/** The wasm backend's heap methods the JavaScript and SIMD kernels use (tfjs' typings do not list them). */
+export type WasmHeap = {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
 };

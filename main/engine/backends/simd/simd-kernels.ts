@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { KERNELS_PLAIN, KERNELS_SHARED } from './kernels-binary.ts';
 import type { ConvAttrs } from '../wasm-kernels.ts';
+import type { WasmHeap } from '../wasm-heap.ts';
 
 type FilterGrad = (x: number, dy: number, dw: number, B: number, H: number, W: number, C: number,
   OH: number, OW: number, O: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number) => void;
@@ -13,13 +14,11 @@ type Exports = {
   matmul(a: number, b: number, c: number, M: number, K: number, N: number): void;
 };
 
-/** What tfjs' WasmBackend keeps per tensor (its typings do not say). */
-type WasmBackendInternals = {
+/** What tfjs' WasmBackend keeps per tensor (its typings do not say), besides its heap methods. */
+type WasmBackendInternals = WasmHeap & {
   /** the Emscripten module: the one-thread build exports its memory, the threaded one is given it (wasm-threads.ts) */
   wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
 };
 
 let bound: { memory: WebAssembly.Memory; kernels: Exports | null; why?: string } | null = null;
