@@ -27,7 +27,11 @@ export class AppState implements ViewApp {
   /** bumps when the current run's data changed: views read it to redraw */
   tick = $state(0);
   /** the tab on screen (an id of views/tabs.ts) */
-  tab = $state('overview');
+  get tab() { return this.#tab; }
+  set tab(id: string) { this.#tab = id; this.tabMoves++; }
+  #tab = $state('overview');
+  /** how often the tab changed: start-up leaves a tab chosen while it read the library (a click, a run starting) alone */
+  private tabMoves = 0;
   /** the runs the Compare view compares, by id, in the order they were chosen */
   compare = $state<string[]>([]);
   error = $state<string | null>(null);
@@ -77,6 +81,7 @@ export class AppState implements ViewApp {
   get live() { return this.engine.state === 'running' && this.current?.runId === this.engine.runId; }
 
   async init() {
+    const moves = this.tabMoves;
     // the draft first: New run must not open on the demo and then overwrite the user's edits with it
     try { this.draft = (await this.library.db.loadDraft()) ?? this.draft; } catch { /* no draft: the demo */ }
     this.host.subscribe((m) => this.onMessage(m));
@@ -98,19 +103,28 @@ export class AppState implements ViewApp {
     }
     await this.refreshRuns();
     // The view the address names (a reload, a link); else the demo (New run shows it first) unless a run is training.
+    // Start-up can take seconds on a big library: a tab the user picked meanwhile is newer than the address and stays.
     const at: ViewLocation = typeof location === 'undefined' ? { run: null, tab: null } : parseViewHash(location.hash);
-    if (at.run || at.tab) await this.goTo(at);
-    else if (!this.current) this.tab = 'new';
+    const picked = this.tabMoves !== moves;
+    if (at.run || at.tab) await this.goTo(at, picked);
+    else if (!this.current && !picked) this.tab = 'new';
     this.ready = true;
   }
 
-  /** Shows the run and tab of an address (a reload, a link, back/forward); what is not there is left as it is. */
-  async goTo(at: ViewLocation) {
-    if (at.compare?.length) { this.compare = at.compare; this.tab = 'compare'; return; }
+  /**
+   * Shows the run and tab of an address (a reload, a link, back/forward); what is not there is left as it is.
+   * `keepTab`: the tab on screen stays (the user moved while start-up read the library); the run still opens.
+   */
+  async goTo(at: ViewLocation, keepTab = false) {
+    const moves = this.tabMoves;
+    if (at.compare?.length) { this.compare = at.compare; if (!keepTab) this.tab = 'compare'; return; }
     if (at.run && at.run !== this.current?.runId) {
       const data = await this.library.open(at.run);
+      // (opening a big run takes a while too: a view picked meanwhile, e.g. another run opened, wins over the address)
+      if (this.tabMoves !== moves) return;
       if (data) { this.current = data; this.bump(); } else this.error = `run ${at.run} is not in the library`;
     }
+    if (keepTab) return;
     if (at.tab && isTab(at.tab)) this.tab = at.tab;
     else if (at.run) this.tab = 'overview';
   }
