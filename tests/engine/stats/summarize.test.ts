@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { moments, summarize, sampleUnits, l2norm, l2diff } from '../../../main/engine/stats/summarize.ts';
 import { rng, normal } from '../../../main/engine/seed.ts';
+import { useStatsKernels } from '../../../main/engine/stats/stats-kernels.ts';
 
 function brute(a: number[]) {
   const f = a.filter(Number.isFinite);
@@ -34,7 +35,10 @@ describe('summarize', () => {
   it('gives the same moments on the all-finite fast pass as on the pass that skips non-finite values', () => {
     const g = normal(rng(5));
     const a = Float32Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? 0 : g() * 2 - 0.5));
+    // (the JavaScript loops, to the last bit: the SIMD kernels add in another order, stats-kernels.test.ts)
+    useStatsKernels(false);
     const fast = moments(a, 0, a.length);
+    useStatsKernels(true);
     const withNaN = Float32Array.from([...a, NaN]);
     const skipped = moments(withNaN, 0, withNaN.length); // the NaN sends it down the careful pass
     expect({ ...fast }).toEqual({ ...skipped, nan: 0 });
@@ -42,6 +46,20 @@ describe('summarize', () => {
     // a lone infinity, or only non-finite values: counted, left out of the range and the sums
     expect(moments([1, Infinity, 3], 0, 3)).toMatchObject({ n: 2, inf: 1, nan: 0, min: 1, max: 3, sum: 4 });
     expect(moments([NaN, -Infinity], 0, 2)).toMatchObject({ n: 0, inf: 1, nan: 1, min: 0, max: 0, sum: 0 });
+  });
+
+  it('every finite value lands in a bin, the maximum too (its scaled offset can round to just above the bin count)', () => {
+    const g = normal(rng(3));
+    for (const kernels of [false, true]) {
+      useStatsKernels(kernels);
+      let dropped = 0;
+      for (let k = 0; k < 200; k++) {
+        const a = Float32Array.from({ length: 1003 }, () => g());
+        dropped += 1003 - summarize(a, 0, a.length, 30).hist.counts.reduce((x, y) => x + y, 0);
+      }
+      expect(dropped, kernels ? 'SIMD' : 'JavaScript').toBe(0);
+    }
+    useStatsKernels(true);
   });
 
   it('works on a sub-range and on constant data', () => {
