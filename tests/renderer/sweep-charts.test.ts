@@ -217,6 +217,14 @@ describe('status words', () => {
     expect(statusText({ trial: 't1', status: 'stopped', reason: 'stopped by the user', rung: null }, { asha: null, rungs: null })).toBe('stopped (stopped by the user)');
   });
 
+  it('a trial that started again says which attempt its run is; a first attempt says nothing', async () => {
+    const { statusText } = await import('../../renderer/src/views/sweeps/trial-rows.ts');
+    const flat = { asha: null, rungs: null };
+    expect(statusText({ trial: 't1', status: 'running', rung: null, attempt: 2 }, flat)).toBe('running · attempt 2');
+    expect(statusText({ trial: 't1', status: 'completed', rung: null, attempt: 1 }, flat)).toBe('completed');
+    expect(statusText({ trial: 't1', status: 'queued', rung: null }, flat)).toBe('queued');
+  });
+
   it('a log axis over many decades labels the decades only', () => {
     const a = paramAxis('lr', { log_uniform: [1e-6, 1] }, 600);
     expect(a.ticks.map((t) => t.label)).toEqual(['1e-6', '1e-5', '1e-4', '0.001', '0.01', '0.1', '1']);

@@ -44,9 +44,15 @@ export function useStatsKernels(on: boolean) {
   stagedLength = -1;
 }
 
-/** Whether the kernels run here (for `trainscope doctor` and tests). */
+/** Whether the kernels run here (tests). */
 export function statsKernelsAvailable(): boolean {
   return load() !== null;
+}
+
+/** For `trainscope doctor`: what computes the collections' statistics, and why not the kernels. */
+export function statsKernelStatus(): string {
+  if (process.env.TRAINSCOPE_JS_STATS === '1') return 'JavaScript loops (TRAINSCOPE_JS_STATS=1)';
+  return load() ? 'SIMD kernels' : 'JavaScript loops (this runtime has no WebAssembly SIMD)';
 }
 
 function reserve(k: Exports, bytes: number) {

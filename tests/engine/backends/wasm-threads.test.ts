@@ -16,7 +16,8 @@ function doctor(env: Record<string, string>) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [cli, 'doctor', '--json'], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
   expect(r.status, r.stderr).toBe(0);
-  return { wasm: JSON.parse(r.stdout).wasm, seconds: (Date.now() - t0) / 1000 };
+  const report = JSON.parse(r.stdout);
+  return { wasm: report.wasm, statistics: report.statistics as string, seconds: (Date.now() - t0) / 1000 };
 }
 
 describe('threaded wasm', () => {
@@ -27,6 +28,7 @@ describe('threaded wasm', () => {
     expect(wasm.threads).toBe(cores > 1);
     expect(wasm.simd).toBe(true);
     expect(wasm.simdKernels).toMatch(cores > 1 ? /^on \(shared heap\)/ : /^on \(one-thread heap\)/);
+    expect(doctor({}).statistics).toBe('SIMD kernels');
     expect(seconds).toBeLessThan(50); // (a pool thread holding the event loop would hang until the timeout)
   });
 
@@ -38,7 +40,10 @@ describe('threaded wasm', () => {
   });
 
   it('TRAINSCOPE_STOCK_WASM=1 is tfjs\' wasm as shipped: one thread, no fast paths', () => {
-    expect(doctor({ TRAINSCOPE_STOCK_WASM: '1' }).wasm).toMatchObject({ threadCount: 1, fastPaths: [], simdKernels: expect.stringMatching(/^off/) });
+    const stock = doctor({ TRAINSCOPE_STOCK_WASM: '1', TRAINSCOPE_JS_STATS: '1' });
+    expect(stock.wasm).toMatchObject({ threadCount: 1, fastPaths: [], simdKernels: expect.stringMatching(/^off/) });
+    // (the collections' statistics: our SIMD kernels unless switched off)
+    expect(stock.statistics).toBe('JavaScript loops (TRAINSCOPE_JS_STATS=1)');
   });
 
   it('a convolutional training step on the threaded build equals the cpu backend', async () => {

@@ -37,10 +37,17 @@ export const isDone = (t: Pick<SweepTrialView, 'status'>) => FINISHED.has(t.stat
  * passes on the engine's reason for any stop ("stopped by the user"), which would read as if
  * someone had pressed Stop; the rungs tell which trials the scheduler stopped.
  */
-export function statusText(t: Pick<SweepTrialView, 'trial' | 'status' | 'reason' | 'rung'>, view: Pick<SweepView, 'rungs' | 'asha'>): string {
+export function statusText(t: Pick<SweepTrialView, 'trial' | 'status' | 'reason' | 'rung' | 'attempt'>, view: Pick<SweepView, 'rungs' | 'asha'>): string {
+  return statusOnly(t, view) + attemptText(t);
+}
+
+function statusOnly(t: Pick<SweepTrialView, 'trial' | 'status' | 'reason' | 'rung'>, view: Pick<SweepView, 'rungs' | 'asha'>): string {
   if (t.status === 'stopped' && view.asha && t.rung !== null && t.rung < view.asha.maxEpochs) {
     const entry = view.rungs?.find((r) => r.epochs === t.rung)?.entries.find((e) => e.trial === t.trial);
     if (entry && !entry.promoted) return `stopped at rung ${t.rung} (not in the top 1/${view.asha.reductionFactor})`;
   }
   return t.reason ? `${t.status} (${t.reason})` : t.status;
 }
+
+/** A trial that started again (a resumed sweep, a queue worker lost mid-trial) says which start this is: its run is that attempt's. */
+const attemptText = (t: Pick<SweepTrialView, 'attempt'>) => (t.attempt !== undefined && t.attempt > 1 ? ` · attempt ${t.attempt}` : '');
