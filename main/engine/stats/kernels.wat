@@ -82,21 +82,20 @@
     (f32.store offset=20 (local.get $out) (local.get $max))
     (i32.store offset=24 (local.get $out) (local.get $zeros)))
 
-  ;; Histogram counts of n float32 at p (16-byte aligned) into four interleaved i32 tables at tab,
-  ;; one per lane, each of bins + 2 slots, zeroed by the caller: a value in [lo, hi] goes to slot
-  ;; trunc((v - lo) * scale), at most `bins` (the values equal to hi, or rounded up to it); slot
-  ;; bins + 1 takes what falls outside (NaN, infinities, out of range), which the caller drops.
-  ;; Four tables: lanes that fall in the same bin do not wait on each other's increment.
-  (func (export "histogram") (param $p i32) (param $n i32) (param $lo f64) (param $hi f64) (param $scale f64) (param $bins i32) (param $tab i32)
+;; Histogram counts of n float32 at p (16-byte aligned), all finite and within [lo, hi] (their
+  ;; own range: the caller has their moments), into four interleaved i32 tables at tab, one per
+  ;; lane, each of bins + 1 slots, zeroed by the caller: a value goes to slot trunc((v - lo) * scale),
+  ;; which is `bins` for the values equal to hi (or rounded up to it). Indices are clamped to
+  ;; [0, bins] all the same, so values outside the range cannot write outside the tables. Four
+  ;; tables: lanes that fall in the same bin do not wait on each other's increment.
+  (func (export "histogram") (param $p i32) (param $n i32) (param $lo f64) (param $scale f64) (param $bins i32) (param $tab i32)
     (local $i i32) (local $end i32) (local $stop i32) (local $stride i32)
-    (local $v v128) (local $flo v128) (local $fhi v128) (local $idx v128) (local $ok v128) (local $addr v128)
-    (local $vlo v128) (local $vhi v128) (local $vscale v128) (local $trash v128) (local $lanes v128)
-    (local $wlo v128) (local $whi v128) (local $f f64) (local $d f64) (local $a i32)
-    (local.set $stride (i32.add (local.get $bins) (i32.const 2)))
+    (local $v v128) (local $idx v128) (local $addr v128)
+    (local $vlo v128) (local $vscale v128) (local $vbins v128) (local $lanes v128) (local $a i32)
+    (local.set $stride (i32.add (local.get $bins) (i32.const 1)))
     (local.set $vlo (f64x2.splat (local.get $lo)))
     (local.set $vscale (f64x2.splat (local.get $scale)))
-    (local.set $vhi (f64x2.splat (local.get $hi)))
-    (local.set $trash (i32x4.splat (i32.add (local.get $bins) (i32.const 1))))
+    (local.set $vbins (i32x4.splat (local.get $bins)))
     ;; byte offset of each lane's table: tab + lane * stride * 4
     (local.set $lanes (i32x4.add (i32x4.splat (local.get $tab))
       (i32x4.mul (i32x4.splat (i32.shl (local.get $stride) (i32.const 2))) (v128.const i32x4 0 1 2 3))))
@@ -106,18 +105,13 @@
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $i) (local.get $stop)))
       (local.set $v (v128.load (local.get $i)))
-      (local.set $wlo (f64x2.promote_low_f32x4 (local.get $v)))
-      (local.set $whi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
-      (local.set $flo (f64x2.mul (f64x2.sub (local.get $wlo) (local.get $vlo)) (local.get $vscale)))
-      (local.set $fhi (f64x2.mul (f64x2.sub (local.get $whi) (local.get $vlo)) (local.get $vscale)))
-      ;; in range: lo <= v <= hi (false for NaN); the masks' low halves, side by side
-      (local.set $ok (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-        (v128.and (f64x2.ge (local.get $wlo) (local.get $vlo)) (f64x2.le (local.get $wlo) (local.get $vhi)))
-        (v128.and (f64x2.ge (local.get $whi) (local.get $vlo)) (f64x2.le (local.get $whi) (local.get $vhi)))))
       (local.set $idx (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-        (i32x4.trunc_sat_f64x2_s_zero (local.get $flo)) (i32x4.trunc_sat_f64x2_s_zero (local.get $fhi))))
-      (local.set $idx (v128.bitselect (local.get $idx) (local.get $trash) (local.get $ok)))
-      (local.set $addr (i32x4.add (local.get $lanes) (i32x4.shl (local.get $idx) (i32.const 2))))
+        (i32x4.trunc_sat_f64x2_s_zero (f64x2.mul (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $vlo)) (local.get $vscale)))
+        (i32x4.trunc_sat_f64x2_s_zero (f64x2.mul (f64x2.sub
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+          (local.get $vlo)) (local.get $vscale)))))
+      ;; (unsigned: a negative index becomes large, and then `bins`)
+      (local.set $addr (i32x4.add (local.get $lanes) (i32x4.shl (i32x4.min_u (local.get $idx) (local.get $vbins)) (i32.const 2))))
       (local.set $a (i32x4.extract_lane 0 (local.get $addr)))
       (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
       (local.set $a (i32x4.extract_lane 1 (local.get $addr)))
@@ -131,12 +125,8 @@
     ;; the last n % 4 values, into the first table
     (block $tail_done (loop $t
       (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
-      (local.set $d (f64.promote_f32 (f32.load (local.get $i))))
-      (local.set $f (f64.mul (f64.sub (local.get $d) (local.get $lo)) (local.get $scale)))
-      (local.set $a (select
-        (i32.trunc_sat_f64_s (local.get $f))
-        (i32.add (local.get $bins) (i32.const 1))
-        (i32.and (f64.ge (local.get $d) (local.get $lo)) (f64.le (local.get $d) (local.get $hi)))))
+      (local.set $a (i32.trunc_sat_f64_s (f64.mul (f64.sub (f64.promote_f32 (f32.load (local.get $i))) (local.get $lo)) (local.get $scale))))
+      (local.set $a (select (local.get $a) (local.get $bins) (i32.le_u (local.get $a) (local.get $bins))))
       (local.set $a (i32.add (local.get $tab) (i32.shl (local.get $a) (i32.const 2))))
       (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))

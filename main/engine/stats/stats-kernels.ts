@@ -8,7 +8,7 @@ import type { Moments } from './summarize.ts';
 type Exports = {
   memory: WebAssembly.Memory;
   moments(p: number, n: number, out: number): void;
-  histogram(p: number, n: number, lo: number, hi: number, scale: number, bins: number, tab: number): void;
+  histogram(p: number, n: number, lo: number, scale: number, bins: number, tab: number): void;
   relative_change(a: number, b: number, n: number, out: number): void;
 };
 
@@ -87,16 +87,20 @@ export function stagedMoments(): Moments | null {
   return { n, nan: 0, inf: 0, zeros: out.getInt32(24, true), sum, sumSq, min: out.getFloat32(16, true), max: out.getFloat32(20, true) };
 }
 
-/** Histogram counts of the staged values over [lo, hi] (hi > lo), as summarize.ts's binValues gives them; null above MAX_BINS. */
+/**
+ * Histogram counts of the staged values over [lo, hi] (hi > lo), as summarize.ts's binValues gives
+ * them; null above MAX_BINS. Only for values whose moments the kernel gave (all finite) and their
+ * own range: the kernel does not test each value against it.
+ */
 export function stagedHistogram(lo: number, hi: number, bins: number): Float64Array | null {
   if (bins > MAX_BINS) return null;
   const k = kernels!;
-  const stride = bins + 2;
+  const stride = bins + 1;
   const tables = new Int32Array(k.memory.buffer, TABLES, 4 * stride);
   tables.fill(0);
-  k.histogram(DATA, stagedLength, lo, hi, bins / (hi - lo), bins, TABLES);
+  k.histogram(DATA, stagedLength, lo, bins / (hi - lo), bins, TABLES);
   const counts = new Float64Array(bins);
-  // (slot `bins` holds the values equal to hi: the last bin; slot bins + 1 what fell outside)
+  // (slot `bins` holds the values equal to hi: the last bin)
   for (let b = 0; b <= bins; b++) counts[b < bins ? b : bins - 1] += tables[b] + tables[stride + b] + tables[2 * stride + b] + tables[3 * stride + b];
   return counts;
 }

@@ -71,12 +71,13 @@ export function summarize(a: ArrayLike<number>, start: number, end: number, bins
 
 function summaryOf(a: ArrayLike<number>, start: number, end: number, bins: number): { summary: TensorSummary; sumSq: number } {
   // (staged once: the kernels read the moments and the histogram from the same copy)
-  const staged = stage(a, start, end);
-  const m = (staged && stagedMoments()) || jsMoments(a, start, end);
+  const fast = stage(a, start, end) ? stagedMoments() : null; // (null: a NaN or an infinity among them)
+  const m = fast ?? jsMoments(a, start, end);
   const total = end - start;
   const mean = m.n ? m.sum / m.n : 0;
   const variance = m.n ? Math.max(0, m.sumSq / m.n - mean * mean) : 0;
-  const counts = staged && m.max > m.min ? stagedHistogram(m.min, m.max, bins) : null;
+  // (the kernel bins only finite values within their own range: what the kernel's moments vouch for)
+  const counts = fast && m.max > m.min ? stagedHistogram(m.min, m.max, bins) : null;
   const summary: TensorSummary = {
     count: total, mean, std: Math.sqrt(variance), min: m.min, max: m.max,
     zeroFrac: total ? m.zeros / total : 0, nan: m.nan, inf: m.inf,

@@ -8,11 +8,39 @@ import { summarize } from './summarize.ts';
 /** The saturation thresholds (instruments.activations.saturation in the spec). */
 export interface SaturationThresholds { sigmoid: number; tanh: number }
 
-/** Is one output value saturated, for this kind of unit? */
-function saturationTest(kind: UnitKind, s: SaturationThresholds): ((v: number) => boolean) | null {
-  if (kind === 'sigmoid') return (v) => v < s.sigmoid || v > 1 - s.sigmoid;
-  if (kind === 'tanh') return (v) => v < -1 + s.tanh || v > 1 - s.tanh;
+/** The range outside which an output of this kind of unit is saturated, or null for kinds that do not saturate. */
+function saturationRange(kind: UnitKind, s: SaturationThresholds): [number, number] | null {
+  if (kind === 'sigmoid') return [s.sigmoid, 1 - s.sigmoid];
+  if (kind === 'tanh') return [-1 + s.tanh, 1 - s.tanh];
   return null;
+}
+
+// The per-unit loops walk rows of `units` values (elements are laid out [batch, ..., units]) and
+// stay branch-free, each in a small function of its own: the one loop they replace, with a
+// closure call and data-dependent branches, took ~0.7 ms a collection of the MLP's probe batch
+// (measured in the statistics worker).
+
+/** Saturated outputs per unit; returns their total. */
+function countSaturated(values: ArrayLike<number>, start: number, end: number, units: number, lo: number, hi: number, counts: Float64Array): number {
+  let total = 0;
+  for (let row = start; row < end; row += units) {
+    const n = Math.min(units, end - row); // (a last, partial row: a range that is not whole rows)
+    for (let u = 0; u < n; u++) {
+      const v = values[row + u];
+      const out = v < lo || v > hi ? 1 : 0;
+      counts[u] += out;
+      total += out;
+    }
+  }
+  return total;
+}
+
+/** Marks the units with a positive output anywhere in the batch. */
+function markPositive(values: ArrayLike<number>, start: number, end: number, units: number, positive: Uint8Array) {
+  for (let row = start; row < end; row += units) {
+    const n = Math.min(units, end - row);
+    for (let u = 0; u < n; u++) positive[u] |= values[row + u] > 0 ? 1 : 0;
+  }
 }
 
 export function layerActivationStats(
@@ -20,27 +48,20 @@ export function layerActivationStats(
 ): LayerActivationStats {
   const base = summarize(values, start, end, bins);
   const units = info.units;
-  const saturated = saturationTest(info.unitKind, options.saturation);
+  const range = saturationRange(info.unitKind, options.saturation);
   const dies = canDie(info.unitKind);
   const satCount = new Float64Array(units);
   const positive = new Uint8Array(units);
-  let satTotal = 0;
-  // Elements are laid out [batch, ..., units]: element k belongs to unit k % units.
-  if (saturated || dies) {
-    for (let i = start, u = 0; i < end; i++, u = u + 1 === units ? 0 : u + 1) {
-      const v = values[i];
-      if (saturated && saturated(v)) { satCount[u]++; satTotal++; }
-      if (v > 0) positive[u] = 1;
-    }
-  }
+  const satTotal = range ? countSaturated(values, start, end, units, range[0], range[1], satCount) : 0;
+  if (dies) markPositive(values, start, end, units, positive);
   const perUnit = (end - start) / units;
-  const unitSaturated = info.unitIndex.map((u) => (saturated ? satCount[u] / perUnit : 0));
+  const unitSaturated = info.unitIndex.map((u) => (range ? satCount[u] / perUnit : 0));
   const unitDead = info.unitIndex.map((u) => (dies && !positive[u] ? 1 : 0));
   let dead = 0;
   if (dies) for (let u = 0; u < units; u++) if (!positive[u]) dead++;
   return {
     layer: info.name, ...base,
-    saturatedFrac: saturated && end > start ? satTotal / (end - start) : 0,
+    saturatedFrac: range && end > start ? satTotal / (end - start) : 0,
     deadFrac: dies ? dead / units : 0,
     unitSaturated, unitDead,
   };

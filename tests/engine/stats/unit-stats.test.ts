@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { layerActivationStats } from '../../../main/engine/stats/unit-stats.ts';
 import type { LayerInfo } from '../../../shared/layers.ts';
 import { spec } from '../../helpers.ts';
+import { normal, rng } from '../../../main/engine/seed.ts';
 
 describe('per-unit activation statistics', () => {
   const options = spec({ data: { train: { type: 'synthetic', name: 'moons' } }, model: { layers: [{ type: 'dense', units: 2 }] }, instruments: { histogramBins: 10 } }).instruments.activations;
@@ -40,5 +41,33 @@ describe('per-unit activation statistics', () => {
     const v = [1, 0, 0, 0, 3, -0, 0, 0];
     const s = layerActivationStats(v, 0, v.length, info('relu', 2), options, 10);
     expect(s.unitDead).toEqual([0, 1]);
+  });
+
+  it('a layer inside a larger array (from `start`) counts its own values only, as element-by-element counting does', () => {
+    const g = normal(rng(2));
+    for (const kind of ['sigmoid', 'tanh', 'relu'] as const) {
+      const units = 7, rows = 50, start = 13;
+      // (ReLU: units 2 and 5 never fire; the values around the layer would, and are saturated)
+      const squash = (x: number, u: number) => (kind === 'sigmoid' ? 1 / (1 + Math.exp(-x)) : kind === 'tanh' ? Math.tanh(x) : u === 2 || u === 5 ? 0 : Math.max(0, x - 1.5));
+      const all = Float32Array.from({ length: start + rows * units + 9 }, (_, i) => (i < start || i >= start + rows * units ? 0.999999 : squash(g() * 3, (i - start) % units)));
+      const s = layerActivationStats(all, start, start + rows * units, info(kind, units), options, 10);
+      // the element-by-element reference: element k belongs to unit k % units
+      const lo = kind === 'sigmoid' ? options.saturation.sigmoid : -1 + options.saturation.tanh;
+      const hi = 1 - (kind === 'sigmoid' ? options.saturation.sigmoid : options.saturation.tanh);
+      const sat = new Array(units).fill(0), pos = new Array(units).fill(false);
+      for (let k = 0; k < rows * units; k++) {
+        const v = all[start + k];
+        if (v < lo || v > hi) sat[k % units]++;
+        if (v > 0) pos[k % units] = true;
+      }
+      if (kind === 'relu') {
+        expect(s.unitDead, kind).toEqual(pos.map((p) => (p ? 0 : 1)));
+        expect(s.unitDead.some((d) => d === 1) && s.unitDead.some((d) => d === 0), 'some units dead, some alive').toBe(true);
+      } else {
+        expect(s.unitSaturated, kind).toEqual(sat.map((c) => c / rows));
+        expect(s.saturatedFrac).toBeCloseTo(sat.reduce((a, b) => a + b, 0) / (rows * units), 12);
+        expect(s.saturatedFrac).toBeGreaterThan(0);
+      }
+    }
   });
 });
