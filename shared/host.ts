@@ -4,7 +4,7 @@
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-limits.ts';
 import { z } from 'zod';
 import type { ModelFileMessage } from './model-files.ts';
-import type { RunEvent } from './events.ts';
+import type { RunEndEvent, RunEvent } from './events.ts';
 import { ENGINE_COMMANDS, issueText, type EngineCommand } from './engine-service.ts';
 import type { ToolId } from './tools/registry.ts';
 import type { SweepView } from './sweep/view.ts';
@@ -50,6 +50,8 @@ export type HostMessage =
   /** the sweep's state, whenever a trial's row changes (at most a few times a second) */
   | { type: 'sweep'; sweep: SweepView }
   | { type: 'events'; runId: string; events: RunEvent[] }
+  /** a sweep trial's earlier attempt, superseded when the trial started again: the run-end its folder now ends with, or null when the folder (no epoch in it) was removed */
+  | { type: 'run-superseded'; runId: string; end: RunEndEvent | null }
   /** the answer to a replay, in chunks; `done` on the last; `error` when the run's events cannot be had */
   | { type: 'replay'; runId: string; events: RunEvent[]; done: boolean; error?: string }
   | { type: 'engine'; engine: EngineState }

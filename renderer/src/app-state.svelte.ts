@@ -232,6 +232,9 @@ export class AppState implements ViewApp {
           this.bump();
         }
         break;
+      case 'run-superseded':
+        void this.library.settleSuperseded(m.runId, m.end).catch((e) => { this.error = `the run library could not settle ${m.runId}: ${(e as Error).message}`; });
+        break;
       case 'replay':
         this.library.ingest(m.runId, m.events);
         if (m.done) void this.replayed(m.runId, m.error);

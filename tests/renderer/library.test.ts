@@ -233,4 +233,41 @@ describe('run library', () => {
     expect(await lib.db.steps.count()).toBe(0);
     expect(await lib.db.events.count()).toBe(0);
   });
+
+  it('a superseded sweep attempt: a run cut off with its host ends as its folder now does (stored or live); one whose folder went, goes', async () => {
+    const cut = events.findIndex((e) => e.type === 'run-end');
+    const before = events.slice(0, cut); // an attempt cut off before its run-end
+    const lastIndex = before.findLast((e) => e.i !== undefined)?.i ?? -1;
+    const end = { v: 2, t: 9, i: lastIndex + 1, type: 'run-end', status: 'stopped', reason: 'superseded by attempt 2 (s-t001-b): this attempt was cut off before it ended', steps: 3, epochs: 1, durationMs: 9, final: { train: null, validation: null, test: null }, supersededBy: { attempt: 2, runId: 's-t001-b' } } as unknown as Extract<RunEvent, { type: 'run-end' }>;
+
+    // stored, not live (the page reloaded since; the replay found no end): it was "running"
+    const stored = library();
+    stored.ingest('a1', before);
+    await stored.detach('a1');
+    expect((await stored.unfinished()).map((r) => r.id)).toEqual(['a1']);
+    await stored.settleSuperseded('a1', end);
+    expect(await stored.unfinished()).toEqual([]);
+    const run = (await stored.list())[0];
+    expect([run.status, run.end?.reason]).toEqual(['stopped', end.reason]);
+    const opened = (await stored.open('a1'))!;
+    expect(opened.end?.reason).toBe(end.reason);
+    // settling twice (a second resume) stores the end once: it is keyed by its stream index
+    await stored.settleSuperseded('a1', end);
+    expect((await stored.db.events.where('runId').equals('a1').toArray()).filter((e) => e.event.type === 'run-end')).toHaveLength(1);
+
+    // live (this page watched the attempt): the same
+    const live = library();
+    live.ingest('a2', before);
+    await live.settleSuperseded('a2', end);
+    await live.flush();
+    expect((await live.list())[0]).toMatchObject({ status: 'stopped', end: { reason: end.reason } });
+
+    // its folder removed (no epoch in it): the run goes from the library too; a run the library never had is no error
+    await live.settleSuperseded('a2', null);
+    expect(await live.list()).toEqual([]);
+    expect(await live.db.events.count()).toBe(0);
+    await live.settleSuperseded('never-seen', null);
+    await live.settleSuperseded('never-seen', end);
+    expect(await live.list()).toEqual([]);
+  });
 });

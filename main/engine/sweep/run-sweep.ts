@@ -4,7 +4,7 @@
 // configurations it drew and the trials that finished, and reruns only those that did not.
 import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { RunEvent } from '../../../shared/events.ts';
+import type { RunEndEvent, RunEvent } from '../../../shared/events.ts';
 import type { SweepSpec } from '../../../shared/sweep/sweep-spec.ts';
 import { applyConfig } from '../../../shared/sweep/validate.ts';
 import { sampleConfigs } from '../../../shared/sweep/sample.ts';
@@ -61,6 +61,12 @@ export interface RunSweepOptions {
   onUpdate?: (rows: readonly TrialRow[], rungs?: ReturnType<AshaScheduler['rungs']>) => void;
   /** every event of every trial, under its run id (the run folder's name) */
   onTrialEvent?: (runId: string, e: RunEvent) => void;
+  /**
+   * An earlier attempt of a trial was superseded when the trial started again: `end`, the run-end
+   * its folder now ends with; null when its folder (no epoch in it) was removed. The app's run
+   * library holds a copy of that run, from its live events, to settle the same way.
+   */
+  onAttemptSuperseded?: (runId: string, end: RunEndEvent | null) => void;
   signal?: AbortSignal;
   /** told of each of the result's `warnings` as soon as it is known */
   onWarning?: (line: string) => void;
@@ -149,6 +155,7 @@ async function runLocked(opts: RunSweepOptions): Promise<SweepResult> {
     try {
       const r = supersedeAttempt(prev.runDir, { attempt: by, runId: basename(byRunDir) });
       if (r) append({ type: 'attempt-superseded', trial, attempt: prev.attempt, runDir: relative(dir, prev.runDir), epochs: r.epochs, by, removed: r.removed });
+      if (r && (r.removed || r.end)) opts.onAttemptSuperseded?.(basename(prev.runDir), r.removed ? null : r.end!);
     } catch (e) {
       warn(`${prev.runDir}: attempt ${prev.attempt} of ${trial} could not be marked as superseded by attempt ${by} (${(e as Error).message})`);
     }

@@ -15,8 +15,8 @@ export interface SupersededBy {
   runId: string;
 }
 
-/** What became of the superseded attempt's folder (null: there was none). */
-export interface Superseded { removed: boolean; epochs: number }
+/** What became of the superseded attempt's folder (null: there was none); `end`: the run-end it now ends with, when kept. */
+export interface Superseded { removed: boolean; epochs: number; end?: RunEndEvent }
 
 const PREFIX = 'superseded by attempt';
 
@@ -33,8 +33,8 @@ export function supersedeAttempt(runDir: string, by: SupersededBy): Superseded |
     rmSync(runDir, { recursive: true, force: true });
     return { removed: true, epochs: 0 };
   }
-  markSuperseded(runDir, events, by);
-  return { removed: false, epochs };
+  const end = markSuperseded(runDir, events, by);
+  return { removed: false, epochs, ...(end ? { end } : {}) };
 }
 
 /**
@@ -43,17 +43,18 @@ export function supersedeAttempt(runDir: string, by: SupersededBy): Superseded |
  * cut off without any. The log is replaced whole through a renamed temporary file, so a reader
  * sees the old log or the new one, every line whole.
  */
-function markSuperseded(runDir: string, events: readonly RunEvent[], by: SupersededBy) {
+function markSuperseded(runDir: string, events: readonly RunEvent[], by: SupersededBy): RunEndEvent | null {
   const file = join(runDir, EVENTS_FILE);
   const { head, lastLine } = splitLastLine(readFileSync(file));
   const last = lastLine ? parseRunEnd(lastLine) : null;
-  if (last?.reason?.startsWith(PREFIX)) return; // done by an earlier resume
+  if (last?.reason?.startsWith(PREFIX)) return null; // done by an earlier resume
   const note = `${PREFIX} ${by.attempt} (${by.runId})`;
   const end = last
     ? { ...last, reason: `${note}: ${last.reason ?? last.status}`, supersededBy: by }
     : { ...cutOffEnd(events, `${note}: this attempt was cut off before it ended`), supersededBy: by };
   const keep = last ? head : Buffer.concat([head, lastLine ?? Buffer.alloc(0)]);
   replaceFile(file, Buffer.concat([keep, Buffer.from(`${stringifyJson(end)}\n`)]));
+  return end as RunEndEvent;
 }
 
 /** The log up to its last whole line, and that line (a torn tail, from a crash mid-write, is dropped). */

@@ -105,6 +105,7 @@ export class SweepService {
           this.publish();
         },
         onTrialEvent: (runId: string, e: RunEvent) => this.emit({ type: 'events', runId, events: [e] }),
+        onAttemptSuperseded: (runId, end) => this.emit({ type: 'run-superseded', runId, end }),
         onWarning: (line) => { view.warnings = [...(view.warnings ?? []), line]; this.publish(); },
       });
       view.trials = rowsToView(result.trials);

@@ -1,7 +1,7 @@
 // Mirrors runs into the run library as their events arrive, and reads them back so a finished
 // run reopens with every view as it was, without an engine. Writes are batched (one transaction
 // every FLUSH_MS); a storage error (quota, a blocked upgrade) is reported, never swallowed.
-import { parseEvent, type PredictionsEvent, type RunEvent, type RunStartEvent } from '../../../shared/events.ts';
+import { parseEvent, type PredictionsEvent, type RunEndEvent, type RunEvent, type RunStartEvent } from '../../../shared/events.ts';
 import { RunData } from '../lib/run-data.ts';
 import { Received } from '../lib/received.ts';
 import { TrainscopeDB, type EventRecord, type MarkRecord, type PredictionRecord, type RunRecord, type SampleRecord, type StepRecord, type VariantOf } from './db.ts';
@@ -293,6 +293,38 @@ export class RunLibrary {
   async setMark(m: Omit<MarkRecord, 't'> | { runId: string; split: MarkRecord['split']; index: number; mark: null }) {
     if (m.mark === null) await this.db.marks.delete([m.runId, m.split, m.index]);
     else await this.db.marks.put({ ...m, t: Date.now() });
+  }
+
+  /**
+   * A sweep trial's earlier attempt, superseded when the trial started again (the host's
+   * `run-superseded`): its run ends with the run-end its folder now has, which replaces the one
+   * stored under the same stream index; or, with `end` null, the run goes, as its folder did (it
+   * held no epoch). Without this, an attempt cut off with its host stayed "running" here for good.
+   */
+  async settleSuperseded(runId: string, end: RunEndEvent | null) {
+    if (end === null) {
+      await this.flush();
+      this.live.delete(runId);
+      if (await this.db.runs.get(runId)) await this.remove(runId);
+      return;
+    }
+    const l = this.live.get(runId);
+    if (l) {
+      l.events.push({ runId, seq: end.i ?? l.seq++, event: end });
+      l.run.status = end.status;
+      l.run.end = end;
+      this.schedule();
+      return;
+    }
+    await this.flush();
+    await this.db.transaction('rw', [this.db.runs, this.db.events], async () => {
+      const run = await this.db.runs.get(runId);
+      if (!run) return;
+      const last = await this.db.events.where('[runId+seq]').between([runId, -Infinity], [runId, Infinity]).last();
+      await this.db.events.put({ runId, seq: end.i ?? (last?.seq ?? -1) + 1, event: end });
+      await this.db.runs.put({ ...run, status: end.status, end });
+    });
+    this.onChange();
   }
 
   async remove(runId: string) {

@@ -90,7 +90,8 @@ describe('runSweep: attempts', () => {
   ])('a retry after a lost worker is attempt 2; the lost attempt with %i epoch(s) is marked superseded or removed (%s)', async (epochs, removed) => {
     const dir = tmp();
     const runsDir = join(dir, 'trials');
-    const res = await runSweep({ dir, sweep: sweepSpec(), base, pool: scripted(runsDir, { 's-t002': lostOnce(epochs) }, completes) });
+    const told: [string, unknown][] = [];
+    const res = await runSweep({ dir, sweep: sweepSpec(), base, pool: scripted(runsDir, { 's-t002': lostOnce(epochs) }, completes), onAttemptSuperseded: (runId, end) => told.push([runId, end]) });
     expect(res.trials.map((t) => [t.trial, t.status, t.attempt, t.epochs])).toEqual([['t001', 'completed', 1, 2], ['t002', 'completed', 2, 2]]);
     const log = records(dir);
     const starts = log.filter((r) => r.type === 'trial-started' && r.trial === 't002');
@@ -99,6 +100,8 @@ describe('runSweep: attempts', () => {
     expect(superseded).toEqual([expect.objectContaining({ trial: 't002', attempt: 1, by: 2, epochs, removed, runDir: starts[0].runDir })]);
     const lost = join(dir, starts[0].runDir);
     const folders = readdirSync(runsDir).map((f) => join(runsDir, f)).sort();
+    // the app is told, to settle its copy of the run the same way: gone, or ended as the folder now is
+    expect(told).toEqual([[basename(lost), removed ? null : lastEvent(lost)]]);
     if (removed) {
       expect(existsSync(lost)).toBe(false);
       expect(folders).toEqual(res.trials.map((t) => t.runDir).sort());
