@@ -84,7 +84,17 @@ async function tryBackend(name: BackendName, probes: NativeProbes = hostProbes):
  * Selects and activates a backend. With an explicit choice, failing to load it is an error.
  * `probes`: the native backends as the host already probed them (else they are probed here).
  */
-export async function selectBackend(choice: BackendChoice = 'auto', probes?: NativeProbes): Promise<BackendInfo> {
+export function selectBackend(choice: BackendChoice = 'auto', probes?: NativeProbes): Promise<BackendInfo> {
+  // One selection at a time: tfjs' backend is process-wide, and a second setBackend('wasm') while
+  // the first was still initialising failed ("the wasm backend failed to initialise": two
+  // trainers started at once in a fresh process). Queued, the second finds it ready.
+  const run = selecting.then(() => selectNow(choice, probes));
+  selecting = run.catch(() => undefined);
+  return run;
+}
+let selecting: Promise<unknown> = Promise.resolve();
+
+async function selectNow(choice: BackendChoice, probes?: NativeProbes): Promise<BackendInfo> {
   const attempts: BackendAttempt[] = [];
   const candidates = choice === 'auto' ? BACKEND_ORDER : [choice];
   if (choice !== 'auto' && !BACKEND_ORDER.includes(choice)) {
