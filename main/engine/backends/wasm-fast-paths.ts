@@ -99,7 +99,7 @@ function maxPoolGradByWindows(): Kernel {
     const simd = maxPoolGrad2x2Simd(x, dy, attrs as unknown as PoolAttrs, backend);
     if (simd) return simd;
     const { B, H, W, C, OH, OW, sh, sw, fh, fw, top, left } = poolGeometry(x, attrs as unknown as PoolAttrs);
-    const out = zeroedOutput(backend, [B, H, W, C], 'pool.dx'), dx = out.data;
+    const out = zeroedOutput(backend, [B, H, W, C], 'pool.dx', [x, dy]), dx = out.data;
     const xs = inputView(backend, x, 'maxpool.x'), dys = inputView(backend, dy, 'maxpool.dy');
     const cells = new Int32Array(fh * fw); // the window's positions inside the input, channel 0
     for (let b = 0; b < B; b++) {
@@ -152,7 +152,7 @@ function avgPoolGradByWindows(): Kernel {
   return ({ inputs, backend, attrs }) => {
     const x = inputs.input!, dy = inputs.dy!;
     const { B, H, W, C, OH, OW, sh, sw, fh, fw, top, left } = poolGeometry(x, attrs as unknown as PoolAttrs);
-    const out = zeroedOutput(backend, [B, H, W, C], 'pool.dx'), dx = out.data;
+    const out = zeroedOutput(backend, [B, H, W, C], 'pool.dx', [dy]), dx = out.data;
     const dys = inputView(backend, dy, 'avgpool.dy');
     for (let b = 0; b < B; b++) {
       for (let yr = 0; yr < OH; yr++) {
@@ -191,7 +191,7 @@ function sumLeadingAxes(stock: Kernel): Kernel {
     if (x.dtype !== 'float32' || k === 0 || k === rank || axes.some((a, i) => a !== i)) return stock(args);
     const kept = x.shape.slice(k);
     const C = kept.reduce((p, q) => p * q, 1), rows = x.shape.slice(0, k).reduce((p, q) => p * q, 1);
-    const out = zeroedOutput(args.backend, keepDims ? [...axes.map(() => 1), ...kept] : kept, 'sum.out');
+    const out = zeroedOutput(args.backend, keepDims ? [...axes.map(() => 1), ...kept] : kept, 'sum.out', [x]);
     const xs = inputView(args.backend, x, 'sum.x');
     out.data.set(columnSums(xs, rows, C));
     return out.finish();

@@ -9,6 +9,8 @@ import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 export type WasmHeap = {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
+  /** the heap's record of a tensor; reading one another backend still holds moves it into the heap */
+  dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
 };
 
 const scratch = new Map<string, Float32Array>();
@@ -44,10 +46,16 @@ export function inputView(backend: KernelBackend, info: TensorInfo, use: string)
 /**
  * A new float32 output of `shape`, zeroed, and the array to fill: the output's own memory on a
  * plain heap, else a scratch buffer that `finish` copies in. Allocate it before taking input views
- * (an allocation may grow the heap, which detaches earlier views).
+ * (an allocation may grow the heap, which detaches earlier views). `inputs`: the kernel's inputs,
+ * brought into the heap first. An input still held by another backend (a tensor made on cpu) is
+ * moved in when first read, and that allocation could grow the heap and detach this output's
+ * view: the writes were lost (a hostile review found it). The move goes through the backend's data
+ * map: tfjs' own typedArrayFromHeap takes the heap's buffer before it moves the tensor, and then
+ * throws on the detached buffer.
  */
-export function zeroedOutput(backend: KernelBackend, shape: number[], use: string): { info: TensorInfo; data: Float32Array; finish(): TensorInfo } {
+export function zeroedOutput(backend: KernelBackend, shape: number[], use: string, inputs: readonly TensorInfo[]): { info: TensorInfo; data: Float32Array; finish(): TensorInfo } {
   const heap = backend as unknown as WasmHeap;
+  for (const i of inputs) heap.dataIdMap.get(i.dataId); // (reading its record moves it in)
   const info = heap.makeOutput(shape, 'float32');
   const own = heap.typedArrayFromHeap(info);
   if (own.buffer instanceof ArrayBuffer) return { info, data: own.fill(0), finish: () => info };

@@ -95,7 +95,7 @@ export function conv2dBackpropFilterIm2col({ inputs, backend, attrs }: { inputs:
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: OH, outWidth: OW } = info;
   const { top, left } = info.padInfo;
   const N = B * OH * OW, K = kh * kw * C;
-  const out = zeroedOutput(backend, [N, K], 'im2col.P'), P = out.data; // zero where a tap falls in the padding
+  const out = zeroedOutput(backend, [N, K], 'im2col.P', [inputs.x!]), P = out.data; // zero where a tap falls in the padding
   const xs = inputView(backend, inputs.x!, 'im2col.x');
   // each tap's offset from a window's first cell, for the windows wholly inside the input
   const offsets = new Int32Array(K);

@@ -18,7 +18,6 @@ type Exports = {
 type WasmBackendInternals = WasmHeap & {
   /** the Emscripten module: the one-thread build exports its memory, the threaded one is given it (wasm-threads.ts) */
   wasm?: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
-  dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
 };
 
 let bound: { memory: WebAssembly.Memory; kernels: Exports | null; why?: string } | null = null;
