@@ -113,12 +113,17 @@ export class AppState implements ViewApp {
 
   /**
    * Shows the run and tab of an address (a reload, a link, back/forward); what is not there is left as it is.
-   * `keepTab`: the tab on screen stays (the user moved while start-up read the library); the run still opens.
+   * `keepTab`: the user moved while start-up read the library, so the view on screen is newer than
+   * the address: its tab stays, and so do a run on screen (one opened, or one that started) and a
+   * comparison; the address's run opens only into an empty view.
    */
   async goTo(at: ViewLocation, keepTab = false) {
     const moves = this.tabMoves;
-    if (at.compare?.length) { this.compare = at.compare; if (!keepTab) this.tab = 'compare'; return; }
-    if (at.run && at.run !== this.current?.runId) {
+    if (at.compare?.length) {
+      if (!keepTab) { this.compare = at.compare; this.tab = 'compare'; }
+      return;
+    }
+    if (at.run && at.run !== this.current?.runId && !(keepTab && this.current)) {
       const data = await this.library.open(at.run);
       // (opening a big run takes a while too: a view picked meanwhile, e.g. another run opened, wins over the address)
       if (this.tabMoves !== moves) return;

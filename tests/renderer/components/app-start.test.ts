@@ -12,17 +12,18 @@ import type { RunEvent } from '../../../shared/events.ts';
 type Welcome = Extract<HostMessage, { type: 'welcome' }>;
 const WELCOME: Welcome = { type: 'welcome', v: 2, presets: [], engine: { state: 'idle' }, host: 'browser', tool: null, sweep: null };
 
-/** A host whose welcome arrives when the test says so. */
+/** A host whose welcome arrives when the test says so; `emit` sends the app a message meanwhile. */
 function slowHost() {
   let arrive!: () => void;
+  let listener: ((m: HostMessage) => void) | null = null;
   const gate = new Promise<void>((r) => { arrive = r; });
-  const host = { kind: 'browser', subscribe: () => () => {}, send() {}, connect: async () => { await gate; return WELCOME; } } as unknown as Host;
-  return { host, arrive };
+  const host = { kind: 'browser', subscribe: (f: (m: HostMessage) => void) => { listener = f; return () => {}; }, send() {}, connect: async () => { await gate; return WELCOME; } } as unknown as Host;
+  return { host, arrive, emit: (m: HostMessage) => listener!(m), subscribed: async () => { while (!listener) await new Promise((r) => setTimeout(r, 1)); } };
 }
 
-async function libraryWith(runId: string): Promise<RunLibrary> {
+async function libraryWith(...ids: string[]): Promise<RunLibrary> {
   const library = new RunLibrary(new TrainscopeDB(`start-${Math.random()}`));
-  library.ingest(runId, [
+  for (const runId of ids) library.ingest(runId, [
     { v: 2, t: 0, type: 'run-start', runId, spec: { name: 'r', instruments: { histogramBins: 8 }, model: { layers: [] }, training: { epochs: 1, batchSize: 1, optimizer: { type: 'sgd', learningRate: 0.1 } } }, backend: { name: 'cpu' }, model: { layers: [], totalParams: 0, trainableParams: 0 }, stepsPerEpoch: 1, totalSteps: 1 },
     { v: 2, t: 1, type: 'run-end', status: 'completed', step: 0 },
   ] as unknown as RunEvent[]);
@@ -81,5 +82,43 @@ describe('start-up and the address', () => {
     app.tab = 'sweeps'; // the user moves before the run has loaded
     await going;
     expect([app.current, app.tab]).toEqual([null, 'sweeps']);
+  });
+});
+
+describe('user navigation during start-up', () => {
+  it('a run the user opened during start-up stays (address names another run)', async () => {
+    history.replaceState(null, '', '#run=r1&tab=predictions');
+    const { host, arrive } = slowHost();
+    const app = new AppState(host, await libraryWith('r1', 'r2'));
+    const started = app.init();
+    await app.open('r2'); // the user opens r2 from the runs list before the welcome
+    expect([app.current?.runId, app.tab]).toEqual(['r2', 'overview']);
+    arrive();
+    await started;
+        expect([app.current?.runId, app.tab]).toEqual(['r2', 'overview']);
+  });
+
+  it('runs the user chose to compare during start-up stay (address is another comparison)', async () => {
+    history.replaceState(null, '', '#compare=r1,r2');
+    const { host, arrive } = slowHost();
+    const app = new AppState(host, await libraryWith('r1', 'r2', 'r3'));
+    const started = app.init();
+    app.compareRuns(['r3', 'r1']); // the user's Compare (2)
+    arrive();
+    await started;
+    expect([app.tab, app.compare]).toEqual(['compare', ['r3', 'r1']]);
+  });
+
+  it('a run that starts during start-up stays on screen (address names an old run)', async () => {
+    history.replaceState(null, '', '#run=r1&tab=predictions');
+    const { host, arrive, emit, subscribed } = slowHost();
+    const app = new AppState(host, await libraryWith('r1'));
+    const started = app.init();
+    await subscribed();
+    emit({ type: 'started', runId: 'live' } as unknown as HostMessage); // e.g. Start pressed in New run, or another window's run
+    expect([app.current?.runId, app.tab]).toEqual(['live', 'overview']);
+    arrive();
+    await started;
+    expect([app.current?.runId, app.tab]).toEqual(['live', 'overview']);
   });
 });
