@@ -5,7 +5,9 @@
 ;;
 ;; Each kernel gives what its JavaScript twin in summarize.ts gives: sums in float64 of the
 ;; float32 values promoted exactly, the same select rule for the range, the histogram's bin of
-;; (v - lo) * scale computed in float64, so both place every value in the same bin.
+;; (v - lo) * scale computed in float64, so both place every value in the same bin. (One
+;; difference: with both -0 and +0 in a range whose minimum or maximum is zero, the kernel's
+;; four lanes may keep the other zero's sign. Nothing downstream tells them apart.)
 ;;
 ;; Build: `npm run wasm-kernels` (wabt) writes kernels-binary.ts; a test checks they agree.
 (module

@@ -17,7 +17,7 @@ const OUT = 0;
 const TABLES = 64;
 /** histograms of more bins than this take the JavaScript loop (the spec allows 256) */
 const MAX_BINS = 1024;
-const DATA = TABLES + 16 * (MAX_BINS + 2) + 48; // (16-byte aligned: 16,480)
+const DATA = TABLES + 16 * (MAX_BINS + 2) + 48; // (16-byte aligned: 16,528)
 /** below this many values the copy is not worth it */
 const MIN_VALUES = 64;
 
@@ -55,9 +55,16 @@ export function statsKernelStatus(): string {
   return load() ? 'SIMD kernels' : 'JavaScript loops (this runtime has no WebAssembly SIMD)';
 }
 
-function reserve(k: Exports, bytes: number) {
+/** False when the memory cannot grow that far (then the JavaScript loops take the range). */
+function reserve(k: Exports, bytes: number): boolean {
   const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  if (have >= bytes) return true;
+  try {
+    k.memory.grow(Math.ceil((bytes - have) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -70,7 +77,7 @@ export function stage(a: ArrayLike<number>, start: number, end: number): boolean
   if (!enabled || !(a instanceof Float32Array) || n < MIN_VALUES) return false;
   const k = load();
   if (!k) return false;
-  reserve(k, DATA + 4 * n);
+  if (!reserve(k, DATA + 4 * n)) return false;
   new Float32Array(k.memory.buffer, DATA, n).set(a.subarray(start, end));
   stagedLength = n;
   return true;
@@ -113,7 +120,7 @@ export function squaredChange(a: ArrayLike<number>, b: ArrayLike<number>, start:
   const k = load();
   if (!k) return null;
   const second = DATA + 4 * n + ((16 - ((4 * n) % 16)) % 16);
-  reserve(k, second + 4 * n);
+  if (!reserve(k, second + 4 * n)) return null;
   new Float32Array(k.memory.buffer, DATA, n).set(a.subarray(start, end));
   new Float32Array(k.memory.buffer, second, n).set(b.subarray(start, end));
   k.relative_change(DATA, second, n, OUT);

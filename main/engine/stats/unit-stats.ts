@@ -23,6 +23,7 @@ function saturationRange(kind: UnitKind, s: SaturationThresholds): [number, numb
 /** Saturated outputs per unit; returns their total. */
 function countSaturated(values: ArrayLike<number>, start: number, end: number, units: number, lo: number, hi: number, counts: Float64Array): number {
   let total = 0;
+  if (units <= 0) return 0; // (a layer of no units holds no values; the row step would never advance)
   for (let row = start; row < end; row += units) {
     const n = Math.min(units, end - row); // (a last, partial row: a range that is not whole rows)
     for (let u = 0; u < n; u++) {
@@ -37,6 +38,7 @@ function countSaturated(values: ArrayLike<number>, start: number, end: number, u
 
 /** Marks the units with a positive output anywhere in the batch. */
 function markPositive(values: ArrayLike<number>, start: number, end: number, units: number, positive: Uint8Array) {
+  if (units <= 0) return;
   for (let row = start; row < end; row += units) {
     const n = Math.min(units, end - row);
     for (let u = 0; u < n; u++) positive[u] |= values[row + u] > 0 ? 1 : 0;
